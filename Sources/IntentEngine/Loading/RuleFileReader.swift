@@ -1,0 +1,150 @@
+import Yams
+
+/// Reads typed values out of one YAML rule file, collecting every problem with its position
+/// instead of stopping at the first, so `intents check` can list them all.
+struct RuleFileReader {
+    let file: String
+    private(set) var problems: [IntentFileError] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    /// The fields of a mapping node, keyed by name; unknown and repeated keys are problems.
+    struct Fields {
+        let location: SourceLocation
+        let path: String
+        fileprivate var values: [String: Node] = [:]
+
+        subscript(name: String) -> Node? { values[name] }
+
+        func path(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+    }
+
+    func location(of node: Node) -> SourceLocation {
+        SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+    }
+
+    mutating func report(_ problem: IntentFileError) {
+        problems.append(problem)
+    }
+
+    /// Parses the whole file; a syntax error is a problem and yields `nil`.
+    mutating func document(_ text: String) -> Node? {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                report(.wrongType(SourceLocation(file: file, line: 1, column: 1), key: "", expected: "a mapping, but the file is empty"))
+                return nil
+            }
+            return node
+        } catch let error as YamlError {
+            report(syntaxProblem(error))
+            return nil
+        } catch {
+            report(.syntax(SourceLocation(file: file, line: 1, column: 1), problem: "\(error)"))
+            return nil
+        }
+    }
+
+    private func syntaxProblem(_ error: YamlError) -> IntentFileError {
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            let detail = context.map { "\(problem) \($0.text)" } ?? problem
+            return .syntax(SourceLocation(file: file, line: mark.line, column: mark.column), problem: detail)
+        case let .reader(problem, _, _, _):
+            return .syntax(SourceLocation(file: file, line: 1, column: 1), problem: problem)
+        default:
+            return .syntax(SourceLocation(file: file, line: 1, column: 1), problem: "\(error)")
+        }
+    }
+
+    mutating func fields(_ node: Node, path: String, allowed: [String]) -> Fields? {
+        guard let mapping = node.mapping else {
+            report(.wrongType(location(of: node), key: path, expected: "a mapping with keys \(allowed.joined(separator: ", "))"))
+            return nil
+        }
+        var fields = Fields(location: location(of: node), path: path)
+        for (keyNode, value) in mapping {
+            guard let name = keyNode.scalar?.string else {
+                report(.wrongType(location(of: keyNode), key: path, expected: "a plain key name"))
+                continue
+            }
+            if !allowed.contains(name) {
+                report(.unknownKey(location(of: keyNode), key: fields.path(name), allowed: allowed))
+            } else if fields.values[name] != nil {
+                report(.duplicateKey(location(of: keyNode), key: fields.path(name)))
+            } else {
+                fields.values[name] = value
+            }
+        }
+        return fields
+    }
+
+    mutating func require(_ fields: Fields, _ name: String, expected: String) -> Node? {
+        if let node = fields[name] { return node }
+        report(.missingKey(fields.location, key: fields.path(name), expected: expected))
+        return nil
+    }
+
+    mutating func string(_ node: Node, path: String) -> String? {
+        guard let scalar = node.scalar, !scalar.string.trimmingWhitespace.isEmpty else {
+            report(.wrongType(location(of: node), key: path, expected: "a non-empty text"))
+            return nil
+        }
+        return scalar.string.trimmingWhitespace
+    }
+
+    mutating func int(_ node: Node, path: String, in range: ClosedRange<Int>) -> Int? {
+        guard node.scalar?.style == .plain, let value = node.int, range.contains(value) else {
+            report(.wrongType(location(of: node), key: path, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)"))
+            return nil
+        }
+        return value
+    }
+
+    mutating func fraction(_ node: Node, path: String) -> Double? {
+        guard node.scalar?.style == .plain, let value = node.float, value > 0, value <= 1 else {
+            report(.wrongType(location(of: node), key: path, expected: "a number above 0 and at most 1, such as 0.5"))
+            return nil
+        }
+        return value
+    }
+
+    mutating func bool(_ node: Node, path: String) -> Bool? {
+        guard node.scalar?.style == .plain, let text = node.scalar?.string, ["true", "false"].contains(text) else {
+            report(.wrongType(location(of: node), key: path, expected: "true or false"))
+            return nil
+        }
+        return text == "true"
+    }
+
+    mutating func choice<Choice: RawRepresentable & CaseIterable>(_ node: Node, path: String, as: Choice.Type) -> Choice?
+    where Choice.RawValue == String {
+        let names = Choice.allCases.map(\.rawValue)
+        guard let text = node.scalar?.string, let value = Choice(rawValue: text) else {
+            report(.wrongType(location(of: node), key: path, expected: "one of \(names.joined(separator: ", "))"))
+            return nil
+        }
+        return value
+    }
+
+    /// A list of texts; a single text is not accepted, so a forgotten `-` is caught.
+    mutating func strings(_ node: Node, path: String) -> [Located<String>] {
+        guard let sequence = node.sequence else {
+            report(.wrongType(location(of: node), key: path, expected: "a list of texts, each on its own line starting with '- '"))
+            return []
+        }
+        return sequence.enumerated().compactMap { index, item in
+            string(item, path: "\(path)[\(index)]").map { Located($0, at: location(of: item)) }
+        }
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var view = Substring(self)
+        while let first = view.first, first.isWhitespace { view.removeFirst() }
+        while let last = view.last, last.isWhitespace { view.removeLast() }
+        return String(view)
+    }
+}

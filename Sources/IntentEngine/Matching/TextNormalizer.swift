@@ -1,0 +1,137 @@
+import Foundation
+
+/// Turns any text into plain lowercase words, the same way for messages and for rules:
+/// Unicode NFKC, case folding, zero-width characters and combining marks removed,
+/// apostrophes dropped, and runs of three or more repeated letters squeezed to two.
+///
+/// Plain ASCII, the common case, is scanned in place without building a new string.
+public enum TextNormalizer {
+    /// The message as normalized words separated by single spaces. Idempotent.
+    public static func normalize(_ text: String) -> String {
+        words(in: text).joined(separator: " ")
+    }
+
+    /// The normalized words of a text.
+    public static func words(in text: String) -> [String] {
+        var words: [String] = []
+        withScannableUTF8(text) { bytes in
+            scanWords(bytes) { range, _ in
+                words.append(surfaceWord(bytes, range))
+            }
+        }
+        return words
+    }
+
+    // MARK: - Byte-level scanning
+
+    /// Calls `body` with UTF-8 that `scanWords` can read: the text itself when it is ASCII,
+    /// otherwise a Unicode-normalized copy in which every byte above 0x7F is part of a letter.
+    static func withScannableUTF8<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var text = text
+        if !text.utf8.allSatisfy({ $0 < 0x80 }) {
+            text = unicodeNormalized(text)
+        }
+        text.makeContiguousUTF8()
+        return text.utf8.withContiguousStorageIfAvailable(body)!
+    }
+
+    /// Finds the words of scannable UTF-8, telling for each whether a clause break
+    /// (punctuation that ends a negation's reach) stands between it and the word before.
+    static func scanWords(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, _ clauseBreakBefore: Bool) -> Void) {
+        var index = 0
+        var clauseBreak = false
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard isWordByte(byte) else {
+                if isClauseBreak(byte) { clauseBreak = true }
+                index += 1
+                continue
+            }
+            let start = index
+            while index < bytes.count, isWordByte(bytes[index]) || (isApostrophe(bytes[index]) && index + 1 < bytes.count && isWordByte(bytes[index + 1])) {
+                index += 1
+            }
+            body(start..<index, clauseBreak)
+            clauseBreak = false
+        }
+    }
+
+    /// Lowercase bytes of a word without apostrophes; `maximumRun` repeats of a letter at most.
+    static func foldWord(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, maximumRun: Int, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        var count = 0
+        var run = 0
+        for index in range where count < output.count {
+            var byte = bytes[index]
+            if isApostrophe(byte) { continue }
+            if byte >= UInt8(ascii: "A"), byte <= UInt8(ascii: "Z") { byte |= 0x20 }
+            if count > 0, byte < 0x80, output[count - 1] == byte {
+                run += 1
+                if run >= maximumRun { continue }
+            } else {
+                run = 0
+            }
+            output[count] = byte
+            count += 1
+        }
+        return count
+    }
+
+    /// The longest word, in bytes, that is matched; longer words are read as unknown.
+    static let maximumWordLength = 64
+
+    private static func surfaceWord(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        String(unsafeUninitializedCapacity: range.count) { buffer in
+            foldWord(bytes, range, maximumRun: 2, into: buffer)
+        }
+    }
+
+    @inline(__always) static func isWordByte(_ byte: UInt8) -> Bool {
+        byte >= 0x80 || (byte | 0x20 >= UInt8(ascii: "a") && byte | 0x20 <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+    }
+
+    @inline(__always) private static func isApostrophe(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "'") || byte == UInt8(ascii: "`")
+    }
+
+    @inline(__always) private static func isClauseBreak(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+            return true
+        default:
+            return false
+        }
+    }
+
+    // MARK: - Unicode
+
+    /// NFKC and case folding, then only letters and digits survive; apostrophes vanish,
+    /// sentence punctuation becomes `.`, and everything else (emoji, symbols, controls) a space.
+    private static func unicodeNormalized(_ text: String) -> String {
+        let decomposed = text.lowercased().decomposedStringWithCompatibilityMapping
+        var kept = String.UnicodeScalarView()
+        for scalar in decomposed.unicodeScalars {
+            let properties = scalar.properties
+            switch properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .spacingMark, .format:
+                continue // accents, and zero-width and direction marks
+            default:
+                break
+            }
+            if properties.isAlphabetic || properties.numericType != nil {
+                kept.append(scalar)
+            } else if apostrophes.contains(scalar) {
+                continue
+            } else if sentencePunctuation.contains(scalar) {
+                kept.append(".")
+            } else {
+                kept.append(" ")
+            }
+        }
+        return String(kept).precomposedStringWithCanonicalMapping
+    }
+
+    private static let apostrophes: Set<Unicode.Scalar> = ["'", "`", "\u{2018}", "\u{2019}", "\u{02BC}", "\u{FF07}"]
+    private static let sentencePunctuation: Set<Unicode.Scalar> = [
+        ".", ",", ";", ":", "!", "?", "\n", "\r", "\u{2026}", "\u{3002}", "\u{FF0C}", "\u{060C}", "\u{061F}", "\u{00A1}", "\u{00BF}",
+    ]
+}

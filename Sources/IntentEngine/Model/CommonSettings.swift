@@ -1,0 +1,19 @@
+/// Settings shared by all intents, from `Intents/common.yaml`.
+public struct CommonSettings: Sendable {
+    /// The score a message needs to match an intent.
+    public var threshold: Double = 0.5
+    /// What one hint adds to an intent's score.
+    public var hintWeight: Double = 0.3
+    /// How many words after a negation word it reaches.
+    public var negationWindow: Int = 3
+    /// The sentence that tells a patient they are talking to a bot.
+    public var disclosure: String = ""
+    /// Whole words replaced before matching, in file order (`cant` → `can not`).
+    public var replacements: [(word: String, replacement: String)] = []
+    /// Words that cancel the phrases that follow them.
+    public var negations: [String] = []
+    /// Words that end a negation's reach, as punctuation does.
+    public var clauseBreaks: [String] = []
+
+    public init() {}
+}

@@ -1,0 +1,35 @@
+/// One kind of patient message, as a moderator describes it in `Intents/<id>.yaml`.
+public struct Intent: Sendable, Identifiable {
+    /// Whether a message of this kind should reach a Patient Ambassador, and how fast.
+    public enum Escalation: String, Sendable, CaseIterable, Codable {
+        case none, normal, urgent
+    }
+
+    /// Whether a negation word ("not", "never") cancels this intent's rules.
+    public enum Negation: String, Sendable, CaseIterable {
+        case applies, ignore
+    }
+
+    public var id: String
+    public var title: String
+    /// 0–100; the highest matching priority wins.
+    public var priority: Int
+    public var escalate: Escalation
+    public var answerInCommunity: Bool
+    public var negation: Negation
+    /// `nil` only for the fallback intent, which matches when nothing else does.
+    public var match: MatchRules?
+    public var response: ResponseTemplate
+    public var variants: [Variant]
+    public var examples: [Located<String>]
+    public var counterexamples: [Located<String>]
+    /// Where the intent's `id` is written, for error messages.
+    public var source: SourceLocation
+
+    /// A sub-case of an intent with its own rules and a partial response (crisis → overdose).
+    public struct Variant: Sendable {
+        public var id: String
+        public var match: MatchRules
+        public var response: ResponseTemplate
+    }
+}

@@ -1,0 +1,8 @@
+/// A message the bot sends, as plain text and as Matrix HTML (`formatted_body`).
+public struct Reply: Sendable, Equatable, Codable {
+    public var intentID: String
+    public var variantID: String?
+    public var escalate: Intent.Escalation
+    public var body: String
+    public var formattedBody: String
+}

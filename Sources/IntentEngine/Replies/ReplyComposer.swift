@@ -1,0 +1,85 @@
+/// Builds the bot's answer to a classified message from the intent's response: a lead,
+/// crisis resources for the locale, the article excerpt as a quote with its section, and one
+/// encouragement line chosen by `turn`, so consecutive replies never repeat a line.
+public struct ReplyComposer: Sendable {
+    public let catalog: IntentCatalog
+    /// Picks the crisis resources, such as `en-US`.
+    public let locale: String
+
+    public init(catalog: IntentCatalog, locale: String = "en-US") {
+        self.catalog = catalog
+        self.locale = locale
+    }
+
+    /// - Parameters:
+    ///   - turn: how many replies of this intent the patient has had; rotates encouragement.
+    ///   - disclose: add that this is a bot, not a clinician (the first reply to each patient).
+    public func reply(to candidate: Candidate, turn: Int = 0, disclose: Bool = false) -> Reply {
+        guard let intent = catalog.intent(withID: candidate.intentID) else {
+            preconditionFailure("a candidate always names an intent of its own catalog")
+        }
+        let variant = intent.variants.first { $0.id == candidate.variantID }
+        let response = variant.map { $0.response.overriding(intent.response) } ?? intent.response
+        var blocks: [Block] = []
+        if let lead = response.lead { blocks.append(.paragraph(lead)) }
+        let resources = response.resources(for: locale)
+        if !resources.isEmpty { blocks.append(.list(resources)) }
+        if let excerpt = response.excerpt, let section = response.section {
+            blocks.append(.quote(excerpt, section: section))
+        }
+        if !response.encouragement.isEmpty {
+            let index = ((turn % response.encouragement.count) + response.encouragement.count) % response.encouragement.count
+            blocks.append(.paragraph(response.encouragement[index]))
+        }
+        if disclose, !catalog.settings.disclosure.isEmpty { blocks.append(.note(catalog.settings.disclosure)) }
+        return Reply(
+            intentID: intent.id, variantID: variant?.id, escalate: intent.escalate,
+            body: blocks.map(\.text).joined(separator: "\n\n"),
+            formattedBody: blocks.map(\.html).joined()
+        )
+    }
+
+    private enum Block {
+        case paragraph(String)
+        case list([String])
+        case quote(String, section: String)
+        case note(String)
+
+        var text: String {
+            switch self {
+            case let .paragraph(text), let .note(text): text
+            case let .list(items): items.map { "• \($0)" }.joined(separator: "\n")
+            case let .quote(excerpt, section): "> \(excerpt)\n— from “\(section)”"
+            }
+        }
+
+        var html: String {
+            switch self {
+            case let .paragraph(text): "<p>\(text.htmlEscaped)</p>"
+            case let .note(text): "<p><em>\(text.htmlEscaped)</em></p>"
+            case let .list(items): "<ul>" + items.map { "<li>\($0.htmlEscaped)</li>" }.joined() + "</ul>"
+            case let .quote(excerpt, section):
+                "<blockquote><p>\(excerpt.htmlEscaped)</p></blockquote><p><em>— from “\(section.htmlEscaped)”</em></p>"
+            }
+        }
+    }
+}
+
+extension String {
+    /// Safe to place in HTML text or a quoted attribute.
+    public var htmlEscaped: String {
+        var escaped = ""
+        escaped.reserveCapacity(utf8.count)
+        for character in self {
+            switch character {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&#39;"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}

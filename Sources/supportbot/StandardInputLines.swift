@@ -1,0 +1,66 @@
+import Foundation
+
+/// Standard input as lines, read in chunks so that any amount passes through in constant
+/// memory. Invalid UTF-8 is repaired (U+FFFD), and a line longer than `maximumLineLength`
+/// is cut there: the rest of it is skipped, so every input line still gives one result.
+struct StandardInputLines: Sequence, IteratorProtocol {
+    static let maximumLineLength = 1 << 20
+
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var line: [UInt8] = []
+    private var skippingRest = false
+    private var finished = false
+
+    mutating func next() -> String? {
+        while true {
+            if position == buffer.count {
+                if finished { return flushLast() }
+                let chunk = FileHandle.standardInput.readData(ofLength: 1 << 16)
+                if chunk.isEmpty { finished = true; continue }
+                buffer = Array(chunk)
+                position = 0
+            }
+            let end = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) ?? buffer.count
+            if !skippingRest {
+                let room = Self.maximumLineLength - line.count
+                line += buffer[position..<Swift.min(end, position + room)]
+                if end - position > room { skippingRest = true }
+            }
+            position = end
+            if end < buffer.count {
+                position += 1
+                skippingRest = false
+                return takeLine()
+            }
+        }
+    }
+
+    private mutating func flushLast() -> String? {
+        guard !line.isEmpty || skippingRest else { return nil }
+        skippingRest = false
+        return takeLine()
+    }
+
+    private mutating func takeLine() -> String {
+        if line.last == UInt8(ascii: "\r") { line.removeLast() }
+        defer { line.removeAll(keepingCapacity: true) }
+        return String(decoding: line, as: UTF8.self)
+    }
+}
+
+/// Standard output with a buffer, flushed when it fills and at the end.
+struct BufferedOutput {
+    private var pending: [UInt8] = []
+
+    mutating func write(_ text: String) {
+        pending += text.utf8
+        if pending.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        guard !pending.isEmpty else { return }
+        FileHandle.standardOutput.write(Data(pending))
+        pending.removeAll(keepingCapacity: true)
+    }
+}
