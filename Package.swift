@@ -27,7 +27,7 @@ let package = Package(
         .testTarget(
             name: "IntentEngineTests",
             dependencies: ["IntentEngine"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -33,12 +33,17 @@ extension IntentCatalog {
         if !names.contains(settingsFileName) {
             problems.append(.unreadable(directory.appendingPathComponent(settingsFileName).path, reason: "the shared settings file is missing"))
         }
-        guard problems.isEmpty else { throw IntentLoadingError(problems: problems) }
-        return try parse(files: files)
+        do {
+            let catalog = try parse(files: files, folder: directory.path)
+            if problems.isEmpty { return catalog }
+        } catch {
+            problems += error.problems
+        }
+        throw IntentLoadingError(problems: problems)
     }
 
     /// Validates rule files given as texts; `name` is the path shown in messages.
-    public static func parse(files: [(name: String, text: String)]) throws(IntentLoadingError) -> IntentCatalog {
+    public static func parse(files: [(name: String, text: String)], folder: String = ".") throws(IntentLoadingError) -> IntentCatalog {
         var problems: [IntentFileError] = []
         var settings = CommonSettings()
         var intents: [Intent] = []
@@ -51,13 +56,14 @@ extension IntentCatalog {
             }
             problems += reader.problems
         }
-        problems += catalogProblems(intents, files: files.map(\.name))
+        // Checks across files would only echo a broken file's problems, so they come after.
+        if problems.isEmpty { problems = catalogProblems(intents, folder: folder) }
         guard problems.isEmpty else { throw IntentLoadingError(problems: problems) }
         return IntentCatalog(settings: settings, intents: intents)
     }
 
     /// Problems that only show across files: duplicate ids, the special intents.
-    private static func catalogProblems(_ intents: [Intent], files: [String]) -> [IntentFileError] {
+    private static func catalogProblems(_ intents: [Intent], folder: String) -> [IntentFileError] {
         var problems: [IntentFileError] = []
         var firstSeen: [String: SourceLocation] = [:]
         for intent in intents {
@@ -67,7 +73,7 @@ extension IntentCatalog {
                 firstSeen[intent.id] = intent.source
             }
         }
-        let folder = SourceLocation(file: files.first.map { ($0 as NSString).deletingLastPathComponent } ?? ".", line: 1, column: 1)
+        let folder = SourceLocation(file: folder, line: 0, column: 0)
         if firstSeen[fallbackID] == nil {
             problems.append(.missingIntent(folder, id: fallbackID, why: "it answers when nothing else matches"))
         }
@@ -102,9 +108,9 @@ extension RuleFileReader {
         let idNode = require(fields, "id", expected: "the intent's short name, such as sleep")
         let id = idNode.flatMap { identifier($0, path: "id") }
         if let id, let idNode {
-            let expectedName = "\(id).yaml"
-            if (file as NSString).lastPathComponent != expectedName {
-                report(.invalidValue(location(of: idNode), key: "id", "the file must be named \(expectedName) after its id"))
+            let name = (file as NSString).lastPathComponent
+            if name != "\(id).yaml", name != "\(id).yml" {
+                report(.invalidValue(location(of: idNode), key: "id", "the file must be named \(id).yaml after its id"))
             }
         }
         let title = require(fields, "title", expected: "a short title").flatMap { string($0, path: "title") }
@@ -231,7 +237,6 @@ extension RuleFileReader {
             if list.count > maximumResources {
                 report(.invalidValue(location(of: value), key: "\(path).\(locale)", "at most \(maximumResources) resources, the most direct first; a person in crisis should not have to choose"))
             }
-            if result[locale] != nil { report(.duplicateKey(location(of: keyNode), key: "\(path).\(locale)")) }
             result[locale] = list
         }
         return result
@@ -258,15 +263,11 @@ extension RuleFileReader {
             report(.wrongType(location(of: node), key: path, expected: "a mapping from a word to what replaces it, such as 'cant: can not'"))
             return []
         }
-        var seen: Set<String> = []
         return mapping.compactMap { keyNode, value in
             guard let word = keyNode.scalar?.string, let replacement = string(value, path: "\(path).\(word)") else { return nil }
             if TextNormalizer.words(in: word).count != 1 {
                 report(.invalidValue(location(of: keyNode), key: "\(path).\(word)", "the word to replace must be a single word"))
                 return nil
-            }
-            if !seen.insert(word).inserted {
-                report(.duplicateKey(location(of: keyNode), key: "\(path).\(word)"))
             }
             return (word, replacement)
         }

@@ -42,8 +42,8 @@ public struct IntentFileError: Error, Sendable, Hashable, CustomStringConvertibl
         Self(.missingKey, location, key: key, "missing; expected \(expected)")
     }
 
-    static func duplicateKey(_ location: SourceLocation, key: String) -> Self {
-        Self(.duplicateKey, location, key: key, "written twice; keep one")
+    static func duplicateKey(_ location: SourceLocation, keys: String) -> Self {
+        Self(.duplicateKey, location, key: "", "\(keys) written twice in the same mapping; keep one")
     }
 
     static func invalidValue(_ location: SourceLocation, key: String, _ message: String) -> Self {

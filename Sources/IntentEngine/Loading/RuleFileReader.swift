@@ -1,7 +1,8 @@
 import Yams
 
 /// Reads typed values out of one YAML rule file, collecting every problem with its position
-/// instead of stopping at the first, so `intents check` can list them all.
+/// instead of stopping at the first, so `intents check` can list them all. (Yams itself
+/// rejects a key written twice in one mapping.)
 struct RuleFileReader {
     let file: String
     private(set) var problems: [IntentFileError] = []
@@ -37,6 +38,10 @@ struct RuleFileReader {
                 return nil
             }
             return node
+        } catch let YamlError.duplicatedKeysInMapping(duplicates, context) {
+            let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            report(.duplicateKey(SourceLocation(file: file, line: context.mark.line, column: context.mark.column), keys: keys))
+            return nil
         } catch let error as YamlError {
             report(syntaxProblem(error))
             return nil
@@ -69,12 +74,10 @@ struct RuleFileReader {
                 report(.wrongType(location(of: keyNode), key: path, expected: "a plain key name"))
                 continue
             }
-            if !allowed.contains(name) {
-                report(.unknownKey(location(of: keyNode), key: fields.path(name), allowed: allowed))
-            } else if fields.values[name] != nil {
-                report(.duplicateKey(location(of: keyNode), key: fields.path(name)))
-            } else {
+            if allowed.contains(name) {
                 fields.values[name] = value
+            } else {
+                report(.unknownKey(location(of: keyNode), key: fields.path(name), allowed: allowed))
             }
         }
         return fields

@@ -10,7 +10,8 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
         self.column = column
     }
 
-    public var description: String { "\(file):\(line):\(column)" }
+    /// `file:line:column`, or just the file (or folder) when the problem is about all of it.
+    public var description: String { line > 0 ? "\(file):\(line):\(column)" : file }
 }
 
 /// A value read from a rule file, with where it was written.
