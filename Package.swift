@@ -29,6 +29,10 @@ let package = Package(
             dependencies: ["IntentEngine"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["supportbot"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

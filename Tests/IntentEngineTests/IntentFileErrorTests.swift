@@ -179,7 +179,7 @@ struct IntentFileErrorTests {
         let folder = TestSupport.fixtures.appendingPathComponent("broken")
         let error = try #require(throws: IntentLoadingError.self) { try IntentCatalog.load(from: folder) }
         #expect(error.problems.map(\.description) == [
-            "\(folder.path)/common.yaml:1:1: cannot read the file: the shared settings file is missing",
+            "\(folder.path)/common.yaml: cannot read: the shared settings file is missing",
             "\(folder.path)/sleep.yaml:3:1: YAML syntax error: did not find expected ',' or ']' while parsing a flow sequence",
         ])
     }

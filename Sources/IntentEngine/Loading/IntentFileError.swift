@@ -23,7 +23,7 @@ public struct IntentFileError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     static func unreadable(_ file: String, reason: String) -> Self {
-        Self(.unreadable, SourceLocation(file: file, line: 1, column: 1), key: "", "cannot read the file: \(reason)")
+        Self(.unreadable, SourceLocation(file: file, line: 0, column: 0), key: "", "cannot read: \(reason)")
     }
 
     static func syntax(_ location: SourceLocation, problem: String) -> Self {

@@ -1,0 +1,26 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// A package of its own, so that `swift build` and `swift test` of SupportBot never build
+// the benchmark tooling. Run from this folder:
+//   swift package --allow-writing-to-package-directory benchmark
+let package = Package(
+    name: "SupportBotBenchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "SupportBot", path: ".."),
+        .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "IntentEngineBenchmarks",
+            dependencies: [
+                .product(name: "IntentEngine", package: "SupportBot"),
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/IntentEngineBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
