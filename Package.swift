@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 let package = Package(
@@ -7,9 +7,11 @@ let package = Package(
     products: [
         .executable(name: "supportbot", targets: ["supportbot"]),
         .library(name: "IntentEngine", targets: ["IntentEngine"]),
+        .library(name: "MatrixClient", targets: ["MatrixClient"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
@@ -24,10 +26,18 @@ let package = Package(
             name: "IntentEngine",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "MatrixClient",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(
             name: "IntentEngineTests",
             dependencies: ["IntentEngine"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "MatrixClientTests",
+            dependencies: ["MatrixClient"]
         ),
         .testTarget(
             name: "CommandLineTests",

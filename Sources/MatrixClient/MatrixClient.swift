@@ -1,0 +1,215 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+
+/// The subset of the Matrix Client-Server API (v3) the bot uses, over any `HTTPTransport`.
+///
+/// Rate limits and server or network failures are retried here, by `RetryPolicy`, so callers
+/// see only answers and errors that retrying cannot fix. The access token travels in the
+/// `Authorization` header and never reaches a log.
+public struct MatrixClient: Sendable {
+    public let homeserver: URL
+    private let accessToken: String
+    private let transport: any HTTPTransport
+    private let retry: RetryPolicy
+    private let logger: Logger
+    /// A request that is not a long poll gives up after this long.
+    public static let requestTimeout: TimeInterval = 30
+
+    public init(homeserver: URL, accessToken: String, transport: any HTTPTransport = URLSessionTransport(), retry: RetryPolicy = RetryPolicy(), logger: Logger) {
+        self.homeserver = homeserver
+        self.accessToken = accessToken
+        self.transport = transport
+        self.retry = retry
+        self.logger = logger
+    }
+
+    // MARK: - Endpoints
+
+    public func whoami() async throws -> String {
+        let response = try await request("GET", ["account", "whoami"], name: "whoami")
+        guard let userID = response["user_id"]?.string else { throw MatrixError.malformedResponse("whoami without user_id") }
+        return userID
+    }
+
+    /// Uploads a sync filter and returns its id.
+    public func createFilter(userID: String, filter: JSONValue) async throws -> String {
+        let response = try await request("POST", ["user", userID, "filter"], body: filter, name: "filter")
+        guard let id = response["filter_id"]?.string else { throw MatrixError.malformedResponse("filter without filter_id") }
+        return id
+    }
+
+    /// Long-polls for new events: the server holds the request until something happens or
+    /// `timeout` passes. No `since` is an initial sync.
+    public func sync(since: String?, filter: String?, timeout: Duration, userID: String) async throws -> SyncResponse {
+        var query: [(String, String)] = [("timeout", "\(timeout.milliseconds)"), ("set_presence", "offline")]
+        if let since { query.append(("since", since)) }
+        if let filter { query.append(("filter", filter)) }
+        let seconds = Double(timeout.milliseconds) / 1000 + Self.requestTimeout
+        let response = try await request("GET", ["sync"], query: query, timeout: seconds, name: "sync")
+        return try SyncResponse(json: response, userID: userID)
+    }
+
+    /// Sends an event. The same `transactionID` twice is one event: the homeserver de-duplicates.
+    @discardableResult
+    public func send(roomID: String, eventType: String = "m.room.message", transactionID: String, content: JSONValue) async throws -> String {
+        let response = try await request("PUT", ["rooms", roomID, "send", eventType, transactionID], body: content, name: "send")
+        guard let eventID = response["event_id"]?.string else { throw MatrixError.malformedResponse("send without event_id") }
+        return eventID
+    }
+
+    /// Joins a room by id or alias and returns its id.
+    @discardableResult
+    public func join(_ roomIDOrAlias: String) async throws -> String {
+        let response = try await request("POST", ["join", roomIDOrAlias], body: [:], name: "join")
+        guard let roomID = response["room_id"]?.string else { throw MatrixError.malformedResponse("join without room_id") }
+        return roomID
+    }
+
+    public func leave(_ roomID: String) async throws {
+        _ = try await request("POST", ["rooms", roomID, "leave"], body: [:], name: "leave")
+    }
+
+    /// Creates a room. Not retried after a failure that may have created it anyway.
+    public func createRoom(_ body: JSONValue) async throws -> String {
+        let response = try await request("POST", ["createRoom"], body: body, retrying: false, name: "createRoom")
+        guard let roomID = response["room_id"]?.string else { throw MatrixError.malformedResponse("createRoom without room_id") }
+        return roomID
+    }
+
+    public func invite(_ userID: String, to roomID: String) async throws {
+        _ = try await request("POST", ["rooms", roomID, "invite"], body: ["user_id": .string(userID)], name: "invite")
+    }
+
+    /// Events before `from`, newest first, down to `to` when given.
+    public func messages(roomID: String, from: String, to: String?, limit: Int) async throws -> (events: [ClientEvent], end: String?) {
+        var query = [("dir", "b"), ("from", from), ("limit", "\(limit)")]
+        if let to { query.append(("to", to)) }
+        let response = try await request("GET", ["rooms", roomID, "messages"], query: query, name: "messages")
+        return ((response["chunk"]?.array ?? []).compactMap(ClientEvent.init(json:)), response["end"]?.string)
+    }
+
+    public func setTyping(_ typing: Bool, userID: String, roomID: String, timeout: Duration = .seconds(10)) async throws {
+        var body: JSONValue = ["typing": .bool(typing)]
+        if typing, case var .object(object) = body {
+            object["timeout"] = .number(Double(timeout.milliseconds))
+            body = .object(object)
+        }
+        _ = try await request("PUT", ["rooms", roomID, "typing", userID], body: body, name: "typing")
+    }
+
+    public func sendReadReceipt(roomID: String, eventID: String) async throws {
+        _ = try await request("POST", ["rooms", roomID, "receipt", "m.read", eventID], body: [:], name: "receipt")
+    }
+
+    public func resolveAlias(_ alias: String) async throws -> String {
+        let response = try await request("GET", ["directory", "room", alias], name: "directory")
+        guard let roomID = response["room_id"]?.string else { throw MatrixError.malformedResponse("alias without room_id") }
+        return roomID
+    }
+
+    /// Members who have joined, with their display names.
+    public func joinedMembers(roomID: String) async throws -> [String: String?] {
+        let response = try await request("GET", ["rooms", roomID, "joined_members"], name: "joined_members")
+        return (response["joined"]?.object ?? [:]).mapValues { $0["display_name"]?.string }
+    }
+
+    public func powerLevels(roomID: String) async throws -> JSONValue {
+        try await request("GET", ["rooms", roomID, "state", "m.room.power_levels", ""], name: "power_levels")
+    }
+
+    // MARK: - Requests
+
+    private func request(
+        _ method: String, _ path: [String], query: [(String, String)] = [], body: JSONValue? = nil,
+        timeout: TimeInterval = requestTimeout, retrying: Bool = true, name: String
+    ) async throws -> JSONValue {
+        let request = try urlRequest(method, path, query: query, body: body, timeout: timeout)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let outcome: Result<(Data, HTTPURLResponse), any Error>
+            do {
+                outcome = .success(try await transport.send(request))
+            } catch {
+                outcome = .failure(error)
+            }
+            try Task.checkCancellation()
+            switch outcome {
+            case let .success((data, response)) where (200..<300).contains(response.statusCode):
+                do {
+                    return try JSONDecoder().decode(JSONValue.self, from: data.isEmpty ? Data("{}".utf8) : data)
+                } catch {
+                    throw MatrixError.malformedResponse("\(name) answered with a body that is not JSON")
+                }
+            case let .success((data, response)):
+                let body = try? JSONDecoder().decode(JSONValue.self, from: data)
+                let error = MatrixError.server(status: response.statusCode, body: body)
+                if response.statusCode == 429 || error.errcode == "M_LIMIT_EXCEEDED" {
+                    let delay = retry.rateLimitDelay(
+                        retryAfterMilliseconds: body?["retry_after_ms"]?.int,
+                        retryAfterHeader: response.value(forHTTPHeaderField: "Retry-After")
+                    ) ?? retry.backoff(afterAttempt: attempt, jitter: .random(in: 0...1))
+                    logger.notice("rate limited; waiting", metadata: ["matrix.endpoint": "\(name)", "matrix.retry_in_ms": "\(delay.milliseconds)"])
+                    try await Task.sleep(for: delay)
+                    continue
+                }
+                guard response.statusCode >= 500, retrying, retry.shouldRetry(afterAttempt: attempt) else { throw error }
+                try await backOff(name, attempt: attempt, reason: "HTTP \(response.statusCode)")
+            case let .failure(error):
+                if error is MatrixError { throw error }
+                guard retrying, retry.shouldRetry(afterAttempt: attempt) else { throw error }
+                try await backOff(name, attempt: attempt, reason: "network error")
+            }
+        }
+    }
+
+    private func backOff(_ name: String, attempt: Int, reason: String) async throws {
+        let delay = retry.backoff(afterAttempt: attempt, jitter: .random(in: 0...1))
+        logger.warning("request failed; retrying", metadata: [
+            "matrix.endpoint": "\(name)", "matrix.reason": "\(reason)", "matrix.attempt": "\(attempt)", "matrix.retry_in_ms": "\(delay.milliseconds)",
+        ])
+        try await Task.sleep(for: delay)
+    }
+
+    private func urlRequest(_ method: String, _ path: [String], query: [(String, String)], body: JSONValue?, timeout: TimeInterval) throws -> URLRequest {
+        let encodedPath = path.map { $0.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? $0 }.joined(separator: "/")
+        guard var components = URLComponents(url: homeserver, resolvingAgainstBaseURL: false) else {
+            throw MatrixError.malformedResponse("homeserver URL \(homeserver) is not valid")
+        }
+        components.percentEncodedPath = components.percentEncodedPath.trimmingSuffix("/") + "/_matrix/client/v3/" + encodedPath
+        if !query.isEmpty {
+            components.percentEncodedQuery = query.map {
+                "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? $0.1)"
+            }.joined(separator: "&")
+        }
+        guard let url = components.url else { throw MatrixError.malformedResponse("cannot build a URL for \(path.first ?? "")") }
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = method
+        request.setValue("Bearer \(accessToken)", forHTTPHeaderField: "Authorization")
+        if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = try JSONEncoder().encode(body)
+        }
+        return request
+    }
+
+    /// RFC 3986 unreserved characters: everything else in a path segment is percent-encoded
+    /// (`!room:server` and `#alias:server` included).
+    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}
+
+extension String {
+    fileprivate func trimmingSuffix(_ suffix: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
+    }
+}

@@ -1,0 +1,47 @@
+/// A request the homeserver refused, or a response the client could not read.
+public struct MatrixError: Error, Sendable, CustomStringConvertible {
+    private enum Code: Sendable {
+        case server, unknownToken, malformedResponse
+    }
+
+    private let code: Code
+    /// The HTTP status, when the server answered.
+    public let status: Int?
+    /// The Matrix error code, such as `M_FORBIDDEN`.
+    public let errcode: String?
+    public let message: String
+
+    private init(_ code: Code, status: Int?, errcode: String?, message: String) {
+        self.code = code
+        self.status = status
+        self.errcode = errcode
+        self.message = message
+    }
+
+    /// The access token was revoked or is wrong: retrying cannot help.
+    public var isUnknownToken: Bool { code == .unknownToken }
+
+    public var description: String {
+        switch code {
+        case .unknownToken:
+            "the homeserver does not accept the access token (M_UNKNOWN_TOKEN): log the bot's user in again and put the new token in SUPPORTBOT_ACCESS_TOKEN or access_token_file"
+        case .server:
+            "\(errcode ?? "HTTP \(status ?? 0)"): \(message)"
+        case .malformedResponse:
+            "unreadable response from the homeserver: \(message)"
+        }
+    }
+
+    static func server(status: Int, body: JSONValue?) -> MatrixError {
+        let errcode = body?["errcode"]?.string
+        let message = body?["error"]?.string ?? "HTTP \(status)"
+        if errcode == "M_UNKNOWN_TOKEN" || (status == 401 && errcode == nil) {
+            return MatrixError(.unknownToken, status: status, errcode: errcode, message: message)
+        }
+        return MatrixError(.server, status: status, errcode: errcode, message: message)
+    }
+
+    static func malformedResponse(_ message: String) -> MatrixError {
+        MatrixError(.malformedResponse, status: nil, errcode: nil, message: message)
+    }
+}

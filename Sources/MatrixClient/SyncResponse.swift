@@ -1,0 +1,56 @@
+/// What one `/sync` returned that the bot acts on.
+public struct SyncResponse: Sendable {
+    /// The position to pass as `since` next time.
+    public var nextBatch: String
+    public var joinedRooms: [JoinedRoom]
+    public var invitedRooms: [InvitedRoom]
+
+    public struct JoinedRoom: Sendable {
+        public var roomID: String
+        /// Oldest first.
+        public var events: [ClientEvent]
+        /// The server dropped events before these: back-fill from `previousBatch`.
+        public var limited: Bool
+        public var previousBatch: String?
+        /// Events in the batch without the fields every event must have.
+        public var malformedEvents: Int
+    }
+
+    public struct InvitedRoom: Sendable {
+        public var roomID: String
+        /// Who invited the bot, from the invite's stripped state.
+        public var inviter: String?
+        /// The invite says it is a direct chat (`is_direct`).
+        public var isDirect: Bool
+    }
+
+    public init(nextBatch: String, joinedRooms: [JoinedRoom] = [], invitedRooms: [InvitedRoom] = []) {
+        self.nextBatch = nextBatch
+        self.joinedRooms = joinedRooms
+        self.invitedRooms = invitedRooms
+    }
+
+    /// Reads a `/sync` body; only `next_batch` is required, every other part may be missing.
+    init(json: JSONValue, userID: String) throws(MatrixError) {
+        guard let nextBatch = json["next_batch"]?.string else {
+            throw MatrixError.malformedResponse("a /sync response without next_batch")
+        }
+        self.nextBatch = nextBatch
+        let rooms = json["rooms"]
+        joinedRooms = (rooms?["join"]?.object ?? [:]).sorted { $0.key < $1.key }.map { roomID, room in
+            let raw = room["timeline"]?["events"]?.array ?? []
+            let events = raw.compactMap(ClientEvent.init(json:))
+            return JoinedRoom(
+                roomID: roomID, events: events, limited: room["timeline"]?["limited"]?.bool ?? false,
+                previousBatch: room["timeline"]?["prev_batch"]?.string, malformedEvents: raw.count - events.count
+            )
+        }
+        invitedRooms = (rooms?["invite"]?.object ?? [:]).sorted { $0.key < $1.key }.map { roomID, room in
+            let state = room["invite_state"]?["events"]?.array ?? []
+            let invite = state.first {
+                $0["type"]?.string == "m.room.member" && $0["state_key"]?.string == userID && $0["content"]?["membership"]?.string == "invite"
+            }
+            return InvitedRoom(roomID: roomID, inviter: invite?["sender"]?.string, isDirect: invite?["content"]?["is_direct"]?.bool ?? false)
+        }
+    }
+}
