@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
@@ -30,6 +31,10 @@ let package = Package(
             name: "MatrixClient",
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
+        .target(
+            name: "Storage",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "IntentEngineTests",
             dependencies: ["IntentEngine"],
@@ -38,6 +43,10 @@ let package = Package(
         .testTarget(
             name: "MatrixClientTests",
             dependencies: ["MatrixClient"]
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage"]
         ),
         .testTarget(
             name: "CommandLineTests",

@@ -1,0 +1,130 @@
+import Foundation
+import GRDB
+
+/// The bot's own SQLite database: where the sync stands, which events are handled, and the
+/// little it keeps about each patient. Every change the bot makes for one event is one
+/// transaction, so a crash leaves either all of it or none.
+public struct BotDatabase: Sendable {
+    private let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database, and brings its schema up to date.
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// A file in WAL mode, so operator commands can read while the bot writes.
+    public static func open(path: String) throws -> BotDatabase {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        return try BotDatabase(DatabasePool(path: path, configuration: configuration))
+    }
+
+    /// For tests.
+    public static func inMemory() throws -> BotDatabase {
+        try BotDatabase(DatabaseQueue())
+    }
+
+    /// Append-only: a shipped migration is never edited; changes come as new migrations.
+    private static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: sync, handled events, patients, replies") { db in
+            try db.create(table: "sync_position") { table in
+                table.primaryKey("id", .integer).check { $0 == 1 }
+                table.column("next_batch", .text).notNull()
+            }
+            try db.create(table: "handled_event") { table in
+                table.primaryKey("event_id", .text)
+                table.column("room_id", .text).notNull()
+                table.column("handled_at", .datetime).notNull().indexed()
+            }
+            try db.create(table: "patient") { table in
+                table.primaryKey("user_id", .text)
+                table.column("opted_out", .boolean).notNull().defaults(to: false)
+                table.column("disclosed", .boolean).notNull().defaults(to: false)
+                table.column("last_seen_at", .datetime).notNull().indexed()
+            }
+            try db.create(table: "reply_log") { table in
+                table.column("user_id", .text).notNull()
+                table.column("intent_id", .text).notNull()
+                table.column("turns", .integer).notNull()
+                table.column("last_reply_at", .datetime).notNull().indexed()
+                table.primaryKey(["user_id", "intent_id"])
+            }
+        }
+        return migrator
+    }
+}
+
+// MARK: - Reads
+
+extension BotDatabase {
+    /// The `next_batch` saved after the last fully handled sync; `nil` before the first start.
+    public func syncPosition() throws -> String? {
+        try writer.read { db in try String.fetchOne(db, sql: "SELECT next_batch FROM sync_position WHERE id = 1") }
+    }
+
+    /// Which of these events were handled already.
+    public func handledEventIDs(among eventIDs: [String]) throws -> Set<String> {
+        guard !eventIDs.isEmpty else { return [] }
+        return try writer.read { db in
+            try Set(HandledEvent.filter(keys: eventIDs).fetchAll(db).map(\.eventID))
+        }
+    }
+
+    public func patient(_ userID: String) throws -> Patient? {
+        try writer.read { db in try Patient.fetchOne(db, key: userID) }
+    }
+
+    public func replyLog(userID: String, intentID: String) throws -> ReplyLog? {
+        try writer.read { db in try ReplyLog.fetchOne(db, key: ["user_id": userID, "intent_id": intentID]) }
+    }
+}
+
+// MARK: - Writes
+
+extension BotDatabase {
+    public func saveSyncPosition(_ nextBatch: String) throws {
+        try writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO sync_position (id, next_batch) VALUES (1, ?)
+                ON CONFLICT(id) DO UPDATE SET next_batch = excluded.next_batch
+                """, arguments: [nextBatch])
+        }
+    }
+
+    /// Records that an event is handled, with what handling it changed, in one transaction.
+    public func commit(_ handling: Handling) throws {
+        try writer.write { db in
+            try HandledEvent(eventID: handling.eventID, roomID: handling.roomID, handledAt: handling.at).insert(db, onConflict: .ignore)
+            guard let userID = handling.patient else { return }
+            if handling.forget {
+                try Patient.deleteOne(db, key: userID)
+                try ReplyLog.filter(Column("user_id") == userID).deleteAll(db)
+                return
+            }
+            var patient = try Patient.fetchOne(db, key: userID) ?? Patient(userID: userID, optedOut: false, disclosed: false, lastSeenAt: handling.at)
+            patient.lastSeenAt = handling.at
+            if let optedOut = handling.optedOut { patient.optedOut = optedOut }
+            if handling.disclosed { patient.disclosed = true }
+            try patient.save(db)
+            if let intentID = handling.repliedIntent {
+                var log = try ReplyLog.fetchOne(db, key: ["user_id": userID, "intent_id": intentID])
+                    ?? ReplyLog(userID: userID, intentID: intentID, turns: 0, lastReplyAt: handling.at)
+                log.turns += 1
+                log.lastReplyAt = handling.at
+                try log.save(db)
+            }
+        }
+    }
+
+    /// Deletes what is older than `date`: handled events, reply logs, and patients not seen
+    /// since (their opt-out goes with them, as after `!forget`).
+    public func purge(before date: Date) throws {
+        try writer.write { db in
+            try HandledEvent.filter(Column("handled_at") < date).deleteAll(db)
+            try ReplyLog.filter(Column("last_reply_at") < date).deleteAll(db)
+            try Patient.filter(Column("last_seen_at") < date).deleteAll(db)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+
+/// An event the bot has finished with: it is never handled again.
+public struct HandledEvent: Codable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "handled_event"
+    public var eventID: String
+    public var roomID: String
+    public var handledAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case eventID = "event_id", roomID = "room_id", handledAt = "handled_at"
+    }
+}
+
+/// The little the bot keeps about a patient: no words, only what its policy needs.
+public struct Patient: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "patient"
+    public var userID: String
+    /// Said `!stop`: no more replies until `!start`.
+    public var optedOut: Bool
+    /// Has been told the bot is a bot, not a clinician.
+    public var disclosed: Bool
+    public var lastSeenAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id", optedOut = "opted_out", disclosed = "disclosed", lastSeenAt = "last_seen_at"
+    }
+}
+
+/// How often, and when last, a patient got a reply of an intent: rotates encouragement lines
+/// and enforces the cooldown.
+public struct ReplyLog: Codable, Sendable, Equatable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "reply_log"
+    public var userID: String
+    public var intentID: String
+    public var turns: Int
+    public var lastReplyAt: Date
+
+    public init(userID: String, intentID: String, turns: Int, lastReplyAt: Date) {
+        self.userID = userID
+        self.intentID = intentID
+        self.turns = turns
+        self.lastReplyAt = lastReplyAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id", intentID = "intent_id", turns = "turns", lastReplyAt = "last_reply_at"
+    }
+}
+
+/// Everything handling one event changes, committed together.
+public struct Handling: Sendable {
+    public var eventID: String
+    public var roomID: String
+    public var at: Date
+    /// The patient the event came from, when it changes what is kept about them.
+    public var patient: String?
+    /// The intent the bot replied with.
+    public var repliedIntent: String?
+    public var disclosed = false
+    /// `!stop` (true) or `!start` (false).
+    public var optedOut: Bool?
+    /// `!forget`: erase the patient.
+    public var forget = false
+
+    public init(eventID: String, roomID: String, at: Date, patient: String? = nil) {
+        self.eventID = eventID
+        self.roomID = roomID
+        self.at = at
+        self.patient = patient
+    }
+}

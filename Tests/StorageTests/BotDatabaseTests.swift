@@ -1,0 +1,88 @@
+import Foundation
+import Storage
+import Testing
+
+@Suite("Bot database")
+struct BotDatabaseTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    /// A real SQLite file in a temporary folder, as the bot runs it.
+    func withDatabaseFile(_ body: (String) throws -> Void) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-db-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try body(folder.appendingPathComponent("bot.sqlite").path)
+    }
+
+    @Test func syncPositionAndHandledEventsSurviveReopening() throws {
+        try withDatabaseFile { path in
+            do {
+                let database = try BotDatabase.open(path: path)
+                #expect(try database.syncPosition() == nil)
+                try database.commit(Handling(eventID: "$a", roomID: "!r", at: now))
+                try database.saveSyncPosition("s1")
+                try database.saveSyncPosition("s2")
+            }
+            let reopened = try BotDatabase.open(path: path)
+            #expect(try reopened.syncPosition() == "s2")
+            #expect(try reopened.handledEventIDs(among: ["$a", "$b"]) == ["$a"])
+        }
+    }
+
+    @Test func handlingTheSameEventTwiceKeepsOneRecord() throws {
+        let database = try BotDatabase.inMemory()
+        var handling = Handling(eventID: "$a", roomID: "!r", at: now, patient: "@p:localhost")
+        handling.repliedIntent = "sleep"
+        try database.commit(handling)
+        #expect(try database.replyLog(userID: "@p:localhost", intentID: "sleep")?.turns == 1)
+        try database.commit(Handling(eventID: "$a", roomID: "!r", at: now))
+        #expect(try database.handledEventIDs(among: ["$a"]) == ["$a"])
+    }
+
+    @Test func repliesCountTurnsPerPatientAndIntent() throws {
+        let database = try BotDatabase.inMemory()
+        for (index, intent) in ["sleep", "sleep", "goals"].enumerated() {
+            var handling = Handling(eventID: "$\(index)", roomID: "!r", at: now.addingTimeInterval(Double(index)), patient: "@p:localhost")
+            handling.repliedIntent = intent
+            handling.disclosed = true
+            try database.commit(handling)
+        }
+        #expect(try database.replyLog(userID: "@p:localhost", intentID: "sleep") == ReplyLog(userID: "@p:localhost", intentID: "sleep", turns: 2, lastReplyAt: now.addingTimeInterval(1)))
+        #expect(try database.replyLog(userID: "@p:localhost", intentID: "goals")?.turns == 1)
+        #expect(try database.patient("@p:localhost")?.disclosed == true)
+    }
+
+    @Test func stopStartAndForget() throws {
+        let database = try BotDatabase.inMemory()
+        var stop = Handling(eventID: "$1", roomID: "!r", at: now, patient: "@p:localhost")
+        stop.optedOut = true
+        try database.commit(stop)
+        #expect(try database.patient("@p:localhost")?.optedOut == true)
+        var start = Handling(eventID: "$2", roomID: "!r", at: now, patient: "@p:localhost")
+        start.optedOut = false
+        start.repliedIntent = "sleep"
+        try database.commit(start)
+        #expect(try database.patient("@p:localhost")?.optedOut == false)
+        var forget = Handling(eventID: "$3", roomID: "!r", at: now, patient: "@p:localhost")
+        forget.forget = true
+        try database.commit(forget)
+        #expect(try database.patient("@p:localhost") == nil)
+        #expect(try database.replyLog(userID: "@p:localhost", intentID: "sleep") == nil)
+        #expect(try database.handledEventIDs(among: ["$1", "$2", "$3"]) == ["$1", "$2", "$3"])
+    }
+
+    @Test func purgeRemovesWhatIsOlderThanTheRetention() throws {
+        let database = try BotDatabase.inMemory()
+        var old = Handling(eventID: "$old", roomID: "!r", at: now, patient: "@old:localhost")
+        old.repliedIntent = "sleep"
+        try database.commit(old)
+        var recent = Handling(eventID: "$new", roomID: "!r", at: now.addingTimeInterval(86_400 * 40), patient: "@new:localhost")
+        recent.repliedIntent = "sleep"
+        try database.commit(recent)
+        try database.purge(before: now.addingTimeInterval(86_400 * 30))
+        #expect(try database.handledEventIDs(among: ["$old", "$new"]) == ["$new"])
+        #expect(try database.patient("@old:localhost") == nil)
+        #expect(try database.replyLog(userID: "@old:localhost", intentID: "sleep") == nil)
+        #expect(try database.patient("@new:localhost") != nil)
+    }
+}
