@@ -20,12 +20,17 @@ let package = Package(
             name: "supportbot",
             dependencies: [
                 "IntentEngine",
+                "YAMLReader",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
-            name: "IntentEngine",
+            name: "YAMLReader",
             dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "IntentEngine",
+            dependencies: ["YAMLReader", .product(name: "Yams", package: "Yams")]
         ),
         .target(
             name: "MatrixClient",
@@ -37,7 +42,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntentEngineTests",
-            dependencies: ["IntentEngine"],
+            dependencies: ["IntentEngine", "YAMLReader"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

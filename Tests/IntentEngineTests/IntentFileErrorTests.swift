@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 @testable import IntentEngine
+import YAMLReader
 
 /// Every problem `intents check` reports names file:line:column, the key, and what was expected.
 @Suite("Rule file errors")
-struct IntentFileErrorTests {
+struct YAMLProblemTests {
     /// Parses the minimal fixture with one file replaced (or added), and returns the problems.
     func problems(_ name: String, _ text: String) throws -> [String] {
         var files = try TestSupport.minimalFiles().filter { $0.name != name }
@@ -66,7 +67,7 @@ struct IntentFileErrorTests {
         var files = try TestSupport.minimalFiles()
         let stress = try #require(files.first { $0.name == "stress.yaml" })
         files.append(("stress.yml", stress.text))
-        let error = try #require(throws: IntentLoadingError.self) { try IntentCatalog.parse(files: files) }
+        let error = try #require(throws: YAMLProblems.self) { try IntentCatalog.parse(files: files) }
         #expect(error.problems.map(\.description) == ["stress.yml:1:5: id: intent id 'stress' is already used at stress.yaml:1:5; ids must be unique"])
     }
 
@@ -77,7 +78,7 @@ struct IntentFileErrorTests {
 
     @Test func missingSpecialIntents() throws {
         let files = try TestSupport.minimalFiles().filter { $0.name != "crisis.yaml" && $0.name != "fallback.yaml" }
-        let error = try #require(throws: IntentLoadingError.self) { try IntentCatalog.parse(files: files, folder: "Intents") }
+        let error = try #require(throws: YAMLProblems.self) { try IntentCatalog.parse(files: files, folder: "Intents") }
         #expect(error.problems.map(\.description) == [
             "Intents: no intent with id 'fallback': it answers when nothing else matches",
             "Intents: no intent with id 'crisis': crisis is checked on every message first",
@@ -177,7 +178,7 @@ struct IntentFileErrorTests {
 
     @Test func aBrokenFolderLoadsNothingAndNamesEveryProblem() throws {
         let folder = TestSupport.fixtures.appendingPathComponent("broken")
-        let error = try #require(throws: IntentLoadingError.self) { try IntentCatalog.load(from: folder) }
+        let error = try #require(throws: YAMLProblems.self) { try IntentCatalog.load(from: folder) }
         #expect(error.problems.map(\.description) == [
             "\(folder.path)/common.yaml: cannot read: the shared settings file is missing",
             "\(folder.path)/sleep.yaml:3:1: YAML syntax error: did not find expected ',' or ']' while parsing a flow sequence",
@@ -185,6 +186,6 @@ struct IntentFileErrorTests {
     }
 
     @Test func aMissingFolderIsNamed() {
-        #expect(throws: IntentLoadingError.self) { try IntentCatalog.load(from: URL(fileURLWithPath: "/nonexistent/intents")) }
+        #expect(throws: YAMLProblems.self) { try IntentCatalog.load(from: URL(fileURLWithPath: "/nonexistent/intents")) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Yams
+import YAMLReader
 
 extension IntentCatalog {
     /// The file in a rules folder that holds the shared settings rather than an intent.
@@ -7,17 +8,17 @@ extension IntentCatalog {
 
     /// Loads and validates every `*.yaml` file of a rules folder. Any problem in any file
     /// throws them all, and nothing is half-loaded.
-    public static func load(from directory: URL) throws(IntentLoadingError) -> IntentCatalog {
+    public static func load(from directory: URL) throws(YAMLProblems) -> IntentCatalog {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
                 .sorted()
         } catch {
-            throw IntentLoadingError(problems: [.unreadable(directory.path, reason: "not a readable folder")])
+            throw YAMLProblems([.unreadable(directory.path, reason: "not a readable folder")])
         }
         var files: [(name: String, text: String)] = []
-        var problems: [IntentFileError] = []
+        var problems: [YAMLProblem] = []
         for name in names {
             let url = directory.appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: url.path) else {
@@ -39,16 +40,16 @@ extension IntentCatalog {
         } catch {
             problems += error.problems
         }
-        throw IntentLoadingError(problems: problems)
+        throw YAMLProblems(problems)
     }
 
     /// Validates rule files given as texts; `name` is the path shown in messages.
-    public static func parse(files: [(name: String, text: String)], folder: String = ".") throws(IntentLoadingError) -> IntentCatalog {
-        var problems: [IntentFileError] = []
+    public static func parse(files: [(name: String, text: String)], folder: String = ".") throws(YAMLProblems) -> IntentCatalog {
+        var problems: [YAMLProblem] = []
         var settings = CommonSettings()
         var intents: [Intent] = []
         for file in files {
-            var reader = RuleFileReader(file: file.name)
+            var reader = YAMLReader(file: file.name)
             if (file.name as NSString).lastPathComponent == settingsFileName {
                 if let parsed = reader.settings(file.text) { settings = parsed }
             } else if let intent = reader.intent(file.text) {
@@ -58,13 +59,13 @@ extension IntentCatalog {
         }
         // Checks across files would only echo a broken file's problems, so they come after.
         if problems.isEmpty { problems = catalogProblems(intents, folder: folder) }
-        guard problems.isEmpty else { throw IntentLoadingError(problems: problems) }
+        guard problems.isEmpty else { throw YAMLProblems(problems) }
         return IntentCatalog(settings: settings, intents: intents)
     }
 
     /// Problems that only show across files: duplicate ids, the special intents.
-    private static func catalogProblems(_ intents: [Intent], folder: String) -> [IntentFileError] {
-        var problems: [IntentFileError] = []
+    private static func catalogProblems(_ intents: [Intent], folder: String) -> [YAMLProblem] {
+        var problems: [YAMLProblem] = []
         var firstSeen: [String: SourceLocation] = [:]
         for intent in intents {
             if let first = firstSeen[intent.id] {
@@ -102,7 +103,7 @@ private let normalizationKeys = ["replacements", "negations", "clause_breaks"]
 /// At most three crisis options, the most direct first (DESIGN.md, safety rule 1).
 private let maximumResources = 3
 
-extension RuleFileReader {
+extension YAMLReader {
     mutating func intent(_ text: String) -> Intent? {
         guard let root = document(text), let fields = fields(root, path: "", allowed: intentKeys) else { return nil }
         let idNode = require(fields, "id", expected: "the intent's short name, such as sleep")

@@ -1,3 +1,5 @@
+import YAMLReader
+
 /// Reads a message as one of the catalog's intents. Pure and `Sendable`: build it once from
 /// the rules, then call `classify` from anywhere, as often as needed.
 ///

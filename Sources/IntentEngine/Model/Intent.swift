@@ -1,3 +1,5 @@
+import YAMLReader
+
 /// One kind of patient message, as a moderator describes it in `Intents/<id>.yaml`.
 public struct Intent: Sendable, Identifiable {
     /// Whether a message of this kind should reach a Patient Ambassador, and how fast.

@@ -1,3 +1,5 @@
+import YAMLReader
+
 /// The rules that decide whether a message is of an intent. See `Intents/README.md`.
 public struct MatchRules: Sendable {
     /// Any one is enough for a match.

@@ -1,3 +1,5 @@
+import YAMLReader
+
 /// Runs every intent's examples and counterexamples through a classifier: what
 /// `supportbot intents test` prints and what `swift test` asserts.
 public struct ExampleReport: Sendable {

@@ -1,37 +1,37 @@
 import Yams
 
-/// Reads typed values out of one YAML rule file, collecting every problem with its position
-/// instead of stopping at the first, so `intents check` can list them all. (Yams itself
-/// rejects a key written twice in one mapping.)
-struct RuleFileReader {
-    let file: String
-    private(set) var problems: [IntentFileError] = []
+/// Reads typed values out of one YAML file, collecting every problem with its position
+/// instead of stopping at the first, so a moderator or operator sees them all at once.
+/// (Yams itself rejects a key written twice in one mapping.)
+public struct YAMLReader {
+    public let file: String
+    public private(set) var problems: [YAMLProblem] = []
 
-    init(file: String) {
+    public init(file: String) {
         self.file = file
     }
 
     /// The fields of a mapping node, keyed by name; unknown and repeated keys are problems.
-    struct Fields {
-        let location: SourceLocation
-        let path: String
+    public struct Fields {
+        public let location: SourceLocation
+        public let path: String
         fileprivate var values: [String: Node] = [:]
 
-        subscript(name: String) -> Node? { values[name] }
+        public subscript(name: String) -> Node? { values[name] }
 
-        func path(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+        public func path(_ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
     }
 
-    func location(of node: Node) -> SourceLocation {
+    public func location(of node: Node) -> SourceLocation {
         SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
-    mutating func report(_ problem: IntentFileError) {
+    public mutating func report(_ problem: YAMLProblem) {
         problems.append(problem)
     }
 
     /// Parses the whole file; a syntax error is a problem and yields `nil`.
-    mutating func document(_ text: String) -> Node? {
+    public mutating func document(_ text: String) -> Node? {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 report(.wrongType(SourceLocation(file: file, line: 1, column: 1), key: "", expected: "a mapping, but the file is empty"))
@@ -51,7 +51,7 @@ struct RuleFileReader {
         }
     }
 
-    private func syntaxProblem(_ error: YamlError) -> IntentFileError {
+    private func syntaxProblem(_ error: YamlError) -> YAMLProblem {
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
             let detail = context.map { "\(problem) \($0.text)" } ?? problem
@@ -63,7 +63,7 @@ struct RuleFileReader {
         }
     }
 
-    mutating func fields(_ node: Node, path: String, allowed: [String]) -> Fields? {
+    public mutating func fields(_ node: Node, path: String, allowed: [String]) -> Fields? {
         guard let mapping = node.mapping else {
             report(.wrongType(location(of: node), key: path, expected: "a mapping with keys \(allowed.joined(separator: ", "))"))
             return nil
@@ -83,13 +83,13 @@ struct RuleFileReader {
         return fields
     }
 
-    mutating func require(_ fields: Fields, _ name: String, expected: String) -> Node? {
+    public mutating func require(_ fields: Fields, _ name: String, expected: String) -> Node? {
         if let node = fields[name] { return node }
         report(.missingKey(fields.location, key: fields.path(name), expected: expected))
         return nil
     }
 
-    mutating func string(_ node: Node, path: String) -> String? {
+    public mutating func string(_ node: Node, path: String) -> String? {
         guard let scalar = node.scalar, !scalar.string.trimmingWhitespace.isEmpty else {
             report(.wrongType(location(of: node), key: path, expected: "a non-empty text"))
             return nil
@@ -97,7 +97,7 @@ struct RuleFileReader {
         return scalar.string.trimmingWhitespace
     }
 
-    mutating func int(_ node: Node, path: String, in range: ClosedRange<Int>) -> Int? {
+    public mutating func int(_ node: Node, path: String, in range: ClosedRange<Int>) -> Int? {
         guard node.scalar?.style == .plain, let value = node.int, range.contains(value) else {
             report(.wrongType(location(of: node), key: path, expected: "a whole number from \(range.lowerBound) to \(range.upperBound)"))
             return nil
@@ -105,7 +105,7 @@ struct RuleFileReader {
         return value
     }
 
-    mutating func fraction(_ node: Node, path: String) -> Double? {
+    public mutating func fraction(_ node: Node, path: String) -> Double? {
         guard node.scalar?.style == .plain, let value = node.float, value > 0, value <= 1 else {
             report(.wrongType(location(of: node), key: path, expected: "a number above 0 and at most 1, such as 0.5"))
             return nil
@@ -113,7 +113,7 @@ struct RuleFileReader {
         return value
     }
 
-    mutating func bool(_ node: Node, path: String) -> Bool? {
+    public mutating func bool(_ node: Node, path: String) -> Bool? {
         guard node.scalar?.style == .plain, let text = node.scalar?.string, ["true", "false"].contains(text) else {
             report(.wrongType(location(of: node), key: path, expected: "true or false"))
             return nil
@@ -121,7 +121,7 @@ struct RuleFileReader {
         return text == "true"
     }
 
-    mutating func choice<Choice: RawRepresentable & CaseIterable>(_ node: Node, path: String, as: Choice.Type) -> Choice?
+    public mutating func choice<Choice: RawRepresentable & CaseIterable>(_ node: Node, path: String, as: Choice.Type) -> Choice?
     where Choice.RawValue == String {
         let names = Choice.allCases.map(\.rawValue)
         guard let text = node.scalar?.string, let value = Choice(rawValue: text) else {
@@ -132,7 +132,7 @@ struct RuleFileReader {
     }
 
     /// A list of texts; a single text is not accepted, so a forgotten `-` is caught.
-    mutating func strings(_ node: Node, path: String) -> [Located<String>] {
+    public mutating func strings(_ node: Node, path: String) -> [Located<String>] {
         guard let sequence = node.sequence else {
             report(.wrongType(location(of: node), key: path, expected: "a list of texts, each on its own line starting with '- '"))
             return []
@@ -144,7 +144,7 @@ struct RuleFileReader {
 }
 
 extension String {
-    var trimmingWhitespace: String {
+    public var trimmingWhitespace: String {
         var view = Substring(self)
         while let first = view.first, first.isWhitespace { view.removeFirst() }
         while let last = view.last, last.isWhitespace { view.removeLast() }
