@@ -14,14 +14,27 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         .executableTarget(
             name: "supportbot",
             dependencies: [
                 "IntentEngine",
+                "SupportBot",
                 "YAMLReader",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "SupportBot",
+            dependencies: [
+                "IntentEngine", "MatrixClient", "Storage", "YAMLReader",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -52,6 +65,10 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage"]
+        ),
+        .testTarget(
+            name: "SupportBotTests",
+            dependencies: ["SupportBot", "IntentEngine", "MatrixClient", "Storage", "YAMLReader"]
         ),
         .testTarget(
             name: "CommandLineTests",

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Everything an operator sets in `supportbot.yaml`. Defaults are the values a small
+/// community would start with; `BotConfiguration+YAML.swift` reads and checks the file.
+public struct BotConfiguration: Sendable {
+    /// The homeserver's base URL, such as `https://matrix.example.org`.
+    public var homeserver: URL
+    /// The bot's own Matrix user, such as `@supportbot:example.org`.
+    public var userID: String
+    /// From `SUPPORTBOT_ACCESS_TOKEN` or `access_token_file`; never from the YAML itself.
+    public var accessToken: String
+    public var rooms: Rooms
+    /// The folder of intent rules.
+    public var intents: URL
+    /// The bot's SQLite file.
+    public var database: String
+    /// Where health and metrics are served, such as `127.0.0.1:9090`; `nil` serves nothing.
+    public var httpListen: String?
+    /// No second reply to the same patient and intent in a community room within this long;
+    /// zero turns it off. Crisis is always answered.
+    public var cooldown: Duration = .seconds(600)
+    /// Join direct chats that users of the bot's own homeserver open with it.
+    public var acceptDirectChats = true
+    /// Picks crisis resources, such as `en-US`.
+    public var locale = "en-US"
+    /// What is kept about patients and handled events is deleted after this long.
+    public var retention: Duration = .seconds(30 * 86_400)
+    /// How long the homeserver may hold one `/sync`.
+    public var syncTimeout: Duration = .seconds(30)
+    /// Events per room in one `/sync` before the server cuts the timeline (`limited`) and the
+    /// bot back-fills the rest.
+    public var timelineLimit = 50
+
+    public struct Rooms: Sendable {
+        /// Rooms where patients talk to each other; ids or aliases.
+        public var community: [String]
+        public var ambassadors: String
+        public var moderators: String?
+
+        public init(community: [String], ambassadors: String, moderators: String? = nil) {
+            self.community = community
+            self.ambassadors = ambassadors
+            self.moderators = moderators
+        }
+    }
+
+    public init(homeserver: URL, userID: String, accessToken: String, rooms: Rooms, intents: URL, database: String, httpListen: String? = nil) {
+        self.homeserver = homeserver
+        self.userID = userID
+        self.accessToken = accessToken
+        self.rooms = rooms
+        self.intents = intents
+        self.database = database
+        self.httpListen = httpListen
+    }
+
+    /// The server part of the bot's user id: direct chats are accepted from users of it.
+    public var serverName: String {
+        userID.split(separator: ":", maxSplits: 1).last.map(String.init) ?? ""
+    }
+}

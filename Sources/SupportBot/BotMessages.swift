@@ -1,0 +1,27 @@
+/// What the bot says in answer to patients' commands.
+enum BotMessages {
+    static let help = """
+    I'm SupportBot, an automated helper for this community: not a clinician and not a crisis service. \
+    Tell me what's on your mind and I'll share a few words from our community's guide.
+    Commands:
+    !ambassador: ask for a Patient Ambassador, a volunteer who has been there
+    !stop: I won't reply to you any more (type !start to undo)
+    !forget: erase what I've stored about you
+    !help: this message
+    If you are in danger right now, call your local emergency number.
+    """
+
+    static let stopped = "Okay, I won't reply to your messages any more. If you ever write about being in danger, I will still share crisis resources. Type !start whenever you'd like to hear from me again."
+    static let started = "Welcome back. I'll reply to your messages again. Type !stop any time."
+    static let forgotten = "Done: I erased what I had stored about you (your settings and which replies you've had). If you had turned me off with !stop, that is erased too."
+
+    static let ambassadorNotYet = """
+    Patient Ambassadors are volunteers from this community who have lived with chronic pain. \
+    I can't connect you with one automatically yet; please ask in the community room or message a moderator, \
+    and someone will reach out.
+    """
+
+    static func unknownCommand(_ word: String) -> String {
+        "I don't know the command !\(word). Type !help to see what I can do."
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import IntentEngine
+import Logging
+import MatrixClient
+import Storage
+
+/// Handles one patient message: classify, decide, reply, remember. It never throws: one
+/// event's failure is logged (without the patient's words) and the next event goes on.
+public struct EventHandler: Sendable {
+    let client: MatrixClient
+    let database: BotDatabase
+    let classifier: IntentClassifier
+    let composer: ReplyComposer
+    let policy: ReplyPolicy
+    let userID: String
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    /// The most of a message that is read; the rest of a huge message cannot change its topic.
+    static let maximumMessageBytes = 64 * 1024
+
+    public enum Outcome: String, Sendable {
+        case replied, ignored, skipped, failed
+    }
+
+    /// Whether an event is a patient's message at all; everything else is skipped unrecorded.
+    func isPatientMessage(_ event: ClientEvent) -> Bool {
+        event.type == "m.room.message" && event.sender != userID
+    }
+
+    public func handle(_ event: ClientEvent, roomID: String, room: ReplyPolicy.Room) async -> Outcome {
+        var logger = logger
+        logger[metadataKey: "matrix.event_id"] = "\(event.eventID)"
+        logger[metadataKey: "matrix.room_id"] = "\(roomID)"
+        let at = now()
+        guard let body = event.body, ["m.text", "m.emote"].contains(event.messageType ?? ""), event.relationType != "m.replace" else {
+            // Edits, images, notices from other bots, and malformed content: nothing to answer.
+            logger.debug("message without text to answer", metadata: ["matrix.msgtype": "\(event.messageType ?? "none")"])
+            return record(Handling(eventID: event.eventID, roomID: roomID, at: at), .skipped, logger)
+        }
+        let text = String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)
+        let classification = classifier.classify(text)
+        do {
+            let patient = try patientState(event.sender, intentID: classification.intentID)
+            let decision = policy.decide(
+                room: room, command: PatientCommand(message: text), classification: classification,
+                answerInCommunity: classifier.catalog.intent(withID: classification.intentID)?.answerInCommunity ?? false,
+                mentionsBot: mentionsBot(event, text: text), patient: patient, now: at
+            )
+            var handling = Handling(eventID: event.eventID, roomID: roomID, at: at, patient: event.sender)
+            let reply: Reply
+            switch decision {
+            case let .ignore(reason):
+                logger.debug("not answered", metadata: ["bot.reason": "\(reason.rawValue)", "bot.intent": "\(classification.intentID)"])
+                return record(handling, .ignored, logger)
+            case let .reply(intentID, turn, disclose):
+                reply = composer.reply(to: classification.best, turn: turn, disclose: disclose)
+                handling.repliedIntent = intentID
+                handling.disclosed = disclose
+            case let .command(command):
+                reply = answer(command, handling: &handling)
+            }
+            try await client.send(roomID: roomID, transactionID: "supportbot-reply-\(event.eventID)", content: replyContent(reply, to: event))
+            logger.info("replied", metadata: ["bot.intent": "\(reply.intentID)", "bot.variant": "\(reply.variantID ?? "")"])
+            return record(handling, .replied, logger)
+        } catch is CancellationError {
+            return .failed
+        } catch {
+            logger.error("could not answer a message; moving on", metadata: ["error": "\(error)"])
+            return .failed
+        }
+    }
+
+    // MARK: - Parts
+
+    private func patientState(_ userID: String, intentID: String) throws -> ReplyPolicy.PatientState {
+        let patient = try database.patient(userID)
+        let log = try database.replyLog(userID: userID, intentID: intentID)
+        return ReplyPolicy.PatientState(
+            optedOut: patient?.optedOut ?? false, disclosed: patient?.disclosed ?? false,
+            turns: log?.turns ?? 0, lastReplyAt: log?.lastReplyAt
+        )
+    }
+
+    private func answer(_ command: PatientCommand, handling: inout Handling) -> Reply {
+        let text: String
+        switch command {
+        case .help:
+            text = BotMessages.help
+            handling.disclosed = true
+        case .ambassador: text = BotMessages.ambassadorNotYet
+        case .stop:
+            text = BotMessages.stopped
+            handling.optedOut = true
+        case .start:
+            text = BotMessages.started
+            handling.optedOut = false
+        case .forget:
+            text = BotMessages.forgotten
+            handling.forget = true
+        case let .unknown(word): text = BotMessages.unknownCommand(word)
+        }
+        return Reply(plainText: text, intentID: "command")
+    }
+
+    private func mentionsBot(_ event: ClientEvent, text: String) -> Bool {
+        if event.content["m.mentions"]?["user_ids"]?.array?.contains(.string(userID)) == true { return true }
+        let localpart = userID.dropFirst().prefix { $0 != ":" }.lowercased()
+        return !localpart.isEmpty && text.lowercased().contains(localpart)
+    }
+
+    /// A Matrix reply (`m.in_reply_to`) as a notice, so other bots do not answer it.
+    private func replyContent(_ reply: Reply, to event: ClientEvent) -> JSONValue {
+        [
+            "msgtype": "m.notice",
+            "body": .string(reply.body),
+            "format": "org.matrix.custom.html",
+            "formatted_body": .string(reply.formattedBody),
+            "m.relates_to": ["m.in_reply_to": ["event_id": .string(event.eventID)]],
+            "m.mentions": ["user_ids": [.string(event.sender)]],
+        ]
+    }
+
+    private func record(_ handling: Handling, _ outcome: Outcome, _ logger: Logger) -> Outcome {
+        do {
+            try database.commit(handling)
+            return outcome
+        } catch {
+            logger.error("could not record a handled message", metadata: ["error": "\(error)"])
+            return .failed
+        }
+    }
+}
+
+extension Reply {
+    /// A reply that is plain text, lines kept apart in HTML.
+    init(plainText: String, intentID: String) {
+        let html = plainText.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { String($0).htmlEscaped }.joined(separator: "<br>")
+        self.init(intentID: intentID, variantID: nil, escalate: .none, body: plainText, formattedBody: html)
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// A command a patient types: `!help`, `!ambassador`, `!stop`, `!start`, `!forget`.
+public enum PatientCommand: Sendable, Equatable {
+    case help
+    case ambassador
+    case stop
+    case start
+    case forget
+    /// Starts with `!` but is none of the above.
+    case unknown(String)
+
+    /// The command a message is, or `nil` when it is an ordinary message.
+    public init?(message: String) {
+        let trimmed = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard trimmed.first == "!", trimmed.count > 1 else { return nil }
+        let word = trimmed.dropFirst().prefix { !$0.isWhitespace }.lowercased()
+        switch word {
+        case "help": self = .help
+        case "ambassador": self = .ambassador
+        case "stop": self = .stop
+        case "start": self = .start
+        case "forget": self = .forget
+        default: self = .unknown(String(word.prefix(32)))
+        }
+    }
+}

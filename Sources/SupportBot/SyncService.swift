@@ -1,0 +1,197 @@
+import Foundation
+import Logging
+import MatrixClient
+import ServiceLifecycle
+import Storage
+
+/// The bot's main loop: long-poll `/sync`, handle every new patient message exactly once,
+/// then save the position.
+///
+/// Nothing lost, nothing twice: the position is saved only after its batch is handled, and
+/// each handled event is remembered, so a crash at any moment neither skips nor repeats a
+/// reply; a reply's transaction id comes from the event it answers, so a resend after a crash
+/// is de-duplicated by the homeserver; a `limited` timeline is back-filled to the saved position.
+public struct SyncService: Service {
+    let client: MatrixClient
+    let database: BotDatabase
+    let handler: EventHandler
+    let configuration: BotConfiguration
+    let logger: Logger
+    /// Called once the bot has joined its rooms and knows where it stands (tests wait on it).
+    let onReady: @Sendable () -> Void
+
+    /// At most this many pages of `/messages` are fetched to fill one gap.
+    static let maximumBackfillPages = 50
+
+    public func run() async throws {
+        let whoami = try await client.whoami()
+        guard whoami == configuration.userID else {
+            throw BotStartupError("the access token belongs to \(whoami), but user_id is \(configuration.userID): use the bot's own token")
+        }
+        let rooms = try await joinConfiguredRooms()
+        let filter = try await client.createFilter(userID: configuration.userID, filter: Self.filter(timelineLimit: configuration.timelineLimit))
+        var since = try database.syncPosition()
+        if since == nil {
+            // First start: what was said before the bot existed is not answered.
+            let initial = try await client.sync(since: nil, filter: filter, timeout: .zero, userID: configuration.userID)
+            try await acceptInvites(initial, rooms: rooms)
+            try database.saveSyncPosition(initial.nextBatch)
+            since = initial.nextBatch
+        }
+        try database.purge(before: Date().addingTimeInterval(-configuration.retention.seconds))
+        var lastPurge = ContinuousClock.now
+        logger.info("following rooms", metadata: ["bot.rooms": "\(rooms.configured.count)"])
+        onReady()
+
+        while !Task.isShuttingDownGracefully {
+            let response: SyncResponse
+            let position = since
+            do {
+                response = try await cancelWhenGracefulShutdown {
+                    try await client.sync(since: position, filter: filter, timeout: configuration.syncTimeout, userID: configuration.userID)
+                }
+            } catch let error as MatrixError where !error.isUnknownToken {
+                logger.error("sync failed; trying again", metadata: ["error": "\(error)"])
+                try await Task.sleep(for: .seconds(5))
+                continue
+            } catch is CancellationError where Task.isShuttingDownGracefully {
+                break
+            }
+            try await acceptInvites(response, rooms: rooms)
+            for room in response.joinedRooms {
+                await handle(room, since: since, rooms: rooms)
+            }
+            // A batch cut short by shutdown is handled again, minus what is remembered, next time.
+            guard !Task.isCancelled else { break }
+            try database.saveSyncPosition(response.nextBatch)
+            since = response.nextBatch
+            if ContinuousClock.now - lastPurge > .seconds(3600) {
+                try database.purge(before: Date().addingTimeInterval(-configuration.retention.seconds))
+                lastPurge = .now
+            }
+        }
+        logger.info("stopped following rooms")
+    }
+
+    // MARK: - One room's batch
+
+    private func handle(_ room: SyncResponse.JoinedRoom, since: String?, rooms: RoomDirectory) async {
+        guard let kind = rooms.patientRoom(room.roomID) else { return }
+        var logger = logger
+        logger[metadataKey: "matrix.room_id"] = "\(room.roomID)"
+        if room.malformedEvents > 0 {
+            logger.warning("skipped malformed events", metadata: ["matrix.count": "\(room.malformedEvents)"])
+        }
+        var events = room.events
+        if room.limited, let previous = room.previousBatch, let since {
+            events = await backfill(room.roomID, from: previous, to: since, logger: logger) + events
+        }
+        var seen = Set<String>()
+        let messages = events.filter { handler.isPatientMessage($0) && seen.insert($0.eventID).inserted }
+        guard !messages.isEmpty else { return }
+        let handled: Set<String>
+        do {
+            handled = try database.handledEventIDs(among: messages.map(\.eventID))
+        } catch {
+            logger.error("cannot read handled events; the batch will be handled on the next sync", metadata: ["error": "\(error)"])
+            return
+        }
+        let pending = messages.filter { !handled.contains($0.eventID) }
+        guard let last = pending.last else { return }
+        async let typing: Void = notify { try await client.setTyping(true, userID: configuration.userID, roomID: room.roomID) }
+        for event in pending {
+            guard !Task.isCancelled else { break }
+            _ = await handler.handle(event, roomID: room.roomID, room: kind)
+        }
+        await typing
+        await notify { try await client.setTyping(false, userID: configuration.userID, roomID: room.roomID) }
+        await notify { try await client.sendReadReceipt(roomID: room.roomID, eventID: last.eventID) }
+    }
+
+    /// The events the server left out of a `limited` timeline, oldest first.
+    private func backfill(_ roomID: String, from start: String, to since: String, logger: Logger) async -> [ClientEvent] {
+        var events: [ClientEvent] = []
+        var from = start
+        do {
+            for _ in 0..<Self.maximumBackfillPages {
+                let page = try await client.messages(roomID: roomID, from: from, to: since, limit: 100)
+                events += page.events
+                guard let end = page.end, !page.events.isEmpty, end != from else { break }
+                from = end
+            }
+        } catch {
+            logger.error("back-fill failed; some messages may be answered late", metadata: ["error": "\(error)"])
+        }
+        logger.info("back-filled a gap in the timeline", metadata: ["matrix.count": "\(events.count)"])
+        return events.reversed()
+    }
+
+    /// Typing notices and receipts are courtesies: their failure changes nothing.
+    private func notify(_ request: @Sendable () async throws -> Void) async {
+        do { try await request() } catch { logger.debug("notice not sent", metadata: ["error": "\(error)"]) }
+    }
+
+    // MARK: - Rooms
+
+    private func joinConfiguredRooms() async throws -> RoomDirectory {
+        let rooms = configuration.rooms
+        var community: Set<String> = []
+        for room in rooms.community { community.insert(try await joinRoom(room)) }
+        let ambassadors = try await joinRoom(rooms.ambassadors)
+        let moderators = try await rooms.moderators.asyncMap { try await joinRoom($0) }
+        return RoomDirectory(community: community, ambassadors: ambassadors, moderators: moderators)
+    }
+
+    private func joinRoom(_ idOrAlias: String) async throws -> String {
+        do {
+            return try await client.join(idOrAlias)
+        } catch let error as MatrixError where !error.isUnknownToken {
+            throw BotStartupError("cannot join \(idOrAlias) (\(error)): invite the bot to the room, or check rooms in the configuration")
+        }
+    }
+
+    /// Joins direct chats from users of the bot's homeserver, and invites to configured rooms;
+    /// declines the rest.
+    private func acceptInvites(_ response: SyncResponse, rooms: RoomDirectory) async throws {
+        for invite in response.invitedRooms {
+            let fromLocalUser = invite.inviter.map { $0.hasSuffix(":" + configuration.serverName) } ?? false
+            let accept = rooms.configured.contains(invite.roomID) || (configuration.acceptDirectChats && invite.isDirect && fromLocalUser)
+            do {
+                if accept {
+                    try await client.join(invite.roomID)
+                    logger.info("joined a room on invitation", metadata: ["matrix.room_id": "\(invite.roomID)", "bot.direct": "\(invite.isDirect)"])
+                } else {
+                    try await client.leave(invite.roomID)
+                    logger.info("declined an invitation", metadata: ["matrix.room_id": "\(invite.roomID)"])
+                }
+            } catch let error as MatrixError where !error.isUnknownToken {
+                logger.warning("could not answer an invitation", metadata: ["matrix.room_id": "\(invite.roomID)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Only what the bot reads: messages in timelines; no presence, receipts or account data.
+    static func filter(timelineLimit: Int) -> JSONValue { [
+        "presence": ["not_types": ["*"]],
+        "account_data": ["not_types": ["*"]],
+        "room": [
+            "timeline": ["types": ["m.room.message"], "limit": .number(Double(timelineLimit))],
+            "state": ["types": ["m.room.member"], "lazy_load_members": true],
+            "ephemeral": ["not_types": ["*"]],
+            "account_data": ["not_types": ["*"]],
+        ],
+    ] }
+}
+
+/// The bot cannot start: the message says what to fix.
+public struct BotStartupError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Optional {
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

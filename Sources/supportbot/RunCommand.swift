@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Logging
+import SupportBot
+import YAMLReader
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the bot on a Matrix homeserver until SIGTERM or SIGINT (Ctrl-C).",
+        discussion: "The access token comes from $SUPPORTBOT_ACCESS_TOKEN or the file named by access_token_file."
+    )
+
+    @Option(help: ArgumentHelp("The configuration file.", valueName: "file"))
+    var config = "supportbot.yaml"
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        var logger = Logger(label: "supportbot")
+        logger.logLevel = logLevel
+        do {
+            let configuration = try BotConfiguration.load(path: config)
+            try await SupportBotApp.build(configuration: configuration, logger: logger).run()
+        } catch let error as YAMLProblems {
+            for problem in error.problems { StandardError.write("\(problem)\n") }
+            throw ExitCode.failure
+        } catch {
+            StandardError.write("supportbot: \(error)\n")
+            throw ExitCode.failure
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
