@@ -71,6 +71,10 @@ let package = Package(
             dependencies: ["SupportBot", "IntentEngine", "MatrixClient", "Storage", "YAMLReader"]
         ),
         .testTarget(
+            name: "SupportBotIntegrationTests",
+            dependencies: ["MatrixClient", "supportbot", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
             name: "CommandLineTests",
             dependencies: ["supportbot"]
         ),

@@ -146,7 +146,8 @@ cmd_install() {
   if ! synapse_installed; then
     log "Installing matrix-synapse into $VENV (a minute or so)..."
     "$PY" -m pip install --quiet matrix-synapse
-    synapse_installed || die "matrix-synapse was installed but '$PY -m synapse.app.homeserver' does not run"
+    synapse_installed ||
+      die "matrix-synapse was installed but '$PY -m synapse.app.homeserver' does not run"
   fi
   exec 8>&- # release the install lock
 }
@@ -182,6 +183,8 @@ cmd_start() {
   dir="$(resolve_dir "$1" create)"
   take_lock 9 "$dir/.lock"
 
+  [[ "$START_TIMEOUT" =~ ^[0-9]+$ ]] ||
+    die "SYNAPSE_START_TIMEOUT must be a number of seconds, not '$START_TIMEOUT'"
   port="${SYNAPSE_PORT:-$DEFAULT_PORT}"
   if ! [[ "$port" =~ ^[1-9][0-9]{0,4}$ ]] || ((port > 65535)); then
     die "SYNAPSE_PORT must be a port number, not '$port'"
@@ -223,7 +226,8 @@ cmd_start() {
   fi
   if [ ! -s "$dir/localhost.signing.key" ]; then
     log "Generating the signing key in $dir"
-    "$PY" -m synapse.app.homeserver "${config_args[@]}" --generate-keys >>"$dir/console.log" 2>&1 || {
+    "$PY" -m synapse.app.homeserver "${config_args[@]}" --generate-keys \
+      >>"$dir/console.log" 2>&1 || {
       log "synapse.sh: error: Synapse rejected its configuration."
       show_log_tail "$dir"
       exit 1

@@ -83,9 +83,10 @@ public struct MatrixClient: Sendable {
         _ = try await request("POST", ["rooms", roomID, "invite"], body: ["user_id": .string(userID)], name: "invite")
     }
 
-    /// Events before `from`, newest first, down to `to` when given.
-    public func messages(roomID: String, from: String, to: String?, limit: Int) async throws -> (events: [ClientEvent], end: String?) {
-        var query = [("dir", "b"), ("from", from), ("limit", "\(limit)")]
+    /// Events before `from` (the newest when `nil`), newest first, down to `to` when given.
+    public func messages(roomID: String, from: String?, to: String?, limit: Int) async throws -> (events: [ClientEvent], end: String?) {
+        var query = [("dir", "b"), ("limit", "\(limit)")]
+        if let from { query.append(("from", from)) }
         if let to { query.append(("to", to)) }
         let response = try await request("GET", ["rooms", roomID, "messages"], query: query, name: "messages")
         return ((response["chunk"]?.array ?? []).compactMap(ClientEvent.init(json:)), response["end"]?.string)

@@ -1,0 +1,90 @@
+import Foundation
+import MatrixClient
+
+/// `supportbot run` as an operator runs it: the real binary, a YAML configuration, a SQLite
+/// file and a token file in a temporary folder. It can be killed (SIGKILL) and started again.
+final class BotProcess: @unchecked Sendable {
+    let user: TestUser
+    let folder: URL
+    private let lock = NSLock()
+    private var process: Process?
+    private var starts = 0
+
+    /// - Parameter settings: extra YAML lines, such as `reply: {cooldown_seconds: 0}`.
+    init(user: TestUser, homeserver: any TestHomeserver, community: [String], ambassadors: String, settings: String = "") throws {
+        self.user = user
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-bot-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try user.accessToken.write(to: folder.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+        let configuration = """
+        homeserver: \(homeserver.url.absoluteString)
+        user_id: "\(user.userID)"
+        access_token_file: token
+        rooms:
+          community: [\(community.map { "\"\($0)\"" }.joined(separator: ", "))]
+          ambassadors: "\(ambassadors)"
+        intents: \(Synapse.root.appendingPathComponent("Intents").path)
+        database: bot.sqlite
+        \(settings)
+        """
+        try configuration.write(to: folder.appendingPathComponent("supportbot.yaml"), atomically: true, encoding: .utf8)
+    }
+
+    static var binary: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("supportbot")
+        return FileManager.default.isExecutableFile(atPath: beside.path) ? beside : Synapse.root.appendingPathComponent(".build/debug/supportbot")
+    }
+
+    /// Starts the bot unless it runs; with `waitUntilReady`, returns once it follows its rooms.
+    func start(waitUntilReady: Bool = true) async throws {
+        if lock.withLock({ self.process?.isRunning == true }) { return }
+        let log = folder.appendingPathComponent("bot-\(lock.withLock { starts += 1; return starts }).log")
+        try Data().write(to: log)
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["run", "--config", folder.appendingPathComponent("supportbot.yaml").path]
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "SUPPORTBOT_ACCESS_TOKEN" }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: log)
+        try process.run()
+        lock.withLock { self.process = process }
+        guard waitUntilReady else { return }
+        try await eventually("the bot follows its rooms (log: \(log.path))") {
+            guard process.isRunning else { throw TestFailure("the bot exited: \(self.logText(log))") }
+            return logText(log).contains("following rooms")
+        }
+    }
+
+    func kill() {
+        lock.withLock {
+            guard let process, process.isRunning else { return }
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    /// SIGTERM, as systemd stops it; returns its exit status.
+    func stop() -> Int32? {
+        lock.withLock {
+            guard let process, process.isRunning else { return process?.terminationStatus }
+            process.terminate()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    /// Everything the bot logged, over all its runs.
+    var logs: String {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { $0.hasSuffix(".log") }.sorted().map { logText(folder.appendingPathComponent($0)) }.joined()
+    }
+
+    private func logText(_ url: URL) -> String {
+        (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+    }
+
+    deinit {
+        kill()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import MatrixClient
+import Testing
+
+/// The bot's behaviour as patients see it, written once and run against every homeserver
+/// the bot supports.
+struct Scenarios {
+    let homeserver: any TestHomeserver
+
+    /// A community room with `patients` in it and a bot configured to follow it.
+    func community(patients count: Int, settings: String = "") async throws -> (bot: BotProcess, patients: [TestUser], room: String) {
+        let botUser = try await homeserver.register("bot")
+        var patients: [TestUser] = []
+        for index in 0..<count { patients.append(try await homeserver.register("patient\(index)")) }
+        let staff = try await homeserver.register("ambassador")
+        let room = try await patients[0].client.createRoom(["preset": "public_chat", "name": "Community"])
+        for patient in patients.dropFirst() { try await patient.client.join(room) }
+        let ambassadors = try await staff.client.createRoom(["preset": "public_chat", "name": "Ambassadors"])
+        let bot = try BotProcess(user: botUser, homeserver: homeserver, community: [room], ambassadors: ambassadors, settings: settings)
+        try await bot.start()
+        return (bot, patients, room)
+    }
+
+    /// A direct chat a patient opens with the bot, once the bot has joined it.
+    func directChat(_ patient: TestUser, with bot: BotProcess) async throws -> String {
+        let room = try await patient.client.createRoom([
+            "preset": "trusted_private_chat", "is_direct": true, "invite": [.string(bot.user.userID)],
+        ])
+        try await eventually("the bot joins the direct chat") {
+            try await patient.client.joinedMembers(roomID: room).keys.contains(bot.user.userID)
+        }
+        return room
+    }
+
+    /// Waits until the bot has answered `eventID`, and returns the room's replies.
+    func waitForReply(to eventID: String, in room: String, as patient: TestUser, bot: BotProcess, timeout: Duration = .seconds(30)) async throws -> Replies {
+        var replies = Replies(history: [], bot: bot.user.userID)
+        do {
+            try await eventually(timeout: timeout, "a reply to \(eventID)") {
+                replies = Replies(history: try await patient.history(of: room), bot: bot.user.userID)
+                return !replies.to(eventID).isEmpty
+            }
+        } catch {
+            Issue.record("bot log:\n\(bot.logs.suffix(3000))")
+            throw error
+        }
+        return replies
+    }
+
+    // MARK: - Scenarios
+
+    func answersEveryMessageInADirectChat() async throws {
+        let (bot, patients, _) = try await community(patients: 1)
+        let patient = patients[0]
+        let room = try await directChat(patient, with: bot)
+        let hello = try await patient.say("hello??", in: room)
+        let sleep = try await patient.say("i cant sleep, the pain keeps me up all night", in: room)
+        let replies = try await waitForReply(to: sleep, in: room, as: patient, bot: bot)
+        let first = try #require(replies.to(hello).first)
+        #expect(replies.to(hello).count == 1)
+        #expect(first.body?.contains("bot") == true, "the first reply says it is a bot")
+        #expect(first.messageType == "m.notice")
+        let answer = try #require(replies.to(sleep).first)
+        #expect(answer.content["formatted_body"]?.string?.contains("<blockquote>") == true)
+        #expect(answer.content["format"]?.string == "org.matrix.custom.html")
+        #expect(answer.body?.contains("Stress and sleep disorders") == true)
+        #expect(replies.to(sleep).count == 1)
+        #expect(bot.stop() == 0, "SIGTERM stops the bot cleanly")
+    }
+
+    func answersOnlyRelevantMessagesInTheCommunity() async throws {
+        let (bot, patients, room) = try await community(patients: 2)
+        let chat = try await patients[0].say("anyone watching the game tonight", in: room)
+        let thanks = try await patients[1].say("thanks everyone you guys are great", in: room)
+        let sleep = try await patients[1].say("i cant sleep more than 2 hours a night because of my back", in: room)
+        let mention = try await patients[0].say("hey supportbot what can you do", in: room)
+        let replies = try await waitForReply(to: mention, in: room, as: patients[0], bot: bot)
+        _ = try await waitForReply(to: sleep, in: room, as: patients[0], bot: bot)
+        let final = Replies(history: try await patients[0].history(of: room), bot: bot.user.userID)
+        #expect(final.to(chat).isEmpty, "chit-chat between patients is left alone")
+        #expect(final.to(thanks).isEmpty)
+        #expect(final.to(sleep).count == 1)
+        #expect(replies.to(mention).count == 1, "a message that mentions the bot is answered")
+        #expect(final.unattached.isEmpty)
+    }
+
+    func meetsACrisisAtOncePastTheCooldown() async throws {
+        let (bot, patients, room) = try await community(patients: 1, settings: "reply: {cooldown_seconds: 600}")
+        let patient = patients[0]
+        let sleep = try await patient.say("i cant sleep at all", in: room)
+        _ = try await waitForReply(to: sleep, in: room, as: patient, bot: bot)
+        let again = try await patient.say("still cant sleep", in: room)
+        let crisis = try await patient.say("honestly i just want to end my life", in: room)
+        let replies = try await waitForReply(to: crisis, in: room, as: patient, bot: bot)
+        let answer = try #require(replies.to(crisis).first?.body)
+        #expect(answer.contains("988"))
+        #expect(answer.lowercased().contains("ambassador"))
+        #expect(replies.to(again).isEmpty, "the same patient and intent within the cooldown is not answered again")
+    }
+
+    func respectsStopStartAndForgetAcrossRestarts() async throws {
+        let (bot, patients, _) = try await community(patients: 1)
+        let patient = patients[0]
+        let room = try await directChat(patient, with: bot)
+        let stop = try await patient.say("!stop", in: room)
+        var replies = try await waitForReply(to: stop, in: room, as: patient, bot: bot)
+        #expect(replies.to(stop).first?.body?.contains("!start") == true)
+        #expect(bot.stop() == 0)
+        try await bot.start()
+        let quiet = try await patient.say("i cant sleep", in: room)
+        let crisis = try await patient.say("i want to kill myself", in: room)
+        replies = try await waitForReply(to: crisis, in: room, as: patient, bot: bot)
+        #expect(replies.to(crisis).first?.body?.contains("988") == true, "crisis is answered even after !stop")
+        let start = try await patient.say("!start", in: room)
+        let sleep = try await patient.say("i cant sleep", in: room)
+        replies = try await waitForReply(to: sleep, in: room, as: patient, bot: bot)
+        #expect(replies.to(quiet).isEmpty, "!stop is remembered across a restart")
+        #expect(replies.to(start).count == 1)
+        let forget = try await patient.say("!forget", in: room)
+        replies = try await waitForReply(to: forget, in: room, as: patient, bot: bot)
+        #expect(replies.to(forget).first?.body?.contains("erased") == true)
+        let unknown = try await patient.say("!dance", in: room)
+        replies = try await waitForReply(to: unknown, in: room, as: patient, bot: bot)
+        #expect(replies.to(unknown).first?.body?.contains("!help") == true)
+    }
+
+    func survivesBadInput() async throws {
+        let (bot, patients, room) = try await community(patients: 1, settings: "reply: {cooldown_seconds: 0}")
+        let patient = patients[0]
+        let original = try await patient.say("i cant sleep", in: room)
+        _ = try await waitForReply(to: original, in: room, as: patient, bot: bot)
+        let odd: [JSONValue] = [
+            ["msgtype": "m.text", "body": .string(String(repeating: "so tired of all this pain ", count: 2_500))],
+            ["msgtype": "m.text", "body": "* i cant sleep", "m.new_content": ["msgtype": "m.text", "body": "i cant sleep"],
+             "m.relates_to": ["rel_type": "m.replace", "event_id": .string(original)]],
+            ["msgtype": "m.text", "body": "<b>i cant sleep</b>", "format": "org.matrix.custom.html", "formatted_body": "<script>alert(1)</script>"],
+            ["msgtype": "m.image", "body": "photo.jpg", "url": "mxc://localhost/abc"],
+            ["msgtype": "m.text"],
+            ["msgtype": "m.text", "body": .number(42)],
+            ["body": "no msgtype at all"],
+        ]
+        var sent: [String] = []
+        for content in odd {
+            sent.append(try await patient.client.send(roomID: room, transactionID: UUID().uuidString, content: content))
+        }
+        _ = try await patient.client.send(roomID: room, eventType: "com.example.unknown", transactionID: UUID().uuidString, content: ["x": 1])
+        let sentinel = try await patient.say("i cant sleep again tonight", in: room)
+        let replies = try await waitForReply(to: sentinel, in: room, as: patient, bot: bot)
+        #expect(replies.to(sent[1]).isEmpty, "an edit is not answered again")
+        #expect(replies.to(sent[3]).isEmpty && replies.to(sent[4]).isEmpty && replies.to(sent[5]).isEmpty)
+        #expect(replies.to(sent[2]).count == 1, "an HTML message is read by its plain body")
+        #expect(!bot.logs.contains("so tired of all this pain"), "patients' words stay out of the logs")
+    }
+
+    /// Several patients write at once, `count` messages in all, while `disrupt` runs beside
+    /// them; every message must end up with exactly one reply.
+    func everyMessageAnsweredExactlyOnce(count: Int, patients patientCount: Int, settings: String, timeout: Duration,
+                                         disrupt: (@Sendable (BotProcess) async throws -> Void)? = nil) async throws {
+        let (bot, patients, room) = try await community(patients: patientCount, settings: settings)
+        let sent = try await withThrowingTaskGroup(of: [String].self) { group in
+            for (index, patient) in patients.enumerated() {
+                group.addTask {
+                    var ids: [String] = []
+                    for number in stride(from: index, to: count, by: patientCount) {
+                        ids.append(try await patient.say("i cant sleep, night \(number) of this pain", in: room))
+                    }
+                    return ids
+                }
+            }
+            if let disrupt { group.addTask { try await disrupt(bot); return [] } }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(sent.count == count)
+        try await bot.start(waitUntilReady: false) // a no-op unless the disruption left it stopped
+        var replies = Replies(history: [], bot: bot.user.userID)
+        try await eventually(timeout: timeout, "every message has a reply") {
+            replies = Replies(history: try await patients[0].history(of: room), bot: bot.user.userID)
+            return sent.allSatisfy { !replies.to($0).isEmpty }
+        }
+        try await Task.sleep(for: .seconds(2)) // a duplicate would arrive now
+        replies = Replies(history: try await patients[0].history(of: room), bot: bot.user.userID)
+        let counts = sent.map { replies.to($0).count }
+        #expect(counts.filter { $0 == 0 }.count == 0, "messages without a reply")
+        #expect(counts.filter { $0 > 1 }.count == 0, "messages with more than one reply")
+        #expect(replies.unattached.isEmpty)
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import SupportBot
+import Testing
+import YAMLReader
+
+@Suite("Configuration")
+struct BotConfigurationTests {
+    func load(_ yaml: String, environment: [String: String] = ["SUPPORTBOT_ACCESS_TOKEN": "token"], files: [String: String] = [:]) throws -> BotConfiguration {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (name, text) in files { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let path = folder.appendingPathComponent("supportbot.yaml").path
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return try BotConfiguration.load(path: path, environment: environment)
+    }
+
+    func problems(_ yaml: String, environment: [String: String] = ["SUPPORTBOT_ACCESS_TOKEN": "token"]) -> [String] {
+        do {
+            _ = try load(yaml, environment: environment)
+            return []
+        } catch let error as YAMLProblems {
+            return error.problems.map { $0.description.components(separatedBy: "supportbot.yaml").last ?? "" }
+        } catch {
+            return ["\(error)"]
+        }
+    }
+
+    let minimal = """
+    homeserver: https://matrix.example.org
+    user_id: "@supportbot:example.org"
+    rooms:
+      community: ["#community:example.org"]
+      ambassadors: "!amb:example.org"
+    """
+
+    @Test func defaultsForWhatIsNotSet() throws {
+        let configuration = try load(minimal)
+        #expect(configuration.accessToken == "token")
+        #expect(configuration.cooldown == .seconds(600))
+        #expect(configuration.locale == "en-US")
+        #expect(configuration.intents.lastPathComponent == "Intents")
+        #expect(configuration.database.hasSuffix("/supportbot.sqlite"))
+        #expect(configuration.serverName == "example.org")
+        #expect(configuration.acceptDirectChats)
+    }
+
+    @Test func everyKey() throws {
+        let configuration = try load(minimal + """
+
+        access_token_file: token.txt
+        intents: rules
+        database: /var/lib/supportbot/bot.sqlite
+        http: {listen: "127.0.0.1:9090"}
+        reply: {cooldown_seconds: 0, accept_direct_chats: false}
+        locale: en-GB
+        retention_days: 7
+        sync: {timeout_seconds: 10, timeline_limit: 20}
+        """, environment: [:], files: ["token.txt": "  from-file\n"])
+        #expect(configuration.accessToken == "from-file")
+        #expect(configuration.intents.lastPathComponent == "rules")
+        #expect(configuration.database == "/var/lib/supportbot/bot.sqlite")
+        #expect(configuration.httpListen == "127.0.0.1:9090")
+        #expect(configuration.cooldown == .zero)
+        #expect(!configuration.acceptDirectChats)
+        #expect(configuration.locale == "en-GB")
+        #expect(configuration.retention == .seconds(7 * 86_400))
+        #expect(configuration.syncTimeout == .seconds(10))
+        #expect(configuration.timelineLimit == 20)
+    }
+
+    @Test func unknownKeysAndBadValuesNameTheLine() {
+        #expect(problems(minimal + "\ncooldown: 5") == [":6:1: cooldown: unknown key; expected one of: homeserver, user_id, access_token_file, rooms, intents, database, http, reply, locale, retention_days, sync"])
+        #expect(problems(minimal + "\nreply: {cooldown_seconds: soon}") == [":6:27: reply.cooldown_seconds: expected a whole number from 0 to 86400"])
+        #expect(problems(minimal.replacingOccurrences(of: "https://matrix.example.org", with: "matrix.example.org"))
+            == [":1:13: homeserver: expected an http:// or https:// URL, such as https://matrix.example.org"])
+        #expect(problems(minimal.replacingOccurrences(of: "\"#community:example.org\"", with: "community"))
+            == [":4:15: rooms.community: expected a room id (!abc:example.org) or alias (#name:example.org), got 'community'"])
+        #expect(problems(minimal + "\nhttp: {listen: nowhere}") == [":6:16: http.listen: expected host:port, such as 127.0.0.1:9090"])
+    }
+
+    @Test func theTokenNeverComesFromTheYAML() {
+        #expect(problems(minimal, environment: [:]) == [":1:1: access_token_file: missing; expected a file holding the bot's access token, or SUPPORTBOT_ACCESS_TOKEN in the environment (never the token itself in this file)"])
+        #expect(problems(minimal + "\naccess_token: abc").first?.contains("access_token: unknown key") == true)
+    }
+
+    @Test func aMissingFileIsNamed() {
+        #expect(throws: YAMLProblems.self) { try BotConfiguration.load(path: "/nonexistent/supportbot.yaml") }
+    }
+}
