@@ -120,7 +120,8 @@ extension YAMLReader {
     }
 
     private mutating func room(_ text: String, at location: SourceLocation, path: String) -> String? {
-        guard text.first == "!" || text.first == "#", text.dropFirst().contains(":") else {
+        // Room ids from room version 12 on have no server part (`!opaque`); aliases always do.
+        guard (text.first == "!" && text.count > 1) || (text.first == "#" && text.dropFirst().contains(":")) else {
             report(.invalidValue(location, key: path, "expected a room id (!abc:example.org) or alias (#name:example.org), got '\(text)'"))
             return nil
         }
