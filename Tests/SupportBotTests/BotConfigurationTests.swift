@@ -84,6 +84,14 @@ struct BotConfigurationTests {
         #expect(problems(minimal + "\naccess_token: abc").first?.contains("access_token: unknown key") == true)
     }
 
+    @Test func theShippedExampleIsValid() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let example = root.appendingPathComponent("Deploy/supportbot.example.yaml").path
+        let configuration = try BotConfiguration.load(path: example, environment: ["SUPPORTBOT_ACCESS_TOKEN": "token"])
+        #expect(configuration.rooms.community == ["#community:example.org"])
+        #expect(configuration.cooldown == .seconds(600))
+    }
+
     @Test func aMissingFileIsNamed() {
         #expect(throws: YAMLProblems.self) { try BotConfiguration.load(path: "/nonexistent/supportbot.yaml") }
     }

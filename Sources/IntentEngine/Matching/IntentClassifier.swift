@@ -1,87 +1,28 @@
-import YAMLReader
-
 /// Reads a message as one of the catalog's intents. Pure and `Sendable`: build it once from
 /// the rules, then call `classify` from anywhere, as often as needed.
 ///
 /// Every rule's words are numbered once at build time; a message is then scanned in a single
-/// pass over its bytes, and each word looks up only the rules that start with it.
+/// pass over its bytes, each word looks up only the rules that start with it, and scores add
+/// up in scratch space on the stack.
 public struct IntentClassifier: Sendable {
     public let catalog: IntentCatalog
-    private let lexicon: Lexicon
-    private let rules: [CompiledRule]
-    private let ruleKeys: [Int32]
-    /// For each word number, the rules whose first word it is.
-    private let rulesByFirstKey: [[Int32]]
-    private let targets: [Target]
-    /// For each word number: 1 if it is a negation, 2 if it ends a clause.
-    private let wordFlags: [UInt8]
-    private let longestReplacement: Int
+    private let rules: CompiledRules
     private let fallback: Int
+    /// Per intent, what a candidate shows, so no `Intent` is copied per message.
+    private let intentIDs: [String]
+    private let priorities: [Int]
+    private let escalations: [Intent.Escalation]
 
-    /// What a rule can make true: an intent, or one of its variants.
-    private struct Target: Sendable {
-        let intent: Int
-        let variant: Int?
-        let negationApplies: Bool
-        let hasRequire: Bool
-        let patterns: [MatchRules.Pattern]
-    }
-
-    private struct CompiledRule: Sendable {
-        let target: Int
-        let kind: Evidence.Kind
-        let keys: Range<Int>
-        let text: String
-    }
+    /// At most this many rule matches are kept as evidence for one message; all of them count.
+    static let maximumEvidence = 64
 
     public init(catalog: IntentCatalog) {
         self.catalog = catalog
-        var lexicon = Lexicon(settings: catalog.settings)
-        var targets: [Target] = []
-        var rules: [CompiledRule] = []
-        var ruleKeys: [Int32] = []
-
-        func add(_ match: MatchRules, intent: Int, variant: Int?) {
-            let target = targets.count
-            targets.append(Target(
-                intent: intent, variant: variant,
-                negationApplies: catalog.intents[intent].negation == .applies,
-                hasRequire: !match.require.isEmpty, patterns: match.patterns
-            ))
-            let lists: [(Evidence.Kind, [Located<String>])] = [
-                (.phrase, match.phrases), (.hint, match.hints), (.require, match.require), (.exclude, match.exclude),
-            ]
-            for (kind, entries) in lists {
-                for entry in entries {
-                    let keys = lexicon.keys(of: entry.value)
-                    guard !keys.isEmpty else { continue }
-                    rules.append(CompiledRule(target: target, kind: kind, keys: ruleKeys.count..<ruleKeys.count + keys.count, text: entry.value))
-                    ruleKeys += keys
-                }
-            }
-        }
-        for (index, intent) in catalog.intents.enumerated() {
-            if let match = intent.match { add(match, intent: index, variant: nil) }
-            for (variant, definition) in intent.variants.enumerated() {
-                add(definition.match, intent: index, variant: variant)
-            }
-        }
-
-        let vocabularySize = lexicon.vocabularySize
-        var byFirstKey = Array(repeating: [Int32](), count: vocabularySize)
-        for (index, rule) in rules.enumerated() {
-            byFirstKey[Int(ruleKeys[rule.keys.lowerBound])].append(Int32(index))
-        }
-        self.wordFlags = (0..<Int32(vocabularySize)).map { id in
-            (lexicon.isNegation(id) ? 1 : 0) | (lexicon.isClauseBreak(id) ? 2 : 0)
-        }
-        self.lexicon = lexicon
-        self.rules = rules
-        self.ruleKeys = ruleKeys
-        self.rulesByFirstKey = byFirstKey
-        self.targets = targets
-        self.longestReplacement = max(1, lexicon.longestReplacement)
-        self.fallback = catalog.intents.firstIndex { $0.id == IntentCatalog.fallbackID } ?? 0
+        rules = CompiledRules(catalog: catalog)
+        fallback = catalog.intents.firstIndex { $0.id == IntentCatalog.fallbackID } ?? 0
+        intentIDs = catalog.intents.map(\.id)
+        priorities = catalog.intents.map(\.priority)
+        escalations = catalog.intents.map(\.escalate)
     }
 
     // MARK: - Classifying
@@ -95,19 +36,29 @@ public struct IntentClassifier: Sendable {
         var sinceNegation: Int32
     }
 
+    /// A rule that matched, kept as evidence.
     private struct Hit {
-        var rule: Int
-        var start: Int
-        var end: Int
+        var rule: Int32
+        var start: Int32
+        var end: Int32
+        var negated: Bool
     }
 
     public func classify(_ message: String) -> Classification {
         TextNormalizer.withScannableUTF8(message) { bytes in
-            let capacity = (bytes.count / 2 + 1) * longestReplacement
-            return withUnsafeTemporaryAllocation(of: Token.self, capacity: capacity) { tokens in
-                let count = tokenize(bytes, into: tokens)
-                let hits = findHits(in: UnsafeBufferPointer(rebasing: tokens[0..<count]))
-                return rank(hits, tokens: UnsafeBufferPointer(rebasing: tokens[0..<count]), bytes: bytes, message: message)
+            withUnsafeTemporaryAllocation(of: Token.self, capacity: (bytes.count / 2 + 1) * rules.longestReplacement) { tokenBuffer in
+                let tokens = UnsafeBufferPointer(rebasing: tokenBuffer[0..<tokenize(bytes, into: tokenBuffer)])
+                return withUnsafeTemporaryAllocation(of: Hit.self, capacity: Self.maximumEvidence) { hits in
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: rules.targetCount) { scores in
+                        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: rules.targetCount + 2 * rules.ruleCount) { flags in
+                            scores.initialize(repeating: 0)
+                            flags.initialize(repeating: 0)
+                            let hitCount = score(tokens, scores: scores, flags: flags, hits: hits)
+                            return rank(UnsafeBufferPointer(rebasing: hits[0..<hitCount]), tokens: tokens, bytes: bytes,
+                                        message: message, scores: scores, flags: flags)
+                        }
+                    }
+                }
             }
         }
     }
@@ -115,8 +66,8 @@ public struct IntentClassifier: Sendable {
     private func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: UnsafeMutableBufferPointer<Token>) -> Int {
         var count = 0
         var lastNegation = -1
-        lexicon.forEachKey(bytes) { key, range, clauseBreakBefore in
-            let flags = key >= 0 ? wordFlags[Int(key)] : 0
+        rules.lexicon.forEachKey(bytes) { key, range, clauseBreakBefore in
+            let flags = key >= 0 ? rules.wordFlags[Int(key)] : 0
             if clauseBreakBefore || flags & 2 != 0 { lastNegation = -1 }
             let since = lastNegation >= 0 ? Int32(count - lastNegation) : Int32.max
             tokens[count] = Token(key: key, start: Int32(range.lowerBound), end: Int32(range.upperBound), sinceNegation: since)
@@ -126,76 +77,95 @@ public struct IntentClassifier: Sendable {
         return count
     }
 
-    private func findHits(in tokens: UnsafeBufferPointer<Token>) -> [Hit] {
-        var hits: [Hit] = []
+    // Flags: one byte per target (bit 0 excluded, bit 1 a required word is there), then one byte
+    // per rule (bit 0 counted, bit 1 kept as negated evidence).
+    private static let excluded: UInt8 = 1, required: UInt8 = 2, counted: UInt8 = 1, shownNegated: UInt8 = 2
+
+    /// Adds up what every rule match is worth; returns how many matches it kept as evidence.
+    private func score(_ tokens: UnsafeBufferPointer<Token>, scores: UnsafeMutableBufferPointer<Double>,
+                       flags: UnsafeMutableBufferPointer<UInt8>, hits: UnsafeMutableBufferPointer<Hit>) -> Int {
+        let settings = catalog.settings
+        let ruleFlags = rules.targetCount
+        var hitCount = 0
         for start in 0..<tokens.count {
             let key = tokens[start].key
             guard key >= 0 else { continue }
-            for ruleIndex in rulesByFirstKey[Int(key)] {
-                let rule = rules[Int(ruleIndex)]
-                let end = start + rule.keys.count
-                guard end <= tokens.count else { continue }
+            for index in Int(rules.firstKeyStart[Int(key)])..<Int(rules.firstKeyStart[Int(key) + 1]) {
+                let rule = Int(rules.firstKeyRules[index])
+                let first = Int(rules.keyStart[rule]), length = Int(rules.keyStart[rule + 1]) - first
+                guard start + length <= tokens.count else { continue }
                 var offset = 1
-                while offset < rule.keys.count, tokens[start + offset].key == ruleKeys[rule.keys.lowerBound + offset] {
-                    offset += 1
+                while offset < length, tokens[start + offset].key == rules.keys[first + offset] { offset += 1 }
+                guard offset == length else { continue }
+
+                let target = Int(rules.ruleTarget[rule])
+                let kind = rules.ruleKind[rule]
+                let negated = rules.targetNegationApplies[target] && (kind == .phrase || kind == .hint)
+                    && tokens[start].sinceNegation <= settings.negationWindow
+                let seen = negated ? Self.shownNegated : Self.counted
+                guard flags[ruleFlags + rule] & seen == 0 else { continue }
+                flags[ruleFlags + rule] |= seen
+                if !negated {
+                    switch kind {
+                    case .phrase, .pattern: scores[target] += 1
+                    case .hint: scores[target] += settings.hintWeight
+                    case .require: flags[target] |= Self.required
+                    case .exclude: flags[target] |= Self.excluded
+                    }
                 }
-                if offset == rule.keys.count { hits.append(Hit(rule: Int(ruleIndex), start: start, end: end)) }
+                if hitCount < hits.count {
+                    hits[hitCount] = Hit(rule: Int32(rule), start: Int32(start), end: Int32(start + length), negated: negated)
+                    hitCount += 1
+                }
             }
         }
-        return hits
+        return hitCount
     }
 
-    /// What the hits add up to for each target, folded into one candidate per intent.
-    private func rank(_ hits: [Hit], tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>, message: String) -> Classification {
-        let settings = catalog.settings
-        var scores = [Double](repeating: 0, count: targets.count)
-        var excluded = [Bool](repeating: false, count: targets.count)
-        var required = [Bool](repeating: false, count: targets.count)
-        var evidence = [[Evidence]](repeating: [], count: targets.count)
-        var counted = Set<Int>()
-
-        func words(_ hit: Hit) -> String {
-            let lower = Int(tokens[hit.start].start), upper = Int(tokens[hit.end - 1].end)
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+    /// One candidate per intent that any rule touched, matched ones first.
+    private func rank(_ hits: UnsafeBufferPointer<Hit>, tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>,
+                      message: String, scores: UnsafeMutableBufferPointer<Double>, flags: UnsafeMutableBufferPointer<UInt8>) -> Classification {
+        var patternEvidence = rules.hasPatterns ? matchPatterns(message, scores: scores) : []
+        guard !hits.isEmpty || !patternEvidence.isEmpty else {
+            return Classification(best: candidate(fallback, variant: nil, score: 0, matched: true, evidence: []), candidates: [])
         }
-        for hit in hits {
-            let rule = rules[hit.rule]
-            let target = targets[rule.target]
-            let negated = target.negationApplies && (rule.kind == .phrase || rule.kind == .hint)
-                && tokens[hit.start].sinceNegation <= settings.negationWindow
-            if !negated {
-                guard counted.insert(hit.rule).inserted else { continue }
-                switch rule.kind {
-                case .phrase, .pattern: scores[rule.target] += 1
-                case .hint: scores[rule.target] += settings.hintWeight
-                case .require: required[rule.target] = true
-                case .exclude: excluded[rule.target] = true
-                }
-            }
-            evidence[rule.target].append(Evidence(kind: rule.kind, rule: rule.text, words: words(hit), negated: negated))
-        }
-        addPatternMatches(message, scores: &scores, evidence: &evidence)
-
+        let threshold = catalog.settings.threshold
         var candidates: [Candidate] = []
-        var intentStart = 0
-        while intentStart < targets.count {
-            let intent = targets[intentStart].intent
-            var intentEnd = intentStart
-            while intentEnd < targets.count, targets[intentEnd].intent == intent { intentEnd += 1 }
-            defer { intentStart = intentEnd }
-            guard (intentStart..<intentEnd).contains(where: { !evidence[$0].isEmpty }) else { continue }
-            var score = 0.0, matched = false, variant: String?, proof: [Evidence] = []
-            for target in intentStart..<intentEnd {
-                let targetScore = min(1, scores[target])
-                let targetMatched = targetScore >= settings.threshold && !excluded[target] && (!targets[target].hasRequire || required[target])
-                if let index = targets[target].variant, targetMatched, variant == nil {
-                    variant = catalog.intents[intent].variants[index].id
+        var target = 0
+        while target < rules.targetCount {
+            let intent = Int(rules.targetIntent[target])
+            var end = target
+            while end < rules.targetCount, Int(rules.targetIntent[end]) == intent { end += 1 }
+            defer { target = end }
+            let touched = hits.contains { (target..<end).contains(Int(rules.ruleTarget[Int($0.rule)])) }
+                || patternEvidence.contains { (target..<end).contains($0.target) }
+            guard touched else { continue }
+            var score = 0.0, matched = false, variant: String?
+            for member in target..<end {
+                let memberScore = min(1, scores[member])
+                let memberMatched = memberScore >= threshold && flags[member] & Self.excluded == 0
+                    && (!rules.targetHasRequire[member] || flags[member] & Self.required != 0)
+                let variantIndex = Int(rules.targetVariant[member])
+                if memberMatched, variantIndex >= 0, variant == nil {
+                    variant = catalog.intents[intent].variants[variantIndex].id
                 }
-                score = max(score, targetScore)
-                matched = matched || targetMatched
-                proof += evidence[target]
+                score = max(score, memberScore)
+                matched = matched || memberMatched
             }
-            candidates.append(candidate(intent, variant: variant, score: score, matched: matched, evidence: proof))
+            var evidence: [Evidence] = []
+            for hit in hits where (target..<end).contains(Int(rules.ruleTarget[Int(hit.rule)])) {
+                let lower = Int(tokens[Int(hit.start)].start), upper = Int(tokens[Int(hit.end) - 1].end)
+                evidence.append(Evidence(
+                    kind: rules.ruleKind[Int(hit.rule)], rule: rules.ruleText[Int(hit.rule)],
+                    words: String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self), negated: hit.negated
+                ))
+            }
+            patternEvidence.removeAll { entry in
+                guard (target..<end).contains(entry.target) else { return false }
+                evidence.append(entry.evidence)
+                return true
+            }
+            candidates.append(candidate(intent, variant: variant, score: score, matched: matched, evidence: evidence))
         }
         candidates.sort { a, b in
             if a.matched != b.matched { return a.matched }
@@ -207,22 +177,23 @@ public struct IntentClassifier: Sendable {
         return Classification(best: best, candidates: candidates)
     }
 
-    private func addPatternMatches(_ message: String, scores: inout [Double], evidence: inout [[Evidence]]) {
-        guard targets.contains(where: { !$0.patterns.isEmpty }) else { return }
+    /// The escape hatch: moderators' regular expressions over the normalized text.
+    private func matchPatterns(_ message: String, scores: UnsafeMutableBufferPointer<Double>) -> [(target: Int, evidence: Evidence)] {
         let text = TextNormalizer.normalize(message)
-        for (index, target) in targets.enumerated() {
-            for pattern in target.patterns {
+        var found: [(target: Int, evidence: Evidence)] = []
+        for (target, patterns) in rules.targetPatterns.enumerated() {
+            for pattern in patterns {
                 guard let match = try? pattern.regex.firstMatch(in: text) else { continue }
-                scores[index] += 1
-                evidence[index].append(Evidence(kind: .pattern, rule: pattern.source.value, words: String(text[match.range]), negated: false))
+                scores[target] += 1
+                found.append((target, Evidence(kind: .pattern, rule: pattern.source.value, words: String(text[match.range]), negated: false)))
             }
         }
+        return found
     }
 
     private func candidate(_ intent: Int, variant: String?, score: Double, matched: Bool, evidence: [Evidence]) -> Candidate {
-        let definition = catalog.intents[intent]
-        return Candidate(
-            intentID: definition.id, variantID: variant, priority: definition.priority, escalate: definition.escalate,
+        Candidate(
+            intentID: intentIDs[intent], variantID: variant, priority: priorities[intent], escalate: escalations[intent],
             score: score, matched: matched, evidence: evidence
         )
     }
