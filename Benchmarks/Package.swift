@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(name: "SupportBot", path: ".."),
         .package(url: "https://github.com/ordo-one/package-benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .executableTarget(
@@ -20,6 +22,16 @@ let package = Package(
             ],
             path: "Benchmarks/IntentEngineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
+        // The bot end to end on a real homeserver: `swift run -c release bot-benchmark --help`.
+        .executableTarget(
+            name: "bot-benchmark",
+            dependencies: [
+                .product(name: "MatrixClient", package: "SupportBot"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "BotBenchmark"
         ),
     ],
     swiftLanguageModes: [.v6]

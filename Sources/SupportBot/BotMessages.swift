@@ -1,5 +1,10 @@
+import IntentEngine
+
 /// What the bot says in answer to patients' commands.
 enum BotMessages {
+    /// The intent whose answer `!ambassador` gives.
+    static let ambassadorIntent = "ambassador"
+
     static let help = """
     I'm SupportBot, an automated helper for this community: not a clinician and not a crisis service. \
     Tell me what's on your mind and I'll share a few words from our community's guide.
@@ -15,11 +20,16 @@ enum BotMessages {
     static let started = "Welcome back. I'll reply to your messages again. Type !stop any time."
     static let forgotten = "Done: I erased what I had stored about you (your settings and which replies you've had). If you had turned me off with !stop, that is erased too."
 
-    static let ambassadorNotYet = """
-    Patient Ambassadors are volunteers from this community who have lived with chronic pain. \
-    I can't connect you with one automatically yet; please ask in the community room or message a moderator, \
-    and someone will reach out.
-    """
+    /// Posted in the ambassadors room when a patient needs a person: who and where, never
+    /// their words.
+    static func alert(urgent: Bool, patient: String, room: String, intentTitle: String) -> (text: String, html: String) {
+        let link = "https://matrix.to/#/\(room)"
+        let lead = urgent
+            ? "URGENT: a patient may be in crisis (\(intentTitle)). Crisis resources were sent at once. Please reach out now."
+            : "A patient asked for a Patient Ambassador (\(intentTitle)). Please reach out when you can."
+        return ("\(lead)\nPatient: \(patient)\nRoom: \(link)",
+                "<p>\(urgent ? "<strong>\(lead.htmlEscaped)</strong>" : lead.htmlEscaped)</p><p>Patient: \(patient.htmlEscaped)<br>Room: <a href=\"\(link.htmlEscaped)\">\(room.htmlEscaped)</a></p>")
+    }
 
     static func unknownCommand(_ word: String) -> String {
         "I don't know the command !\(word). Type !help to see what I can do."

@@ -2,6 +2,7 @@ import Foundation
 import IntentEngine
 import Logging
 import MatrixClient
+import Metrics
 import Storage
 
 /// Handles one patient message: classify, decide, reply, remember. It never throws: one
@@ -28,7 +29,18 @@ public struct EventHandler: Sendable {
         event.type == "m.room.message" && event.sender != userID
     }
 
-    public func handle(_ event: ClientEvent, roomID: String, room: ReplyPolicy.Room) async -> Outcome {
+    /// - Parameter alerts: the ambassadors' room, told when a patient needs a person.
+    public func handle(_ event: ClientEvent, roomID: String, room: ReplyPolicy.Room, alerts: String) async -> Outcome {
+        let started = ContinuousClock.now
+        let outcome = await answer(event, roomID: roomID, room: room, alerts: alerts)
+        Counter(label: "supportbot_messages_total", dimensions: [("outcome", outcome.rawValue)]).increment()
+        if outcome == .replied {
+            Metrics.Timer(label: "supportbot_reply_seconds").record(duration: ContinuousClock.now - started)
+        }
+        return outcome
+    }
+
+    private func answer(_ event: ClientEvent, roomID: String, room: ReplyPolicy.Room, alerts: String) async -> Outcome {
         var logger = logger
         logger[metadataKey: "matrix.event_id"] = "\(event.eventID)"
         logger[metadataKey: "matrix.room_id"] = "\(roomID)"
@@ -58,10 +70,22 @@ public struct EventHandler: Sendable {
                 handling.repliedIntent = intentID
                 handling.disclosed = disclose
             case let .command(command):
-                reply = answer(command, handling: &handling)
+                reply = commandReply(command, handling: &handling)
             }
+            // The patient's answer first: crisis resources never wait for anything else.
             try await client.send(roomID: roomID, transactionID: "supportbot-reply-\(event.eventID)", content: replyContent(reply, to: event))
             logger.info("replied", metadata: ["bot.intent": "\(reply.intentID)", "bot.variant": "\(reply.variantID ?? "")"])
+            // Intent ids are a small fixed set moderators choose: safe as a label, unlike user ids.
+            Counter(label: "supportbot_replies_total", dimensions: [("intent", reply.intentID)]).increment()
+            if reply.escalate != .none {
+                let title = classifier.catalog.intent(withID: reply.intentID)?.title ?? reply.intentID
+                let alert = BotMessages.alert(urgent: reply.escalate == .urgent, patient: event.sender, room: roomID, intentTitle: title)
+                try await client.send(roomID: alerts, transactionID: "supportbot-alert-\(event.eventID)", content: [
+                    "msgtype": "m.text", "body": .string(alert.text), "format": "org.matrix.custom.html", "formatted_body": .string(alert.html),
+                ])
+                logger.info("asked the ambassadors to reach out", metadata: ["bot.escalate": "\(reply.escalate.rawValue)"])
+                Counter(label: "supportbot_escalations_total", dimensions: [("priority", reply.escalate.rawValue)]).increment()
+            }
             return record(handling, .replied, logger)
         } catch is CancellationError {
             return .failed
@@ -82,13 +106,18 @@ public struct EventHandler: Sendable {
         )
     }
 
-    private func answer(_ command: PatientCommand, handling: inout Handling) -> Reply {
+    private func commandReply(_ command: PatientCommand, handling: inout Handling) -> Reply {
         let text: String
         switch command {
         case .help:
             text = BotMessages.help
             handling.disclosed = true
-        case .ambassador: text = BotMessages.ambassadorNotYet
+        case .ambassador:
+            if let candidate = classifier.candidate(forIntent: BotMessages.ambassadorIntent) {
+                handling.repliedIntent = candidate.intentID
+                return composer.reply(to: candidate)
+            }
+            text = BotMessages.help
         case .stop:
             text = BotMessages.stopped
             handling.optedOut = true

@@ -2,15 +2,18 @@ import Foundation
 import IntentEngine
 import Logging
 import MatrixClient
+import Prometheus
 import ServiceLifecycle
 import Storage
 
 /// Builds the whole bot from its configuration: `supportbot run` and the tests both call this.
 public enum SupportBotApp {
     /// Every long-running part as one `ServiceGroup`, stopped gracefully by SIGTERM or SIGINT.
+    /// - Parameter metrics: the registry `MetricsSystem` was bootstrapped with, served on
+    ///   `http.listen` with the health check.
     public static func build(
-        configuration: BotConfiguration, logger: Logger, transport: any HTTPTransport = URLSessionTransport(),
-        onReady: @escaping @Sendable () -> Void = {}
+        configuration: BotConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry,
+        transport: any HTTPTransport = URLSessionTransport(), onReady: @escaping @Sendable () -> Void = {}
     ) throws -> ServiceGroup {
         let catalog = try IntentCatalog.load(from: configuration.intents)
         let database = try BotDatabase.open(path: configuration.database)
@@ -20,9 +23,19 @@ public enum SupportBotApp {
             composer: ReplyComposer(catalog: catalog, locale: configuration.locale),
             policy: ReplyPolicy(cooldown: configuration.cooldown), userID: configuration.userID, logger: logger, now: { Date() }
         )
-        let sync = SyncService(client: client, database: database, handler: handler, configuration: configuration, logger: logger, onReady: onReady)
+        // Healthy while syncs keep coming: a long-poll returns at least every sync timeout.
+        let health = BotHealth(staleAfter: configuration.syncTimeout * 2 + .seconds(60))
+        let sync = SyncService(client: client, database: database, handler: handler, configuration: configuration,
+                               health: health, logger: logger, onReady: onReady)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: sync, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
+        if let listen = configuration.httpListen {
+            let endpoints = try OperatorEndpoints.application(listen: listen, health: health, registry: metrics, logger: logger)
+            services.append(.init(service: endpoints, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
         return ServiceGroup(configuration: .init(
-            services: [.init(service: sync, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MatrixClient
+import Metrics
 import ServiceLifecycle
 import Storage
 
@@ -16,6 +17,7 @@ public struct SyncService: Service {
     let database: BotDatabase
     let handler: EventHandler
     let configuration: BotConfiguration
+    let health: BotHealth
     let logger: Logger
     /// Called once the bot has joined its rooms and knows where it stands (tests wait on it).
     let onReady: @Sendable () -> Void
@@ -40,6 +42,7 @@ public struct SyncService: Service {
         }
         try database.purge(before: Date().addingTimeInterval(-configuration.retention.seconds))
         var lastPurge = ContinuousClock.now
+        health.synced()
         logger.info("following rooms", metadata: ["bot.rooms": "\(rooms.configured.count)"])
         onReady()
 
@@ -52,11 +55,13 @@ public struct SyncService: Service {
                 }
             } catch let error as MatrixError where !error.isUnknownToken {
                 logger.error("sync failed; trying again", metadata: ["error": "\(error)"])
+                Counter(label: "supportbot_sync_failures_total").increment()
                 try await Task.sleep(for: .seconds(5))
                 continue
             } catch is CancellationError where Task.isShuttingDownGracefully {
                 break
             }
+            health.synced()
             try await acceptInvites(response, rooms: rooms)
             for room in response.joinedRooms {
                 await handle(room, since: since, rooms: rooms)
@@ -101,7 +106,7 @@ public struct SyncService: Service {
         async let typing: Void = notify { try await client.setTyping(true, userID: configuration.userID, roomID: room.roomID) }
         for event in pending {
             guard !Task.isCancelled else { break }
-            _ = await handler.handle(event, roomID: room.roomID, room: kind)
+            _ = await handler.handle(event, roomID: room.roomID, room: kind, alerts: rooms.ambassadors)
         }
         await typing
         await notify { try await client.setTyping(false, userID: configuration.userID, roomID: room.roomID) }

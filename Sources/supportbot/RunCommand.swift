@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import SupportBot
 import YAMLReader
 
@@ -18,11 +20,13 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         var logger = Logger(label: "supportbot")
         logger.logLevel = logLevel
         do {
             let configuration = try BotConfiguration.load(path: config)
-            try await SupportBotApp.build(configuration: configuration, logger: logger).run()
+            try await SupportBotApp.build(configuration: configuration, logger: logger, metrics: metrics).run()
         } catch let error as YAMLProblems {
             for problem in error.problems { StandardError.write("\(problem)\n") }
             throw ExitCode.failure

@@ -22,6 +22,14 @@ struct BotOnSynapseTests {
         try await scenarios.meetsACrisisAtOncePastTheCooldown()
     }
 
+    @Test func asksTheAmbassadorsWhenAPatientWantsAPerson() async throws {
+        try await scenarios.asksTheAmbassadorsWhenAPatientWantsAPerson()
+    }
+
+    @Test func servesHealthAndMetricsWithoutPatientData() async throws {
+        try await scenarios.servesHealthAndMetricsWithoutPatientData()
+    }
+
     @Test func respectsStopStartAndForgetAcrossRestarts() async throws {
         try await scenarios.respectsStopStartAndForgetAcrossRestarts()
     }

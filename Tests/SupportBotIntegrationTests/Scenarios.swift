@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import MatrixClient
 import Testing
 
@@ -7,8 +10,17 @@ import Testing
 struct Scenarios {
     let homeserver: any TestHomeserver
 
-    /// A community room with `patients` in it and a bot configured to follow it.
-    func community(patients count: Int, settings: String = "") async throws -> (bot: BotProcess, patients: [TestUser], room: String) {
+    /// A community room with `patients` in it, an ambassadors room run by `staff`, and a bot
+    /// configured to follow both.
+    struct Community {
+        let bot: BotProcess
+        let patients: [TestUser]
+        let room: String
+        let staff: TestUser
+        let ambassadors: String
+    }
+
+    func community(patients count: Int, settings: String = "") async throws -> Community {
         let botUser = try await homeserver.register("bot")
         var patients: [TestUser] = []
         for index in 0..<count { patients.append(try await homeserver.register("patient\(index)")) }
@@ -18,7 +30,7 @@ struct Scenarios {
         let ambassadors = try await staff.client.createRoom(["preset": "public_chat", "name": "Ambassadors"])
         let bot = try BotProcess(user: botUser, homeserver: homeserver, community: [room], ambassadors: ambassadors, settings: settings)
         try await bot.start()
-        return (bot, patients, room)
+        return Community(bot: bot, patients: patients, room: room, staff: staff, ambassadors: ambassadors)
     }
 
     /// A direct chat a patient opens with the bot, once the bot has joined it.
@@ -50,7 +62,8 @@ struct Scenarios {
     // MARK: - Scenarios
 
     func answersEveryMessageInADirectChat() async throws {
-        let (bot, patients, _) = try await community(patients: 1)
+        let setup = try await community(patients: 1)
+        let (bot, patients) = (setup.bot, setup.patients)
         let patient = patients[0]
         let room = try await directChat(patient, with: bot)
         let hello = try await patient.say("hello??", in: room)
@@ -69,7 +82,8 @@ struct Scenarios {
     }
 
     func answersOnlyRelevantMessagesInTheCommunity() async throws {
-        let (bot, patients, room) = try await community(patients: 2)
+        let setup = try await community(patients: 2)
+        let (bot, patients, room) = (setup.bot, setup.patients, setup.room)
         let chat = try await patients[0].say("anyone watching the game tonight", in: room)
         let thanks = try await patients[1].say("thanks everyone you guys are great", in: room)
         let sleep = try await patients[1].say("i cant sleep more than 2 hours a night because of my back", in: room)
@@ -85,7 +99,8 @@ struct Scenarios {
     }
 
     func meetsACrisisAtOncePastTheCooldown() async throws {
-        let (bot, patients, room) = try await community(patients: 1, settings: "reply: {cooldown_seconds: 600}")
+        let setup = try await community(patients: 1, settings: "reply: {cooldown_seconds: 600}")
+        let (bot, patients, room) = (setup.bot, setup.patients, setup.room)
         let patient = patients[0]
         let sleep = try await patient.say("i cant sleep at all", in: room)
         _ = try await waitForReply(to: sleep, in: room, as: patient, bot: bot)
@@ -96,10 +111,47 @@ struct Scenarios {
         #expect(answer.contains("988"))
         #expect(answer.lowercased().contains("ambassador"))
         #expect(replies.to(again).isEmpty, "the same patient and intent within the cooldown is not answered again")
+        try await eventually("the ambassadors are asked to reach out") {
+            try await setup.staff.history(of: setup.ambassadors).contains { $0.sender == bot.user.userID && $0.body?.hasPrefix("URGENT") == true }
+        }
+        let alert = try #require(try await setup.staff.history(of: setup.ambassadors).last { $0.sender == bot.user.userID }?.body)
+        #expect(alert.contains(patient.userID) && alert.contains(room))
+        #expect(!alert.contains("end my life"), "the patient's words stay with the patient")
+    }
+
+    func asksTheAmbassadorsWhenAPatientWantsAPerson() async throws {
+        let setup = try await community(patients: 1)
+        let patient = setup.patients[0]
+        let room = try await directChat(patient, with: setup.bot)
+        let request = try await patient.say("!ambassador", in: room)
+        let replies = try await waitForReply(to: request, in: room, as: patient, bot: setup.bot)
+        #expect(replies.to(request).first?.body?.contains("Patient Ambassador") == true)
+        try await eventually("the ambassadors hear of it") {
+            try await setup.staff.history(of: setup.ambassadors).contains {
+                $0.sender == setup.bot.user.userID && $0.body?.contains("asked for a Patient Ambassador") == true && $0.body?.contains(patient.userID) == true
+            }
+        }
+    }
+
+    func servesHealthAndMetricsWithoutPatientData() async throws {
+        let port = Int.random(in: 20_000...40_000)
+        let setup = try await community(patients: 1, settings: "http: {listen: \"127.0.0.1:\(port)\"}")
+        let patient = setup.patients[0]
+        let sleep = try await patient.say("i cant sleep at all", in: setup.room)
+        _ = try await waitForReply(to: sleep, in: setup.room, as: patient, bot: setup.bot)
+        let (health, healthResponse) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
+        #expect((healthResponse as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: health, as: UTF8.self) == "ok\n")
+        let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        let text = String(decoding: metrics, as: UTF8.self)
+        #expect(text.contains(#"supportbot_messages_total{outcome="replied"} 1"#))
+        #expect(text.contains(#"supportbot_replies_total{intent="sleep"} 1"#))
+        #expect(!text.contains(patient.userID) && !text.contains("@"), "no user ids in metrics")
     }
 
     func respectsStopStartAndForgetAcrossRestarts() async throws {
-        let (bot, patients, _) = try await community(patients: 1)
+        let setup = try await community(patients: 1)
+        let (bot, patients) = (setup.bot, setup.patients)
         let patient = patients[0]
         let room = try await directChat(patient, with: bot)
         let stop = try await patient.say("!stop", in: room)
@@ -125,7 +177,8 @@ struct Scenarios {
     }
 
     func survivesBadInput() async throws {
-        let (bot, patients, room) = try await community(patients: 1, settings: "reply: {cooldown_seconds: 0}")
+        let setup = try await community(patients: 1, settings: "reply: {cooldown_seconds: 0}")
+        let (bot, patients, room) = (setup.bot, setup.patients, setup.room)
         let patient = patients[0]
         let original = try await patient.say("i cant sleep", in: room)
         _ = try await waitForReply(to: original, in: room, as: patient, bot: bot)
@@ -154,7 +207,8 @@ struct Scenarios {
     /// them; every message must end up with exactly one reply.
     func everyMessageAnsweredExactlyOnce(count: Int, patients patientCount: Int, settings: String, timeout: Duration,
                                          disrupt: (@Sendable (BotProcess) async throws -> Void)? = nil) async throws {
-        let (bot, patients, room) = try await community(patients: patientCount, settings: settings)
+        let setup = try await community(patients: patientCount, settings: settings)
+        let (bot, patients, room) = (setup.bot, setup.patients, setup.room)
         let sent = try await withThrowingTaskGroup(of: [String].self) { group in
             for (index, patient) in patients.enumerated() {
                 group.addTask {

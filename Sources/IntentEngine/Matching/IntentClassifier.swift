@@ -191,6 +191,11 @@ public struct IntentClassifier: Sendable {
         return found
     }
 
+    /// An intent chosen by other means than its words (a patient's `!ambassador`), as a candidate.
+    public func candidate(forIntent id: String) -> Candidate? {
+        intentIDs.firstIndex(of: id).map { candidate($0, variant: nil, score: 1, matched: true, evidence: []) }
+    }
+
     private func candidate(_ intent: Int, variant: String?, score: Double, matched: Bool, evidence: [Evidence]) -> Candidate {
         Candidate(
             intentID: intentIDs[intent], variantID: variant, priority: priorities[intent], escalate: escalations[intent],

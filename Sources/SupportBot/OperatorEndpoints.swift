@@ -1,0 +1,31 @@
+import Hummingbird
+import Logging
+import Prometheus
+
+/// What operators poll: `/healthz` (200 while the bot keeps up with its homeserver, 503 with
+/// the reason otherwise) and `/metrics` (Prometheus text). No patient data on either.
+enum OperatorEndpoints {
+    static func application(listen: String, health: BotHealth, registry: PrometheusCollectorRegistry, logger: Logger) throws -> some ApplicationProtocol {
+        let (host, port) = try hostAndPort(listen)
+        let router = Router()
+        router.get("healthz") { _, _ -> Response in
+            if let problem = health.problem() {
+                return Response(status: .serviceUnavailable, body: .init(byteBuffer: ByteBuffer(string: "unhealthy: \(problem)\n")))
+            }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
+        }
+        router.get("metrics") { _, _ -> Response in
+            var bytes: [UInt8] = []
+            registry.emit(into: &bytes)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "supportbot"), logger: logger)
+    }
+
+    private static func hostAndPort(_ listen: String) throws -> (String, Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
+            throw BotStartupError("http.listen must be host:port, not \(listen)")
+        }
+        return (String(listen[..<colon]), port)
+    }
+}
