@@ -18,12 +18,14 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .executableTarget(
             name: "supportbot",
             dependencies: [
                 "IntentEngine",
+                "Relay",
                 "SupportBot",
                 "YAMLReader",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -60,6 +62,16 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "Relay",
+            dependencies: [
+                "MatrixClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            resources: [.copy("Resources/chat.html")]
         ),
         .testTarget(
             name: "IntentEngineTests",

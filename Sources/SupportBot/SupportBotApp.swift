@@ -11,10 +11,19 @@ public enum SupportBotApp {
     /// Every long-running part as one `ServiceGroup`, stopped gracefully by SIGTERM or SIGINT.
     /// - Parameter metrics: the registry `MetricsSystem` was bootstrapped with, served on
     ///   `http.listen` with the health check.
-    public static func build(
+    public static func build(configuration: BotConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry) throws -> ServiceGroup {
+        ServiceGroup(configuration: .init(
+            services: try services(configuration: configuration, logger: logger, metrics: metrics),
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+    }
+
+    /// The bot's services, for a group that runs more beside them (the demo's relay).
+    public static func services(
         configuration: BotConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry,
-        transport: any HTTPTransport = URLSessionTransport(), onReady: @escaping @Sendable () -> Void = {}
-    ) throws -> ServiceGroup {
+        transport: any HTTPTransport = URLSessionTransport()
+    ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let catalog = try IntentCatalog.load(from: configuration.intents)
         let database = try BotDatabase.open(path: configuration.database)
         let client = MatrixClient(homeserver: configuration.homeserver, accessToken: configuration.accessToken, transport: transport, logger: logger)
@@ -26,7 +35,7 @@ public enum SupportBotApp {
         // Healthy while syncs keep coming: a long-poll returns at least every sync timeout.
         let health = BotHealth(staleAfter: configuration.syncTimeout * 2 + .seconds(60))
         let sync = SyncService(client: client, database: database, handler: handler, configuration: configuration,
-                               health: health, logger: logger, onReady: onReady)
+                               health: health, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: sync, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
@@ -34,10 +43,6 @@ public enum SupportBotApp {
             let endpoints = try OperatorEndpoints.application(listen: listen, health: health, registry: metrics, logger: logger)
             services.append(.init(service: endpoints, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
-        return ServiceGroup(configuration: .init(
-            services: services,
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
+        return services
     }
 }

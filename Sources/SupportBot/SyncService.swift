@@ -19,8 +19,6 @@ public struct SyncService: Service {
     let configuration: BotConfiguration
     let health: BotHealth
     let logger: Logger
-    /// Called once the bot has joined its rooms and knows where it stands (tests wait on it).
-    let onReady: @Sendable () -> Void
 
     /// At most this many pages of `/messages` are fetched to fill one gap.
     static let maximumBackfillPages = 50
@@ -44,7 +42,6 @@ public struct SyncService: Service {
         var lastPurge = ContinuousClock.now
         health.synced()
         logger.info("following rooms", metadata: ["bot.rooms": "\(rooms.configured.count)"])
-        onReady()
 
         while !Task.isShuttingDownGracefully {
             let response: SyncResponse

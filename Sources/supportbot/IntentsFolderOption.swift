@@ -20,15 +20,16 @@ struct IntentsFolderOption: ParsableArguments {
         do {
             return try IntentCatalog.load(from: url)
         } catch {
-            for problem in error.problems { StandardError.write("\(problem)\n") }
-            StandardError.write("\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s") in \(url.path)\n")
+            for problem in error.problems { Console.write("\(problem)\n", to: .standardError) }
+            Console.write("\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s") in \(url.path)\n", to: .standardError)
             throw ExitCode.failure
         }
     }
 }
 
-enum StandardError {
-    static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+/// Unbuffered writes, so messages appear at once even when the output is a file or a pipe.
+enum Console {
+    static func write(_ text: String, to handle: FileHandle = .standardOutput) {
+        handle.write(Data(text.utf8))
     }
 }

@@ -19,19 +19,17 @@ struct RunCommand: AsyncParsableCommand {
     var logLevel: Logger.Level = .info
 
     func run() async throws {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let logger = Logger.bootstrapped(level: logLevel)
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        var logger = Logger(label: "supportbot")
-        logger.logLevel = logLevel
         do {
             let configuration = try BotConfiguration.load(path: config)
             try await SupportBotApp.build(configuration: configuration, logger: logger, metrics: metrics).run()
         } catch let error as YAMLProblems {
-            for problem in error.problems { StandardError.write("\(problem)\n") }
+            for problem in error.problems { Console.write("\(problem)\n", to: .standardError) }
             throw ExitCode.failure
         } catch {
-            StandardError.write("supportbot: \(error)\n")
+            Console.write("supportbot: \(error)\n", to: .standardError)
             throw ExitCode.failure
         }
     }

@@ -161,7 +161,7 @@ struct YAMLProblemTests {
         negation_window: -1
         disclosure: I'm a bot.
         normalization:
-          replacements: {cant: can not, two words: x}
+          replacements: {cant: can not, two words: x, caant: can not}
           negatons: [not]
         """)
         #expect(found == [
@@ -169,6 +169,7 @@ struct YAMLProblemTests {
             "common.yaml:2:18: negation_window: expected a whole number from 0 to 10",
             "common.yaml:6:3: normalization.negatons: unknown key; expected one of: replacements, negations, clause_breaks",
             "common.yaml:5:33: normalization.replacements.two words: the word to replace must be a single word",
+            "common.yaml:5:47: normalization.replacements.caant: reads the same as 'cant' once repeated letters count once; keep one of them",
         ])
     }
 

@@ -121,6 +121,12 @@ struct ShippedIntentsTests {
         }
     }
 
+    @Test func theBotSaysItIsABotOnceWhenAsked() throws {
+        let reply = ReplyComposer(catalog: catalog).reply(to: classifier.classify("wait are you a bot or a real person").best, disclose: true)
+        #expect(reply.intentID == "about_bot")
+        #expect(reply.body.components(separatedBy: catalog.settings.disclosure).count == 2, "the disclosure, exactly once")
+    }
+
     @Test func chitChatStaysOutOfTheCommunityRoom() throws {
         for id in ["greeting", "thanks", "fallback"] {
             #expect(try #require(catalog.intent(withID: id)).answerInCommunity == false)

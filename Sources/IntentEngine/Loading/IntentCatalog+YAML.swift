@@ -264,12 +264,20 @@ extension YAMLReader {
             report(.wrongType(location(of: node), key: path, expected: "a mapping from a word to what replaces it, such as 'cant: can not'"))
             return []
         }
+        var seen: [String: String] = [:]
         return mapping.compactMap { keyNode, value in
             guard let word = keyNode.scalar?.string, let replacement = string(value, path: "\(path).\(word)") else { return nil }
             if TextNormalizer.words(in: word).count != 1 {
                 report(.invalidValue(location(of: keyNode), key: "\(path).\(word)", "the word to replace must be a single word"))
                 return nil
             }
+            let key = Lexicon.squeezed(word)
+            if let first = seen[key] {
+                report(.invalidValue(location(of: keyNode), key: "\(path).\(word)",
+                                     "reads the same as '\(first)' once repeated letters count once; keep one of them"))
+                return nil
+            }
+            seen[key] = word
             return (word, replacement)
         }
     }

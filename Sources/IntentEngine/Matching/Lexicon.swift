@@ -13,8 +13,10 @@ struct Lexicon: Sendable {
     init(settings: CommonSettings) {
         for (word, replacement) in settings.replacements {
             let keys = keys(of: replacement, replacing: false)
-            withSqueezed(word) { _ = replacementWords.insert($0) }
-            replacementKeys.append(keys)
+            // Words that squeeze to the same key are rejected by the loader; the first would win.
+            withSqueezed(word) { squeezed in
+                if replacementWords.insert(squeezed) == replacementKeys.count { replacementKeys.append(keys) }
+            }
         }
         for word in settings.negations { negationIDs.formUnion(keys(of: word)) }
         for word in settings.clauseBreaks { clauseBreakIDs.formUnion(keys(of: word)) }
@@ -71,6 +73,13 @@ struct Lexicon: Sendable {
             }
             stemmed(UnsafeBufferPointer(rebasing: buffer[0..<Self.stemLength(squeezed)]))
         }
+    }
+
+    /// A word as replacements are looked up: lowercase, repeated letters once (`Depresssed` → `depresed`).
+    static func squeezed(_ word: String) -> String {
+        var result = ""
+        Lexicon(settings: CommonSettings()).withSqueezed(word) { result += String(decoding: $0, as: UTF8.self) }
+        return result
     }
 
     private func withSqueezed(_ word: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {

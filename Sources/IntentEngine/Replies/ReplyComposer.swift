@@ -31,7 +31,10 @@ public struct ReplyComposer: Sendable {
             let index = ((turn % response.encouragement.count) + response.encouragement.count) % response.encouragement.count
             blocks.append(.paragraph(response.encouragement[index]))
         }
-        if disclose, !catalog.settings.disclosure.isEmpty { blocks.append(.note(catalog.settings.disclosure)) }
+        let disclosure = catalog.settings.disclosure
+        if disclose, !disclosure.isEmpty, !blocks.contains(where: { $0.text.contains(disclosure) }) {
+            blocks.append(.note(disclosure))
+        }
         return Reply(
             intentID: intent.id, variantID: variant?.id, escalate: intent.escalate,
             body: blocks.map(\.text).joined(separator: "\n\n"),

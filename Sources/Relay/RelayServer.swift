@@ -1,0 +1,59 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The embedded relay: a Matrix-compatible homeserver subset for trying the bot with nothing
+/// else installed, and for fast tests. Not a homeserver for production: registration is open,
+/// which is why it listens on loopback by default.
+public struct RelayServer: Sendable {
+    public let serverName: String
+    let store: RelayStore
+
+    /// - Parameters:
+    ///   - database: a SQLite file that keeps accounts, rooms and history across restarts; `nil`
+    ///     keeps everything in memory.
+    ///   - sendsPerSecond: per user; more is answered with `M_LIMIT_EXCEEDED` and `retry_after_ms`.
+    public init(serverName: String, database: String?, sendsPerSecond: Double = 200) throws {
+        self.serverName = serverName
+        store = try RelayStore(serverName: serverName, journal: try database.map { try RelayJournal(path: $0) }, sendsPerSecond: sendsPerSecond)
+    }
+
+    /// The HTTP service, ready to run in a `ServiceGroup`.
+    public func application(host: String, port: Int, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router()
+        RelayRoutes(store: store, page: ByteBuffer(bytes: Self.chatPage)).register(on: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "supportbot-relay"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    // MARK: - Set-up without HTTP (the demo)
+
+    /// Makes sure a user exists and returns an access token for them.
+    public func provisionUser(_ name: String, password: String) async throws -> (userID: String, accessToken: String) {
+        let login: RelayStore.Login
+        do {
+            login = try await store.register(username: name, password: password)
+        } catch let error where error.errcode == "M_USER_IN_USE" {
+            login = try await store.login(user: name, password: password)
+        }
+        return (login.userID, login.accessToken)
+    }
+
+    /// Makes sure a public room with this alias exists, created by `creator`.
+    public func provisionRoom(alias name: String, title: String, creator: String) async throws -> String {
+        if let existing = try? await store.resolve("#\(name):\(serverName)") { return existing }
+        return try await store.createRoom(by: creator, request: ["preset": "public_chat", "room_alias_name": .string(name), "name": .string(title)])
+    }
+
+    static let chatPage: [UInt8] = {
+        guard let url = Bundle.module.url(forResource: "chat", withExtension: "html"), let data = try? Data(contentsOf: url) else {
+            return Array("<!doctype html><title>SupportBot relay</title><p>The chat page is missing from this build.</p>".utf8)
+        }
+        return Array(data)
+    }()
+}

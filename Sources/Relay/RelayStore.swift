@@ -1,0 +1,310 @@
+import Crypto
+import Foundation
+import MatrixClient
+
+/// Everything the relay knows, behind one actor: accounts and sessions, rooms rebuilt from
+/// one ordered event log, aliases, filters and transaction ids. Long-polls wait here for the
+/// log to grow. With a journal, every change is written through and reloaded on start.
+actor RelayStore {
+    let serverName: String
+    private let journal: RelayJournal?
+    private var accounts: [String: RelayJournal.Account] = [:]
+    private var sessions: [String: RelayJournal.Session] = [:]
+    private var aliases: [String: String] = [:]
+    private var data = RelayLog()
+    private var filters: [String: JSONValue] = [:]
+    private var typing: [String: Set<String>] = [:]
+    private var receipts: [String: [String: String]] = [:]
+    private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    private var buckets: [String: TokenBucket] = [:]
+    private let sendsPerSecond: Double
+
+    init(serverName: String, journal: RelayJournal?, sendsPerSecond: Double) throws {
+        self.serverName = serverName
+        self.journal = journal
+        self.sendsPerSecond = sendsPerSecond
+        if let journal {
+            let saved = try journal.load()
+            for account in saved.accounts { accounts[account.userID] = account }
+            for session in saved.sessions { sessions[session.token] = session }
+            for alias in saved.aliases { aliases[alias.alias] = alias.roomID }
+            for event in saved.events { data.apply(event) }
+        }
+    }
+
+    var position: Int { data.log.count }
+
+    // MARK: - Accounts
+
+    struct Login: Sendable {
+        let userID: String
+        let accessToken: String
+        let deviceID: String
+    }
+
+    func register(username: String?, password: String?) throws(RelayError) -> Login {
+        let name = username ?? "user-" + Self.randomString(8).lowercased()
+        guard !name.isEmpty, name.count <= 64, name.utf8.allSatisfy({ Self.usernameBytes.contains($0) }) else {
+            throw .invalidUsername("User names may contain only a-z, 0-9, . _ = - and /")
+        }
+        let userID = "@\(name):\(serverName)"
+        guard accounts[userID] == nil else { throw .userInUse }
+        let salt = Self.randomString(16)
+        let account = RelayJournal.Account(userID: userID, passwordHash: Self.hash(password ?? Self.randomString(24), salt: salt), salt: salt)
+        accounts[userID] = account
+        try persist { try $0.save(account) }
+        return try newSession(for: userID)
+    }
+
+    func login(user: String, password: String) throws(RelayError) -> Login {
+        let userID = user.hasPrefix("@") ? user : "@\(user):\(serverName)"
+        guard let account = accounts[userID], account.passwordHash == Self.hash(password, salt: account.salt) else {
+            throw .forbidden("Invalid username or password")
+        }
+        return try newSession(for: userID)
+    }
+
+    /// The session a token belongs to.
+    func session(_ token: String) throws(RelayError) -> RelayJournal.Session {
+        guard let session = sessions[token] else { throw .unknownToken }
+        return session
+    }
+
+    private func newSession(for userID: String) throws(RelayError) -> Login {
+        let session = RelayJournal.Session(token: "syt_" + Self.randomString(32), userID: userID, deviceID: Self.randomString(10).uppercased())
+        sessions[session.token] = session
+        try persist { try $0.save(session) }
+        return Login(userID: userID, accessToken: session.token, deviceID: session.deviceID)
+    }
+
+    // MARK: - Rooms
+
+    func createRoom(by user: String, request: JSONValue) throws(RelayError) -> String {
+        let preset = request["preset"]?.string ?? (request["visibility"]?.string == "public" ? "public_chat" : "private_chat")
+        var alias: String?
+        if let name = request["room_alias_name"]?.string {
+            let full = "#\(name):\(serverName)"
+            guard aliases[full] == nil else { throw .roomInUse }
+            alias = full
+        }
+        let invites = (request["invite"]?.array ?? []).compactMap(\.string)
+        let isDirect = request["is_direct"]?.bool ?? false
+        let roomID = "!" + Self.randomString(18) + ":" + serverName
+        data.rooms[roomID] = RelayRoom(id: roomID)
+        var powers: [String: JSONValue] = [user: 100]
+        if preset == "trusted_private_chat" { for invitee in invites { powers[invitee] = 100 } }
+        try appendState(roomID, user, "m.room.create", "", ["creator": .string(user), "room_version": "10"])
+        try appendState(roomID, user, "m.room.member", user, ["membership": "join"])
+        try appendState(roomID, user, "m.room.power_levels", "", [
+            "users": .object(powers), "users_default": 0, "events_default": 0, "state_default": 50,
+            "invite": 0, "kick": 50, "ban": 50, "redact": 50,
+        ])
+        try appendState(roomID, user, "m.room.join_rules", "", ["join_rule": preset == "public_chat" ? "public" : "invite"])
+        try appendState(roomID, user, "m.room.history_visibility", "", ["history_visibility": "shared"])
+        if let name = request["name"]?.string { try appendState(roomID, user, "m.room.name", "", ["name": .string(name)]) }
+        if let alias {
+            aliases[alias] = roomID
+            try persist { try $0.save(RelayJournal.Alias(alias: alias, roomID: roomID)) }
+            try appendState(roomID, user, "m.room.canonical_alias", "", ["alias": .string(alias)])
+        }
+        for invitee in invites where invitee != user {
+            try appendState(roomID, user, "m.room.member", invitee, ["membership": "invite", "is_direct": .bool(isDirect)])
+        }
+        return roomID
+    }
+
+    func resolve(_ idOrAlias: String) throws(RelayError) -> String {
+        if idOrAlias.hasPrefix("#") {
+            guard let roomID = aliases[idOrAlias] else { throw .notFound("Room alias \(idOrAlias) not found") }
+            return roomID
+        }
+        guard data.rooms[idOrAlias] != nil else { throw .notFound("Unknown room \(idOrAlias)") }
+        return idOrAlias
+    }
+
+    func join(_ idOrAlias: String, user: String) throws(RelayError) -> String {
+        let roomID = try resolve(idOrAlias)
+        let room = data.rooms[roomID]!
+        if room.joined(user) { return roomID }
+        let rule = stateContent(roomID, "m.room.join_rules", "")?["join_rule"]?.string ?? "invite"
+        guard rule == "public" || room.membership[user] == "invite" else { throw .forbidden("You are not invited to this room") }
+        try appendState(roomID, user, "m.room.member", user, ["membership": "join"])
+        return roomID
+    }
+
+    func invite(_ invitee: String, to roomID: String, by user: String) throws(RelayError) {
+        let room = try member(roomID, user)
+        guard accounts[invitee] != nil else { throw .notFound("Unknown user \(invitee)") }
+        guard !room.joined(invitee), room.membership[invitee] != "invite" else { return }
+        try appendState(roomID, user, "m.room.member", invitee, ["membership": "invite"])
+    }
+
+    func leave(_ roomID: String, user: String) throws(RelayError) {
+        guard let room = data.rooms[roomID], let membership = room.membership[user], membership == "join" || membership == "invite" else {
+            throw .forbidden("You are not in this room")
+        }
+        try appendState(roomID, user, "m.room.member", user, ["membership": "leave"])
+    }
+
+    /// Sends an event; the same device and transaction id again is the same event.
+    func send(_ roomID: String, type: String, stateKey: String? = nil, transaction: String?, content: JSONValue, session: RelayJournal.Session) throws(RelayError) -> String {
+        _ = try member(roomID, session.userID)
+        let key = transaction.map { "\(session.deviceID)/\($0)" }
+        if let key, let existing = data.transactions[key] { return existing }
+        try rateLimit(session.userID)
+        return try append(roomID, session.userID, type, stateKey, content, transactionKey: key).eventID
+    }
+
+    func joinedRooms(_ user: String) -> [String] {
+        (data.roomsOfUser[user] ?? []).filter { data.rooms[$0]?.joined(user) == true }.sorted()
+    }
+
+    func joinedMembers(_ roomID: String, user: String) throws(RelayError) -> [String: JSONValue] {
+        let room = try member(roomID, user)
+        var members: [String: JSONValue] = [:]
+        for (id, membership) in room.membership where membership == "join" {
+            members[id] = ["display_name": .string(String(id.dropFirst().prefix { $0 != ":" }))]
+        }
+        return members
+    }
+
+    func state(_ roomID: String, type: String?, stateKey: String, user: String) throws(RelayError) -> JSONValue {
+        let room = try member(roomID, user)
+        guard let type else {
+            return .array(room.state.values.sorted().map { data.log[$0 - 1].clientJSON(for: user, includeRoomID: true) })
+        }
+        guard let content = stateContent(roomID, type, stateKey) else { throw .notFound("Event not found") }
+        return content
+    }
+
+    func setTyping(_ roomID: String, user: String, typing isTyping: Bool) throws(RelayError) {
+        _ = try member(roomID, user)
+        if isTyping { typing[roomID, default: []].insert(user) } else { typing[roomID]?.remove(user) }
+    }
+
+    func receipt(_ roomID: String, eventID: String, user: String) throws(RelayError) {
+        _ = try member(roomID, user)
+        receipts[roomID, default: [:]][user] = eventID
+    }
+
+    func saveFilter(_ filter: JSONValue, user: String) -> String {
+        let id = "\(filters.count + 1)"
+        filters["\(user)/\(id)"] = filter
+        return id
+    }
+
+    func filter(_ id: String, user: String) -> JSONValue? { filters["\(user)/\(id)"] }
+
+    // MARK: - Reading the log
+
+    func events(in roomID: String) -> [RelayEvent] {
+        data.rooms[roomID].map { $0.positions.map { data.log[$0 - 1] } } ?? []
+    }
+
+    func room(_ roomID: String) -> RelayRoom? { data.rooms[roomID] }
+    func rooms(of user: String) -> Set<String> { data.roomsOfUser[user] ?? [] }
+    func event(at position: Int) -> RelayEvent { data.log[position - 1] }
+    func events(after position: Int) -> ArraySlice<RelayEvent> { data.log[min(position, data.log.count)...] }
+    func stateEvents(_ roomID: String) -> [RelayEvent] { (data.rooms[roomID]?.state.values.sorted() ?? []).map { data.log[$0 - 1] } }
+
+    func stateContent(_ roomID: String, _ type: String, _ key: String) -> JSONValue? {
+        data.rooms[roomID]?.state[RelayRoom.stateKey(type, key)].map { data.log[$0 - 1].content }
+    }
+
+    /// Waits until the log grows past `position`, or `timeout` passes.
+    func waitForEvents(after position: Int, timeout: Duration) async {
+        guard data.log.count <= position, timeout > .zero else { return }
+        let id = UUID()
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: timeout)
+            await self?.wake(id)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { waiters[id] = $0 }
+        } onCancel: {
+            Task { await self.wake(id) }
+        }
+        timer.cancel()
+    }
+
+    private func wake(_ id: UUID) {
+        waiters.removeValue(forKey: id)?.resume()
+    }
+
+    // MARK: - Writing the log
+
+    private func member(_ roomID: String, _ user: String) throws(RelayError) -> RelayRoom {
+        guard let room = data.rooms[roomID] else { throw .notFound("Unknown room \(roomID)") }
+        guard room.joined(user) else { throw .forbidden("User \(user) is not in room \(roomID)") }
+        return room
+    }
+
+    private func appendState(_ roomID: String, _ sender: String, _ type: String, _ stateKey: String, _ content: JSONValue) throws(RelayError) {
+        _ = try append(roomID, sender, type, stateKey, content, transactionKey: nil)
+    }
+
+    private func append(_ roomID: String, _ sender: String, _ type: String, _ stateKey: String?, _ content: JSONValue, transactionKey: String?) throws(RelayError) -> RelayEvent {
+        let event = RelayEvent(
+            position: data.log.count + 1, roomID: roomID, eventID: "$" + Self.randomString(24), type: type, sender: sender,
+            stateKey: stateKey, content: content, originServerTS: Int(Date().timeIntervalSince1970 * 1000), transactionKey: transactionKey
+        )
+        try persist { try $0.append(event) }
+        data.apply(event)
+        for waiter in waiters.values { waiter.resume() }
+        waiters.removeAll()
+        return event
+    }
+
+    private func persist(_ write: (RelayJournal) throws -> Void) throws(RelayError) {
+        guard let journal else { return }
+        do {
+            try write(journal)
+        } catch {
+            throw .forbidden("The relay could not save the change: \(error)")
+        }
+    }
+
+    private func rateLimit(_ user: String) throws(RelayError) {
+        var bucket = buckets[user] ?? TokenBucket(capacity: max(1, sendsPerSecond * 2), rate: sendsPerSecond)
+        defer { buckets[user] = bucket }
+        if let wait = bucket.take() { throw .limitExceeded(retryAfterMilliseconds: wait) }
+    }
+
+    // MARK: - Helpers
+
+    private static let usernameBytes = Set("abcdefghijklmnopqrstuvwxyz0123456789._=-/".utf8)
+    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+
+    static func randomString(_ count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+
+    private static func hash(_ password: String, salt: String) -> String {
+        SHA256.hash(data: Data((salt + password).utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// Sends allowed per user: `rate` a second, up to `capacity` at once.
+struct TokenBucket: Sendable {
+    let capacity: Double
+    let rate: Double
+    private var tokens: Double
+    private var last = ContinuousClock.now
+
+    init(capacity: Double, rate: Double) {
+        self.capacity = capacity
+        self.rate = rate
+        tokens = capacity
+    }
+
+    /// Takes one token; when there is none, the milliseconds until there will be.
+    mutating func take(now: ContinuousClock.Instant = .now) -> Int? {
+        let elapsed = now - last
+        last = now
+        tokens = min(capacity, tokens + (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * rate)
+        guard tokens >= 1 else { return Int(((1 - tokens) / rate * 1000).rounded(.up)) }
+        tokens -= 1
+        return nil
+    }
+}

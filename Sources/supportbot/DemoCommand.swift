@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+import Relay
+import ServiceLifecycle
+import SupportBot
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Try SupportBot with nothing else installed: the relay, the bot and a chat page in one process.",
+        discussion: "Everything lives in memory and is gone when it stops (Ctrl-C)."
+    )
+
+    @OptionGroup var listen: ListenOption
+    @OptionGroup var intents: IntentsFolderOption
+
+    func run() async throws {
+        let logger = Logger.bootstrapped(level: .notice)
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        let (host, actualPort) = try listen.hostAndPort()
+        // The bot connects to the relay's address, so it must be known before both start.
+        guard actualPort > 0 else { throw ValidationError("demo needs a fixed port, such as --listen 127.0.0.1:8008") }
+        let relay = try RelayServer(serverName: "localhost", database: nil)
+        let bot = try await relay.provisionUser("supportbot", password: UUID().uuidString)
+        let community = try await relay.provisionRoom(alias: "community", title: "Community", creator: bot.userID)
+        let ambassadors = try await relay.provisionRoom(alias: "ambassadors", title: "Patient Ambassadors", creator: bot.userID)
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var configuration = BotConfiguration(
+            homeserver: URL(string: "http://\(host):\(actualPort)")!, userID: bot.userID, accessToken: bot.accessToken,
+            rooms: .init(community: [community], ambassadors: ambassadors), intents: intents.resolved(),
+            database: folder.appendingPathComponent("bot.sqlite").path
+        )
+        configuration.cooldown = .seconds(60)
+        _ = try intents.loadCatalog()
+
+        let application = relay.application(host: host, port: actualPort, logger: logger) { port in
+            Console.write("""
+            SupportBot demo is running.
+
+              Open http://\(host):\(port)/ in a browser, pick a name, and choose:
+                patient     to talk in #community:localhost or privately with @supportbot:localhost
+                ambassador  to see escalations in #ambassadors:localhost
+
+              Any Matrix client works too: homeserver http://\(host):\(port), register any user name.
+              Ctrl-C stops it; nothing is kept.
+
+            """)
+        }
+        let services = try SupportBotApp.services(configuration: configuration, logger: logger, metrics: metrics)
+        try await ServiceGroup(configuration: .init(
+            services: [.init(service: application)] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+        )).run()
+    }
+}

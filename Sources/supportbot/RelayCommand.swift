@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Relay
+import ServiceLifecycle
+
+struct RelayCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay",
+        abstract: "Run the embedded Matrix-compatible relay alone, for any Matrix client or test.",
+        discussion: "Registration is open to anyone who can reach it: keep it on loopback. Not a homeserver for production."
+    )
+
+    @OptionGroup var listen: ListenOption
+    @Option(help: "The server part of user ids and room aliases.")
+    var serverName = "localhost"
+    @Option(help: ArgumentHelp("Keep accounts, rooms and history in this SQLite file across restarts (default: memory only).", valueName: "file"))
+    var database: String?
+
+    func run() async throws {
+        let logger = Logger.bootstrapped(level: .info)
+        let relay = try RelayServer(serverName: serverName, database: database)
+        let (host, port) = try listen.hostAndPort()
+        let application = relay.application(host: host, port: port, logger: logger) { port in
+            Console.write("Relay listening on http://\(host):\(port)/ (server name \(serverName))\n")
+        }
+        try await ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+    }
+}
+
+/// `--listen host:port`, for the relay and the demo.
+struct ListenOption: ParsableArguments {
+    @Option(help: ArgumentHelp("Where to listen; port 0 picks a free one.", valueName: "host:port"))
+    var listen = "127.0.0.1:8008"
+
+    func hostAndPort() throws -> (String, Int) {
+        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
+            throw ValidationError("--listen must be host:port, such as 127.0.0.1:8008")
+        }
+        return (String(listen[..<colon]), port)
+    }
+}
+
+extension Logger {
+    /// Logs to standard error, as services under systemd do.
+    static func bootstrapped(level: Logger.Level) -> Logger {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "supportbot")
+        logger.logLevel = level
+        return logger
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+/// Where the scenarios run: a real Synapse, and the embedded relay (`supportbot relay`), both
+/// over real HTTP on loopback with the real `supportbot` binary.
+enum Homeserver: String, CaseIterable, CustomTestStringConvertible {
+    case synapse, relay
+
+    func start() throws -> any TestHomeserver {
+        switch self {
+        case .synapse: try Synapse.start()
+        case .relay: try RelayProcess.start()
+        }
+    }
+
+    var testDescription: String { rawValue }
+}
+
+@Suite("The bot, as patients and ambassadors see it", .serialized)
+struct BotScenarioTests {
+    func scenarios(_ homeserver: Homeserver) throws -> Scenarios {
+        Scenarios(homeserver: try homeserver.start())
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func answersEveryMessageInADirectChat(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).answersEveryMessageInADirectChat()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func answersOnlyRelevantMessagesInTheCommunity(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).answersOnlyRelevantMessagesInTheCommunity()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func meetsACrisisAtOncePastTheCooldown(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).meetsACrisisAtOncePastTheCooldown()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func asksTheAmbassadorsWhenAPatientWantsAPerson(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).asksTheAmbassadorsWhenAPatientWantsAPerson()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func servesHealthAndMetricsWithoutPatientData(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).servesHealthAndMetricsWithoutPatientData()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func respectsStopStartAndForgetAcrossRestarts(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).respectsStopStartAndForgetAcrossRestarts()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func survivesBadInput(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).survivesBadInput()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func burstOf200FromFourPatientsIsAnsweredExactlyOnce(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).everyMessageAnsweredExactlyOnce(
+            count: 200, patients: 4, settings: "reply: {cooldown_seconds: 0}\nsync: {timeout_seconds: 5, timeline_limit: 10}",
+            timeout: .seconds(180)
+        )
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func killedAtRandomAndRestartedEveryMessageGetsExactlyOneReply(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).everyMessageAnsweredExactlyOnce(
+            count: 500, patients: 4, settings: "reply: {cooldown_seconds: 0}\nsync: {timeout_seconds: 5, timeline_limit: 10}",
+            timeout: .seconds(300)
+        ) { bot in
+            for _ in 0..<12 {
+                try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500)))
+                bot.kill()
+                try await Task.sleep(for: .milliseconds(Int.random(in: 50...500)))
+                try await bot.start(waitUntilReady: false)
+            }
+        }
+    }
+}
