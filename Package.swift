@@ -91,6 +91,10 @@ let package = Package(
             dependencies: ["SupportBot", "IntentEngine", "MatrixClient", "Storage", "YAMLReader"]
         ),
         .testTarget(
+            name: "RelayTests",
+            dependencies: ["Relay", "MatrixClient", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
             name: "SupportBotIntegrationTests",
             dependencies: ["MatrixClient", "supportbot", .product(name: "Logging", package: "swift-log")]
         ),

@@ -1,0 +1,64 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Logging
+import MatrixClient
+import Relay
+
+/// A relay served over real HTTP on a loopback port for the length of one test.
+struct RelayHarness {
+    let url: URL
+
+    static func with(database: String? = nil, sendsPerSecond: Double = 200, _ body: (RelayHarness) async throws -> Void) async throws {
+        let relay = try RelayServer(serverName: "localhost", database: database, sendsPerSecond: sendsPerSecond)
+        let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "relay-test")
+        logger.logLevel = .critical // cancelling the server at the end of each test is expected
+        let application = relay.application(host: "127.0.0.1", port: 0, logger: logger) { port in
+            readyContinuation.yield(port)
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await application.runService() }
+            var ports = ready.makeAsyncIterator()
+            guard let port = await ports.next() else { throw RelayTestFailure("the relay did not start") }
+            try await body(RelayHarness(url: URL(string: "http://127.0.0.1:\(port)")!))
+            group.cancelAll()
+        }
+    }
+
+    struct Answer {
+        let status: Int
+        let json: JSONValue
+        let headers: [AnyHashable: Any]
+    }
+
+    /// One raw HTTP request, as any client would send it.
+    func call(_ method: String, _ path: String, token: String? = nil, body: Data? = nil, timeout: TimeInterval = 30) async throws -> Answer {
+        var request = URLRequest(url: URL(string: url.absoluteString + path)!, timeoutInterval: timeout)
+        request.httpMethod = method
+        request.httpBody = body
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        return Answer(status: http.statusCode, json: (try? JSONDecoder().decode(JSONValue.self, from: data)) ?? .null, headers: http.allHeaderFields)
+    }
+
+    func call(_ method: String, _ path: String, token: String? = nil, json: JSONValue) async throws -> Answer {
+        try await call(method, path, token: token, body: try JSONEncoder().encode(json))
+    }
+
+    /// Registers a user and returns a client for them.
+    func user(_ name: String) async throws -> (id: String, token: String, client: MatrixClient) {
+        let answer = try await call("POST", "/_matrix/client/v3/register", json: ["username": .string(name), "password": "pw", "auth": ["type": "m.login.dummy"]])
+        guard let token = answer.json["access_token"]?.string, let id = answer.json["user_id"]?.string else {
+            throw RelayTestFailure("cannot register \(name): \(answer.json)")
+        }
+        return (id, token, MatrixClient(homeserver: url, accessToken: token, logger: Logger(label: name)))
+    }
+}
+
+struct RelayTestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
