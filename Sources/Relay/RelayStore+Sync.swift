@@ -80,7 +80,8 @@ extension RelayStore {
     /// Long-polls: answers at once when there is news, else waits for it up to `timeout`.
     func sync(user: String, since: Int?, timeout: Duration, filter: TimelineFilter) async -> JSONValue {
         let deadline = ContinuousClock.now + timeout
-        var from = since
+        // A token from the future (another relay's, or made up) reads as "now".
+        let from = since.map { min($0, position) }
         while true {
             if let response = syncResponse(user: user, since: from, filter: filter) { return response }
             let remaining = deadline - .now
