@@ -20,7 +20,7 @@ public struct URLSessionTransport: HTTPTransport {
     /// One shared session: connections to the homeserver are kept alive and reused.
     public static let defaultSession: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = 8
+        configuration.httpMaximumConnectionsPerHost = 32
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         return URLSession(configuration: configuration)
     }()

@@ -60,9 +60,7 @@ public struct SyncService: Service {
             }
             health.synced()
             try await acceptInvites(response, rooms: rooms)
-            for room in response.joinedRooms {
-                await handle(room, since: since, rooms: rooms)
-            }
+            await handle(response, since: since, rooms: rooms)
             // A batch cut short by shutdown is handled again, minus what is remembered, next time.
             guard !Task.isCancelled else { break }
             try database.saveSyncPosition(response.nextBatch)
@@ -75,10 +73,62 @@ public struct SyncService: Service {
         logger.info("stopped following rooms")
     }
 
-    // MARK: - One room's batch
+    // MARK: - One batch
 
-    private func handle(_ room: SyncResponse.JoinedRoom, since: String?, rooms: RoomDirectory) async {
-        guard let kind = rooms.patientRoom(room.roomID) else { return }
+    /// At most this many patients' messages are answered at once; each patient's in order.
+    static let concurrentPatients = 16
+
+    private struct Pending: Sendable {
+        let roomID: String
+        let kind: ReplyPolicy.Room
+        let event: ClientEvent
+    }
+
+    /// Handles a sync's new patient messages: one patient's messages in order, different
+    /// patients side by side, so a busy room does not make everyone wait in one line.
+    private func handle(_ response: SyncResponse, since: String?, rooms: RoomDirectory) async {
+        var pending: [Pending] = []
+        for room in response.joinedRooms {
+            pending += await pendingMessages(room, since: since, rooms: rooms)
+        }
+        guard !pending.isEmpty else { return }
+        let roomIDs = Set(pending.map(\.roomID))
+        var byPatient: [String: [Pending]] = [:]
+        var order: [String] = []
+        for item in pending {
+            if byPatient[item.event.sender] == nil { order.append(item.event.sender) }
+            byPatient[item.event.sender, default: []].append(item)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for roomID in roomIDs {
+                group.addTask { await notify { try await client.setTyping(true, userID: configuration.userID, roomID: roomID) } }
+            }
+            var running = roomIDs.count
+            for patient in order {
+                if running >= Self.concurrentPatients + roomIDs.count { await group.next(); running -= 1 }
+                let items = byPatient[patient] ?? []
+                group.addTask {
+                    for item in items where !Task.isCancelled {
+                        _ = await handler.handle(item.event, roomID: item.roomID, room: item.kind, alerts: rooms.ambassadors)
+                    }
+                }
+                running += 1
+            }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for roomID in roomIDs {
+                let last = pending.last { $0.roomID == roomID }!.event.eventID
+                group.addTask {
+                    await notify { try await client.setTyping(false, userID: configuration.userID, roomID: roomID) }
+                    await notify { try await client.sendReadReceipt(roomID: roomID, eventID: last) }
+                }
+            }
+        }
+    }
+
+    /// A room's patient messages in this sync, with any gap back-filled, minus those handled.
+    private func pendingMessages(_ room: SyncResponse.JoinedRoom, since: String?, rooms: RoomDirectory) async -> [Pending] {
+        guard let kind = rooms.patientRoom(room.roomID) else { return [] }
         var logger = logger
         logger[metadataKey: "matrix.room_id"] = "\(room.roomID)"
         if room.malformedEvents > 0 {
@@ -90,24 +140,14 @@ public struct SyncService: Service {
         }
         var seen = Set<String>()
         let messages = events.filter { handler.isPatientMessage($0) && seen.insert($0.eventID).inserted }
-        guard !messages.isEmpty else { return }
-        let handled: Set<String>
+        guard !messages.isEmpty else { return [] }
         do {
-            handled = try database.handledEventIDs(among: messages.map(\.eventID))
+            let handled = try database.handledEventIDs(among: messages.map(\.eventID))
+            return messages.filter { !handled.contains($0.eventID) }.map { Pending(roomID: room.roomID, kind: kind, event: $0) }
         } catch {
             logger.error("cannot read handled events; the batch will be handled on the next sync", metadata: ["error": "\(error)"])
-            return
+            return []
         }
-        let pending = messages.filter { !handled.contains($0.eventID) }
-        guard let last = pending.last else { return }
-        async let typing: Void = notify { try await client.setTyping(true, userID: configuration.userID, roomID: room.roomID) }
-        for event in pending {
-            guard !Task.isCancelled else { break }
-            _ = await handler.handle(event, roomID: room.roomID, room: kind, alerts: rooms.ambassadors)
-        }
-        await typing
-        await notify { try await client.setTyping(false, userID: configuration.userID, roomID: room.roomID) }
-        await notify { try await client.sendReadReceipt(roomID: room.roomID, eventID: last.eventID) }
     }
 
     /// The events the server left out of a `limited` timeline, oldest first.

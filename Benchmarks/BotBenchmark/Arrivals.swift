@@ -1,0 +1,54 @@
+import ArgumentParser
+import MatrixClient
+
+/// When the observing patient's sync saw each event, and each of the bot's replies.
+actor Arrivals {
+    let bot: String
+    private var seen: [String: ContinuousClock.Instant] = [:]
+    private var replies: [String: ContinuousClock.Instant] = [:]
+    private(set) var lastReply = ContinuousClock.now
+
+    init(bot: String) { self.bot = bot }
+
+    var replyCount: Int { replies.count }
+
+    func follow(_ client: MatrixClient, userID: String) async throws {
+        var since: String?
+        let filter = #"{"room":{"timeline":{"limit":1000,"types":["m.room.message"]}},"presence":{"not_types":["*"]}}"#
+        while !Task.isCancelled {
+            let response = try await client.sync(since: since, filter: filter, timeout: .seconds(30), userID: userID)
+            let now = ContinuousClock.now
+            for room in response.joinedRooms {
+                for event in room.events {
+                    seen[event.eventID] = seen[event.eventID] ?? now
+                    if event.sender == bot, let target = event.content["m.relates_to"]?["m.in_reply_to"]?["event_id"]?.string, replies[target] == nil {
+                        replies[target] = now
+                        lastReply = now
+                    }
+                }
+            }
+            since = response.nextBatch
+        }
+    }
+
+    func echo(of id: String, timeout: Duration) async throws -> ContinuousClock.Instant {
+        try await waitFor(timeout) { seen[id] }
+    }
+
+    func reply(to id: String, timeout: Duration) async throws -> ContinuousClock.Instant {
+        try await waitFor(timeout) { replies[id] }
+    }
+
+    func waitForReplies(count: Int, timeout: Duration) async throws {
+        _ = try await waitFor(timeout) { replies.count >= count ? ContinuousClock.now : nil }
+    }
+
+    private func waitFor(_ timeout: Duration, _ value: () -> ContinuousClock.Instant?) async throws -> ContinuousClock.Instant {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let value = value() { return value }
+            try await Task.sleep(for: .microseconds(200))
+        }
+        throw ValidationError("timed out")
+    }
+}
