@@ -44,7 +44,4 @@ public struct ClientEvent: Sendable, Hashable {
     public var messageType: String? { content["msgtype"]?.string }
     /// `m.replace` for edits, `m.annotation` for reactions, `m.thread` for threads.
     public var relationType: String? { content["m.relates_to"]?["rel_type"]?.string }
-    public var relatedEventID: String? { content["m.relates_to"]?["event_id"]?.string }
-    /// The `m.room.member` membership (`invite`, `join`, `leave`, ...).
-    public var membership: String? { content["membership"]?.string }
 }

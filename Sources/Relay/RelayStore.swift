@@ -197,10 +197,6 @@ actor RelayStore {
 
     // MARK: - Reading the log
 
-    func events(in roomID: String) -> [RelayEvent] {
-        data.rooms[roomID].map { $0.positions.map { data.log[$0 - 1] } } ?? []
-    }
-
     func room(_ roomID: String) -> RelayRoom? { data.rooms[roomID] }
     func rooms(of user: String) -> Set<String> { data.roomsOfUser[user] ?? [] }
     func event(at position: Int) -> RelayEvent { data.log[position - 1] }

@@ -30,6 +30,18 @@ final class BotProcess: @unchecked Sendable {
         try configuration.write(to: folder.appendingPathComponent("supportbot.yaml"), atomically: true, encoding: .utf8)
     }
 
+    /// Another `supportbot` command (relay, demo) in the background, from the repository root.
+    static func launch(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = Synapse.root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     static var binary: URL {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("supportbot")
         return FileManager.default.isExecutableFile(atPath: beside.path) ? beside : Synapse.root.appendingPathComponent(".build/debug/supportbot")

@@ -11,13 +11,7 @@ struct ChatPageTests {
     @Test func aPatientWritesAndTheBotsReplyAppears() async throws {
         let browser = try #require(Self.chromium, "headless Chromium is needed: the test command installs it (apt-get install chromium)")
         let port = Int.random(in: 30_000...39_000)
-        let demo = Process()
-        demo.executableURL = BotProcess.binary
-        demo.arguments = ["demo", "--listen", "127.0.0.1:\(port)"]
-        demo.currentDirectoryURL = Synapse.root
-        demo.standardOutput = FileHandle.nullDevice
-        demo.standardError = FileHandle.nullDevice
-        try demo.run()
+        let demo = try BotProcess.launch(["demo", "--listen", "127.0.0.1:\(port)"])
         defer { demo.terminate(); demo.waitUntilExit() }
         let base = URL(string: "http://127.0.0.1:\(port)")!
         try await eventually("the demo answers") {

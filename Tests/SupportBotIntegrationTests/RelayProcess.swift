@@ -15,12 +15,7 @@ struct RelayProcess: TestHomeserver {
         try shared.withLock { running in
             if let running { return running }
             let port = Int.random(in: 41_000...49_000)
-            let process = Process()
-            process.executableURL = BotProcess.binary
-            process.arguments = ["relay", "--listen", "127.0.0.1:\(port)"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let process = try BotProcess.launch(["relay", "--listen", "127.0.0.1:\(port)"])
             let relay = RelayProcess(url: URL(string: "http://127.0.0.1:\(port)")!)
             let deadline = Date().addingTimeInterval(20)
             while (try? Data(contentsOf: relay.url.appendingPathComponent("_matrix/client/versions"))) == nil {
