@@ -36,7 +36,9 @@ struct RelayJournal: Sendable {
     }
 
     init(path: String) throws {
-        writer = try DatabasePool(path: path)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        writer = try DatabasePool(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: accounts, sessions, aliases, events") { db in
             try db.create(table: "account") { t in

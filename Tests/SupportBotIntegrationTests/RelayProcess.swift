@@ -4,6 +4,9 @@ import Synchronization
 import FoundationNetworking
 #endif
 
+/// The relay started for this test run, stopped at exit.
+private let relayProcess = Mutex<Process?>(nil)
+
 /// `supportbot relay` on a loopback port, started once for all the tests of a run.
 struct RelayProcess: TestHomeserver {
     let url: URL
@@ -16,6 +19,9 @@ struct RelayProcess: TestHomeserver {
             if let running { return running }
             let port = Int.random(in: 41_000...49_000)
             let process = try BotProcess.launch(["relay", "--listen", "127.0.0.1:\(port)"])
+            // The relay lives as long as the test run: stop it when the test process exits.
+            relayProcess.withLock { $0 = process }
+            atexit { relayProcess.withLock { $0?.terminate() } }
             let relay = RelayProcess(url: URL(string: "http://127.0.0.1:\(port)")!)
             let deadline = Date().addingTimeInterval(20)
             while (try? Data(contentsOf: relay.url.appendingPathComponent("_matrix/client/versions"))) == nil {
