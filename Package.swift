@@ -71,7 +71,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Resources/chat.html")]
+            resources: [.embedInCode("Resources/chat.html")]
         ),
         .testTarget(
             name: "IntentEngineTests",

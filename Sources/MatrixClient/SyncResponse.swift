@@ -22,6 +22,8 @@ public struct SyncResponse: Sendable {
         public var inviter: String?
         /// The invite says it is a direct chat (`is_direct`).
         public var isDirect: Bool
+        /// The room is end-to-end encrypted (`m.room.encryption` in its state).
+        public var isEncrypted: Bool
     }
 
     public init(nextBatch: String, joinedRooms: [JoinedRoom] = [], invitedRooms: [InvitedRoom] = []) {
@@ -50,7 +52,10 @@ public struct SyncResponse: Sendable {
             let invite = state.first {
                 $0["type"]?.string == "m.room.member" && $0["state_key"]?.string == userID && $0["content"]?["membership"]?.string == "invite"
             }
-            return InvitedRoom(roomID: roomID, inviter: invite?["sender"]?.string, isDirect: invite?["content"]?["is_direct"]?.bool ?? false)
+            return InvitedRoom(
+                roomID: roomID, inviter: invite?["sender"]?.string, isDirect: invite?["content"]?["is_direct"]?.bool ?? false,
+                isEncrypted: state.contains { $0["type"]?.string == "m.room.encryption" }
+            )
         }
     }
 }

@@ -11,6 +11,7 @@ public struct RelayError: Error, HTTPResponseError, CustomStringConvertible {
         case notFound = "M_NOT_FOUND", limitExceeded = "M_LIMIT_EXCEEDED", badJSON = "M_BAD_JSON", notJSON = "M_NOT_JSON"
         case unrecognized = "M_UNRECOGNIZED", tooLarge = "M_TOO_LARGE", userInUse = "M_USER_IN_USE"
         case roomInUse = "M_ROOM_IN_USE", invalidUsername = "M_INVALID_USERNAME", invalidParameter = "M_INVALID_PARAM"
+        case unknown = "M_UNKNOWN"
     }
 
     private let code: Code
@@ -54,6 +55,8 @@ public struct RelayError: Error, HTTPResponseError, CustomStringConvertible {
     static let roomInUse = Self(.roomInUse, .badRequest, "Room alias already taken")
     static func invalidUsername(_ message: String) -> Self { Self(.invalidUsername, .badRequest, message) }
     static func invalidParameter(_ message: String) -> Self { Self(.invalidParameter, .badRequest, message) }
+    /// The relay's own failure (its database): a 5xx, so clients try again.
+    static func unknown(_ message: String) -> Self { Self(.unknown, .internalServerError, message) }
 }
 
 /// JSON as the relay writes it: compact, keys in a stable order.

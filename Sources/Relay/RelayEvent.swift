@@ -48,12 +48,22 @@ struct RelayRoom: Sendable {
 
     /// The positions after `position`, found by binary search: syncs stay cheap in long rooms.
     func positions(after position: Int) -> ArraySlice<Int> {
+        positions[firstIndex(after: position)...]
+    }
+
+    /// The positions in `lower + 1 ... upper`, found by binary search.
+    func positions(after lower: Int, through upper: Int) -> ArraySlice<Int> {
+        let start = firstIndex(after: lower), end = firstIndex(after: upper)
+        return start < end ? positions[start..<end] : []
+    }
+
+    private func firstIndex(after position: Int) -> Int {
         var low = 0, high = positions.count
         while low < high {
             let middle = (low + high) / 2
             if positions[middle] <= position { low = middle + 1 } else { high = middle }
         }
-        return positions[low...]
+        return low
     }
 }
 
@@ -68,16 +78,15 @@ struct RelayLog: Sendable {
 
     mutating func apply(_ event: RelayEvent) {
         log.append(event)
-        var room = rooms[event.roomID] ?? RelayRoom(id: event.roomID)
-        room.positions.append(event.position)
+        // In place: copying a long room out and back on every event would cost its length.
+        rooms[event.roomID, default: RelayRoom(id: event.roomID)].positions.append(event.position)
         if let stateKey = event.stateKey {
-            room.state[RelayRoom.stateKey(event.type, stateKey)] = event.position
+            rooms[event.roomID]!.state[RelayRoom.stateKey(event.type, stateKey)] = event.position
             if event.type == "m.room.member", let membership = event.content["membership"]?.string {
-                room.membership[stateKey] = membership
+                rooms[event.roomID]!.membership[stateKey] = membership
                 roomsOfUser[stateKey, default: []].insert(event.roomID)
             }
         }
-        rooms[event.roomID] = room
         if let key = event.transactionKey { transactions[key] = event.eventID }
     }
 }

@@ -75,6 +75,10 @@ struct RelayJournal: Sendable {
         try writer.write { db in try record.insert(db, onConflict: .replace) }
     }
 
+    func delete(session token: String) throws {
+        _ = try writer.write { db in try Session.deleteOne(db, key: token) }
+    }
+
     func append(_ event: RelayEvent) throws {
         let row = EventRow(position: event.position, json: try JSONEncoder().encode(event))
         try writer.write { db in try row.insert(db) }

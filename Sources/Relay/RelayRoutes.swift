@@ -38,7 +38,12 @@ struct RelayRoutes: Sendable {
             if let kind = request.uri.queryParameters.get("kind"), kind != "user" {
                 throw RelayError.forbidden("Only kind=user registration is open")
             }
-            return try login(try await store.register(username: body["username"]?.string?.lowercased(), password: body["password"]?.string))
+            return try login(try await store.register(username: body["username"]?.string, password: body["password"]?.string))
+        }
+        route(.post, "\(v3)/logout") { request, _ in
+            _ = try await session(request)
+            try await store.logout(try token(request))
+            return try json([:])
         }
         route(.get, "\(v3)/account/whoami") { request, _ in
             let session = try await session(request)
@@ -80,11 +85,15 @@ struct RelayRoutes: Sendable {
                                                transaction: try parameter(context, "txn"), content: content, session: session)
             return try json(["event_id": .string(eventID)])
         }
-        route(.put, "\(v3)/rooms/:room/state/:type/:key") { request, context in
-            let session = try await session(request)
-            let eventID = try await store.send(try parameter(context, "room"), type: try parameter(context, "type"), stateKey: try parameter(context, "key"),
-                                               transaction: nil, content: try await body(request), session: session)
-            return try json(["event_id": .string(eventID)])
+        // The state key may be empty: `state/m.room.name/` arrives without its last segment.
+        for path in ["\(v3)/rooms/:room/state/:type/:key", "\(v3)/rooms/:room/state/:type"] {
+            route(.put, path) { request, context in
+                let session = try await session(request)
+                let eventID = try await store.send(try parameter(context, "room"), type: try parameter(context, "type"),
+                                                   stateKey: context.parameters.get("key").map { $0.removingPercentEncoding ?? $0 } ?? "",
+                                                   transaction: nil, content: try await body(request), session: session)
+                return try json(["event_id": .string(eventID)])
+            }
         }
         route(.get, "\(v3)/rooms/:room/state") { request, context in
             let session = try await session(request)
@@ -153,11 +162,15 @@ struct RelayRoutes: Sendable {
     // MARK: - Helpers
 
     private func session(_ request: Request) async throws -> RelayJournal.Session {
+        try await store.session(try token(request))
+    }
+
+    private func token(_ request: Request) throws -> String {
         let header = request.headers[.authorization]
         guard let token = header.flatMap({ $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }) ?? request.uri.queryParameters.get("access_token") else {
             throw RelayError.missingToken
         }
-        return try await store.session(token)
+        return token
     }
 
     private func body(_ request: Request) async throws -> JSONValue {

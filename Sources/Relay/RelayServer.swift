@@ -50,10 +50,6 @@ public struct RelayServer: Sendable {
         return try await store.createRoom(by: creator, request: ["preset": "public_chat", "room_alias_name": .string(name), "name": .string(title)])
     }
 
-    static let chatPage: [UInt8] = {
-        guard let url = Bundle.module.url(forResource: "chat", withExtension: "html"), let data = try? Data(contentsOf: url) else {
-            return Array("<!doctype html><title>SupportBot relay</title><p>The chat page is missing from this build.</p>".utf8)
-        }
-        return Array(data)
-    }()
+    /// Compiled into the binary, so an installed `supportbot` needs no resource files beside it.
+    static let chatPage: [UInt8] = PackageResources.chat_html
 }

@@ -48,11 +48,13 @@ extension RelayStore {
             case "join":
                 let joinedAt = room.state[RelayRoom.stateKey("m.room.member", user)] ?? 0
                 let fresh = since.map { joinedAt > $0 } ?? true
-                let window = room.positions(after: fresh ? 0 : since ?? 0).filter { filter.allows(event(at: $0).type) }
-                let shown = window.suffix(filter.limit)
+                // Newest first, one past the limit: enough to know whether the timeline is cut.
+                let window = room.positions(after: fresh ? 0 : since ?? 0).reversed().lazy
+                    .filter { filter.allows(self.event(at: $0).type) }.prefix(filter.limit + 1)
+                let shown = Array(window.prefix(filter.limit)).reversed()
                 var timeline: [String: JSONValue] = [
                     "events": .array(shown.map { event(at: $0).clientJSON(for: user) }),
-                    "limited": .bool(shown.count < window.count),
+                    "limited": .bool(window.count > filter.limit),
                 ]
                 timeline["prev_batch"] = .string(Self.token((shown.first ?? now + 1) - 1))
                 var entry: [String: JSONValue] = ["timeline": .object(timeline), "ephemeral": ["events": []]]
@@ -102,9 +104,9 @@ extension RelayStore {
         let chunk: [Int]
         let start = from ?? (backwards ? position : 0)
         if backwards {
-            chunk = Array(room.positions.reversed().lazy.filter { $0 <= start && $0 > (to ?? 0) }.prefix(limit))
+            chunk = Array(room.positions(after: to ?? 0, through: start).reversed().prefix(limit))
         } else {
-            chunk = Array(room.positions.lazy.filter { $0 > start && $0 <= (to ?? Int.max) }.prefix(limit))
+            chunk = Array(room.positions(after: start, through: to ?? Int.max).prefix(limit))
         }
         var response: [String: JSONValue] = [
             "chunk": .array(chunk.map { event(at: $0).clientJSON(for: user, includeRoomID: true) }),

@@ -64,6 +64,11 @@ actor RelayStore {
         return try newSession(for: userID)
     }
 
+    func logout(_ token: String) throws(RelayError) {
+        sessions.removeValue(forKey: token)
+        try persist { try $0.delete(session: token) }
+    }
+
     /// The session a token belongs to.
     func session(_ token: String) throws(RelayError) -> RelayJournal.Session {
         guard let session = sessions[token] else { throw .unknownToken }
@@ -149,6 +154,16 @@ actor RelayStore {
     /// Sends an event; the same device and transaction id again is the same event.
     func send(_ roomID: String, type: String, stateKey: String? = nil, transaction: String?, content: JSONValue, session: RelayJournal.Session) throws(RelayError) -> String {
         _ = try member(roomID, session.userID)
+        if let stateKey {
+            guard content.object != nil else { throw .badJSON("State content must be a JSON object") }
+            // Membership changes go through join, invite and leave; other state needs power.
+            guard type != "m.room.member" else { throw .forbidden("Use join, invite and leave to change membership") }
+            let powers = stateContent(roomID, "m.room.power_levels", "")
+            let needed = powers?["events"]?[type]?.int ?? powers?["state_default"]?.int ?? 50
+            guard (powers?["users"]?[session.userID]?.int ?? powers?["users_default"]?.int ?? 0) >= needed else {
+                throw .forbidden("You need power level \(needed) to set \(type)\(stateKey.isEmpty ? "" : " for \(stateKey)")")
+            }
+        }
         let key = transaction.map { "\(session.deviceID)/\($0)" }
         if let key, let existing = data.transactions[key] { return existing }
         try rateLimit(session.userID)
@@ -256,7 +271,7 @@ actor RelayStore {
         do {
             try write(journal)
         } catch {
-            throw .forbidden("The relay could not save the change: \(error)")
+            throw .unknown("The relay could not save the change: \(error)")
         }
     }
 

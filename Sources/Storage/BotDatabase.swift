@@ -106,7 +106,8 @@ extension BotDatabase {
     public func commit(_ handling: Handling) throws {
         try writer.write { db in
             try HandledEvent(eventID: handling.eventID, roomID: handling.roomID, handledAt: handling.at).insert(db, onConflict: .ignore)
-            guard let userID = handling.patient else { return }
+            // Handled before: its changes were made then.
+            guard db.changesCount > 0, let userID = handling.patient else { return }
             if handling.forget {
                 try Patient.deleteOne(db, key: userID)
                 try ReplyLog.filter(Column("user_id") == userID).deleteAll(db)
@@ -128,12 +129,12 @@ extension BotDatabase {
     }
 
     /// Deletes what is older than `date`: handled events, reply logs, and patients not seen
-    /// since (their opt-out goes with them, as after `!forget`).
+    /// since, except a `!stop`, which lasts until `!start` or `!forget`.
     public func purge(before date: Date) throws {
         try writer.write { db in
             try HandledEvent.filter(Column("handled_at") < date).deleteAll(db)
             try ReplyLog.filter(Column("last_reply_at") < date).deleteAll(db)
-            try Patient.filter(Column("last_seen_at") < date).deleteAll(db)
+            try Patient.filter(Column("last_seen_at") < date && Column("opted_out") == false).deleteAll(db)
         }
     }
 }

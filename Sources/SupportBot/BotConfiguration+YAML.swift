@@ -59,7 +59,7 @@ extension YAMLReader {
             configuration.retention = .seconds(days * 86_400)
         }
         if let node = fields["sync"], let sync = self.fields(node, path: "sync", allowed: ["timeout_seconds", "timeline_limit"]) {
-            if let node = sync["timeout_seconds"], let seconds = int(node, path: "sync.timeout_seconds", in: 0...120) {
+            if let node = sync["timeout_seconds"], let seconds = int(node, path: "sync.timeout_seconds", in: 1...120) {
                 configuration.syncTimeout = .seconds(seconds)
             }
             if let node = sync["timeline_limit"], let limit = int(node, path: "sync.timeline_limit", in: 1...1000) {

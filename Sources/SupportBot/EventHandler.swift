@@ -21,7 +21,17 @@ public struct EventHandler: Sendable {
     static let maximumMessageBytes = 64 * 1024
 
     public enum Outcome: String, Sendable {
-        case replied, ignored, skipped, failed
+        case replied, ignored, skipped
+        /// A failure that retrying cannot fix (the homeserver refused with a 4xx): recorded, given up.
+        case failed
+        /// Not recorded: the sync loop tries the batch again (homeserver down, database busy, shutdown).
+        case retry
+    }
+
+    /// Whether a message reads as a crisis: such patients are answered first.
+    func isCrisis(_ event: ClientEvent) -> Bool {
+        guard let body = event.body else { return false }
+        return classifier.classify(String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)).intentID == IntentCatalog.crisisID
     }
 
     /// Whether an event is a patient's message at all; everything else is skipped unrecorded.
@@ -45,77 +55,103 @@ public struct EventHandler: Sendable {
         logger[metadataKey: "matrix.event_id"] = "\(event.eventID)"
         logger[metadataKey: "matrix.room_id"] = "\(roomID)"
         let at = now()
-        guard let body = event.body, ["m.text", "m.emote"].contains(event.messageType ?? ""), event.relationType != "m.replace" else {
-            // Edits, images, notices from other bots, and malformed content: nothing to answer.
+        let isEdit = event.relationType == "m.replace"
+        let content = isEdit ? event.content["m.new_content"] ?? event.content : event.content
+        guard let body = content["body"]?.string, ["m.text", "m.emote"].contains(content["msgtype"]?.string ?? "") else {
+            // Images, notices from other bots, and malformed content: nothing to answer.
             logger.debug("message without text to answer", metadata: ["matrix.msgtype": "\(event.messageType ?? "none")"])
             return record(Handling(eventID: event.eventID, roomID: roomID, at: at), .skipped, logger)
         }
         let text = String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)
         let classification = classifier.classify(text)
+        // An edit is answered only when it turns a message into a crisis.
+        if isEdit, classification.intentID != IntentCatalog.crisisID {
+            return record(Handling(eventID: event.eventID, roomID: roomID, at: at), .skipped, logger)
+        }
+        let patient = patientState(event.sender, intentID: classification.intentID, logger: logger)
+        let decision = policy.decide(
+            room: room, command: isEdit ? nil : PatientCommand(message: text), classification: classification,
+            answerInCommunity: classifier.catalog.intent(withID: classification.intentID)?.answerInCommunity ?? false,
+            mentionsBot: mentionsBot(event, text: text), patient: patient, now: at
+        )
+        var handling = Handling(eventID: event.eventID, roomID: roomID, at: at, patient: event.sender)
+        let reply: Reply
+        switch decision {
+        case let .ignore(reason):
+            logger.debug("not answered", metadata: ["bot.reason": "\(reason.rawValue)", "bot.intent": "\(classification.intentID)"])
+            handling.patient = nil // nothing about a patient the bot did not answer is kept
+            return record(handling, .ignored, logger)
+        case let .reply(intentID, turn, disclose):
+            reply = composer.reply(to: classification.best, turn: turn, disclose: disclose)
+            handling.repliedIntent = intentID
+            handling.disclosed = disclose
+        case let .command(command):
+            reply = commandReply(command, disclose: !patient.disclosed, handling: &handling)
+        }
+        // The patient's answer first: crisis resources never wait for anything else. The
+        // ambassadors are told even when the patient's reply could not be sent.
+        var failure: (any Error)?
         do {
-            let patient = try patientState(event.sender, intentID: classification.intentID)
-            let decision = policy.decide(
-                room: room, command: PatientCommand(message: text), classification: classification,
-                answerInCommunity: classifier.catalog.intent(withID: classification.intentID)?.answerInCommunity ?? false,
-                mentionsBot: mentionsBot(event, text: text), patient: patient, now: at
-            )
-            var handling = Handling(eventID: event.eventID, roomID: roomID, at: at, patient: event.sender)
-            let reply: Reply
-            switch decision {
-            case let .ignore(reason):
-                logger.debug("not answered", metadata: ["bot.reason": "\(reason.rawValue)", "bot.intent": "\(classification.intentID)"])
-                return record(handling, .ignored, logger)
-            case let .reply(intentID, turn, disclose):
-                reply = composer.reply(to: classification.best, turn: turn, disclose: disclose)
-                handling.repliedIntent = intentID
-                handling.disclosed = disclose
-            case let .command(command):
-                reply = commandReply(command, handling: &handling)
-            }
-            // The patient's answer first: crisis resources never wait for anything else.
             try await client.send(roomID: roomID, transactionID: "supportbot-reply-\(event.eventID)", content: replyContent(reply, to: event))
             logger.info("replied", metadata: ["bot.intent": "\(reply.intentID)", "bot.variant": "\(reply.variantID ?? "")"])
             // Intent ids are a small fixed set moderators choose: safe as a label, unlike user ids.
             Counter(label: "supportbot_replies_total", dimensions: [("intent", reply.intentID)]).increment()
-            if reply.escalate != .none {
-                let title = classifier.catalog.intent(withID: reply.intentID)?.title ?? reply.intentID
-                let alert = BotMessages.alert(urgent: reply.escalate == .urgent, patient: event.sender, room: roomID, intentTitle: title)
-                try await client.send(roomID: alerts, transactionID: "supportbot-alert-\(event.eventID)", content: [
-                    "msgtype": "m.text", "body": .string(alert.text), "format": "org.matrix.custom.html", "formatted_body": .string(alert.html),
-                ])
-                logger.info("asked the ambassadors to reach out", metadata: ["bot.escalate": "\(reply.escalate.rawValue)"])
-                Counter(label: "supportbot_escalations_total", dimensions: [("priority", reply.escalate.rawValue)]).increment()
-            }
-            return record(handling, .replied, logger)
-        } catch is CancellationError {
-            return .failed
         } catch {
-            logger.error("could not answer a message; moving on", metadata: ["error": "\(error)"])
-            return .failed
+            failure = error
         }
+        if reply.escalate != .none {
+            do {
+                try await alertAmbassadors(reply, patient: event.sender, roomID: roomID, alerts: alerts, eventID: event.eventID)
+                logger.info("asked the ambassadors to reach out", metadata: ["bot.escalate": "\(reply.escalate.rawValue)"])
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        guard let failure else { return record(handling, .replied, logger) }
+        if let error = failure as? MatrixError, let status = error.status, (400..<500).contains(status), status != 429 {
+            logger.error("the homeserver refused the reply; giving up on this message", metadata: ["error": "\(error)"])
+            return record(handling, .failed, logger) == .retry ? .retry : .failed
+        }
+        logger.error("could not answer a message yet; it will be tried again", metadata: ["error": "\(failure)"])
+        return .retry
+    }
+
+    private func alertAmbassadors(_ reply: Reply, patient: String, roomID: String, alerts: String, eventID: String) async throws {
+        let title = classifier.catalog.intent(withID: reply.intentID)?.title ?? reply.intentID
+        let alert = BotMessages.alert(urgent: reply.escalate == .urgent, patient: patient, room: roomID, intentTitle: title)
+        try await client.send(roomID: alerts, transactionID: "supportbot-alert-\(eventID)", content: [
+            "msgtype": "m.text", "body": .string(alert.text), "format": "org.matrix.custom.html", "formatted_body": .string(alert.html),
+        ])
+        Counter(label: "supportbot_escalations_total", dimensions: [("priority", reply.escalate.rawValue)]).increment()
     }
 
     // MARK: - Parts
 
-    private func patientState(_ userID: String, intentID: String) throws -> ReplyPolicy.PatientState {
-        let patient = try database.patient(userID)
-        let log = try database.replyLog(userID: userID, intentID: intentID)
-        return ReplyPolicy.PatientState(
-            optedOut: patient?.optedOut ?? false, disclosed: patient?.disclosed ?? false,
-            turns: log?.turns ?? 0, lastReplyAt: log?.lastReplyAt
-        )
+    /// What is known about the patient; when the database cannot say, a first-time patient,
+    /// so that an answer (above all a crisis answer) never waits on storage.
+    private func patientState(_ userID: String, intentID: String, logger: Logger) -> ReplyPolicy.PatientState {
+        do {
+            let patient = try database.patient(userID)
+            let log = try database.replyLog(userID: userID, intentID: intentID)
+            return ReplyPolicy.PatientState(
+                optedOut: patient?.optedOut ?? false, disclosed: patient?.disclosed ?? false,
+                turns: log?.turns ?? 0, lastReplyAt: log?.lastReplyAt
+            )
+        } catch {
+            logger.error("cannot read the patient's state; answering as to a new patient", metadata: ["error": "\(error)"])
+            return ReplyPolicy.PatientState()
+        }
     }
 
-    private func commandReply(_ command: PatientCommand, handling: inout Handling) -> Reply {
+    private func commandReply(_ command: PatientCommand, disclose: Bool, handling: inout Handling) -> Reply {
+        handling.disclosed = disclose
         let text: String
         switch command {
-        case .help:
-            text = BotMessages.help
-            handling.disclosed = true
+        case .help: text = BotMessages.help
         case .ambassador:
             if let candidate = classifier.candidate(forIntent: BotMessages.ambassadorIntent) {
                 handling.repliedIntent = candidate.intentID
-                return composer.reply(to: candidate)
+                return composer.reply(to: candidate, disclose: disclose)
             }
             text = BotMessages.help
         case .stop:
@@ -129,13 +165,17 @@ public struct EventHandler: Sendable {
             handling.forget = true
         case let .unknown(word): text = BotMessages.unknownCommand(word)
         }
-        return Reply(plainText: text, intentID: "command")
+        // The help text says what the bot is; other answers add it on a first reply.
+        let disclosure = classifier.catalog.settings.disclosure
+        return Reply(plainText: disclose && command != .help ? "\(text)\n\n\(disclosure)" : text, intentID: "command")
     }
 
+    /// `m.mentions`, or the bot's name as a whole word ("supportbot, can you…").
     private func mentionsBot(_ event: ClientEvent, text: String) -> Bool {
         if event.content["m.mentions"]?["user_ids"]?.array?.contains(.string(userID)) == true { return true }
         let localpart = userID.dropFirst().prefix { $0 != ":" }.lowercased()
-        return !localpart.isEmpty && text.lowercased().contains(localpart)
+        let words = text.lowercased().split { !$0.isLetter && !$0.isNumber && $0 != "_" && $0 != "-" && $0 != "." }
+        return !localpart.isEmpty && words.contains { $0 == localpart || $0 == "@" + localpart }
     }
 
     /// A Matrix reply (`m.in_reply_to`) as a notice, so other bots do not answer it.
@@ -155,8 +195,8 @@ public struct EventHandler: Sendable {
             try database.commit(handling)
             return outcome
         } catch {
-            logger.error("could not record a handled message", metadata: ["error": "\(error)"])
-            return .failed
+            logger.error("could not record a handled message; it will be tried again", metadata: ["error": "\(error)"])
+            return .retry
         }
     }
 }

@@ -12,11 +12,14 @@ public enum SupportBotApp {
     /// - Parameter metrics: the registry `MetricsSystem` was bootstrapped with, served on
     ///   `http.listen` with the health check.
     public static func build(configuration: BotConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry) throws -> ServiceGroup {
-        ServiceGroup(configuration: .init(
-            services: try services(configuration: configuration, logger: logger, metrics: metrics),
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
+        ServiceGroup(configuration: groupConfiguration(services: try services(configuration: configuration, logger: logger, metrics: metrics), logger: logger))
+    }
+
+    /// SIGTERM and SIGINT stop the group; what has not stopped after 15 s is cancelled.
+    public static func groupConfiguration(services: [ServiceGroupConfiguration.ServiceConfiguration], logger: Logger) -> ServiceGroupConfiguration {
+        var configuration = ServiceGroupConfiguration(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(15)
+        return configuration
     }
 
     /// The bot's services, for a group that runs more beside them (the demo's relay).
@@ -26,7 +29,10 @@ public enum SupportBotApp {
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let catalog = try IntentCatalog.load(from: configuration.intents)
         let database = try BotDatabase.open(path: configuration.database)
-        let client = MatrixClient(homeserver: configuration.homeserver, accessToken: configuration.accessToken, transport: transport, logger: logger)
+        // Retries end (after about a minute), so one unreachable room cannot hold the bot: the
+        // sync loop then tries the whole batch again.
+        let client = MatrixClient(homeserver: configuration.homeserver, accessToken: configuration.accessToken, transport: transport,
+                                  retry: RetryPolicy(maximumAttempts: 8), logger: logger)
         let handler = EventHandler(
             client: client, database: database, classifier: IntentClassifier(catalog: catalog),
             composer: ReplyComposer(catalog: catalog, locale: configuration.locale),

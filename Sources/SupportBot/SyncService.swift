@@ -40,6 +40,7 @@ public struct SyncService: Service {
         }
         try database.purge(before: Date().addingTimeInterval(-configuration.retention.seconds))
         var lastPurge = ContinuousClock.now
+        var retries = 0
         health.synced()
         logger.info("following rooms", metadata: ["bot.rooms": "\(rooms.configured.count)"])
 
@@ -50,19 +51,31 @@ public struct SyncService: Service {
                 response = try await cancelWhenGracefulShutdown {
                     try await client.sync(since: position, filter: filter, timeout: configuration.syncTimeout, userID: configuration.userID)
                 }
-            } catch let error as MatrixError where !error.isUnknownToken {
+            } catch is CancellationError where Task.isShuttingDownGracefully {
+                break
+            } catch let error as MatrixError where error.isUnknownToken {
+                throw error
+            } catch {
+                // The client already retried what retrying can fix; keep trying, slowly.
                 logger.error("sync failed; trying again", metadata: ["error": "\(error)"])
                 Counter(label: "supportbot_sync_failures_total").increment()
                 try await Task.sleep(for: .seconds(5))
                 continue
-            } catch is CancellationError where Task.isShuttingDownGracefully {
-                break
             }
             health.synced()
             try await acceptInvites(response, rooms: rooms)
-            await handle(response, since: since, rooms: rooms)
-            // A batch cut short by shutdown is handled again, minus what is remembered, next time.
-            guard !Task.isCancelled else { break }
+            let complete = try? await cancelWhenGracefulShutdown { await handle(response, since: position, rooms: rooms) }
+            // A batch cut short (shutdown, homeserver or database trouble) is handled again from
+            // the same position; what was recorded as handled is not repeated.
+            guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
+            guard complete == true else {
+                retries += 1
+                let delay = Duration.seconds(min(1 << min(retries, 5), 30))
+                logger.warning("some messages could not be answered yet; trying the batch again", metadata: ["bot.retry_in_s": "\(delay.components.seconds)"])
+                try await Task.sleep(for: delay)
+                continue
+            }
+            retries = 0
             try database.saveSyncPosition(response.nextBatch)
             since = response.nextBatch
             if ContinuousClock.now - lastPurge > .seconds(3600) {
@@ -85,45 +98,57 @@ public struct SyncService: Service {
     }
 
     /// Handles a sync's new patient messages: one patient's messages in order, different
-    /// patients side by side, so a busy room does not make everyone wait in one line.
-    private func handle(_ response: SyncResponse, since: String?, rooms: RoomDirectory) async {
+    /// patients side by side, so a busy room does not make everyone wait in one line; patients
+    /// with a crisis message first. Returns whether every message was recorded.
+    private func handle(_ response: SyncResponse, since: String?, rooms: RoomDirectory) async -> Bool {
         var pending: [Pending] = []
         for room in response.joinedRooms {
             pending += await pendingMessages(room, since: since, rooms: rooms)
         }
-        guard !pending.isEmpty else { return }
-        let roomIDs = Set(pending.map(\.roomID))
+        guard !pending.isEmpty else { return true }
         var byPatient: [String: [Pending]] = [:]
-        var order: [String] = []
-        for item in pending {
-            if byPatient[item.event.sender] == nil { order.append(item.event.sender) }
-            byPatient[item.event.sender, default: []].append(item)
-        }
-        await withTaskGroup(of: Void.self) { group in
-            for roomID in roomIDs {
-                group.addTask { await notify { try await client.setTyping(true, userID: configuration.userID, roomID: roomID) } }
+        for item in pending { byPatient[item.event.sender, default: []].append(item) }
+        let groups = byPatient.values
+            .map { $0.sorted { $0.event.originServerTS < $1.event.originServerTS } }
+            .sorted { first, second in
+                let a = first.contains { handler.isCrisis($0.event) }, b = second.contains { handler.isCrisis($0.event) }
+                return a != b ? a : first[0].event.originServerTS < second[0].event.originServerTS
             }
-            var running = roomIDs.count
-            for patient in order {
-                if running >= Self.concurrentPatients + roomIDs.count { await group.next(); running -= 1 }
-                let items = byPatient[patient] ?? []
+        let directRooms = Set(pending.filter { $0.kind == .direct }.map(\.roomID))
+        let complete = await withTaskGroup(of: Bool.self) { group in
+            for roomID in directRooms {
+                group.addTask { await notify { try await client.setTyping(true, userID: configuration.userID, roomID: roomID) }; return true }
+            }
+            var running = directRooms.count, complete = true
+            for items in groups {
+                if running >= Self.concurrentPatients + directRooms.count, let done = await group.next() {
+                    complete = complete && done
+                    running -= 1
+                }
                 group.addTask {
-                    for item in items where !Task.isCancelled {
-                        _ = await handler.handle(item.event, roomID: item.roomID, room: item.kind, alerts: rooms.ambassadors)
+                    var recorded = true
+                    for item in items where recorded && !Task.isCancelled {
+                        recorded = await handler.handle(item.event, roomID: item.roomID, room: item.kind, alerts: rooms.ambassadors) != .retry
                     }
+                    return recorded && !Task.isCancelled
                 }
                 running += 1
             }
+            for await done in group { complete = complete && done }
+            return complete
         }
         await withTaskGroup(of: Void.self) { group in
-            for roomID in roomIDs {
+            for roomID in Set(pending.map(\.roomID)) {
                 let last = pending.last { $0.roomID == roomID }!.event.eventID
                 group.addTask {
-                    await notify { try await client.setTyping(false, userID: configuration.userID, roomID: roomID) }
+                    if directRooms.contains(roomID) {
+                        await notify { try await client.setTyping(false, userID: configuration.userID, roomID: roomID) }
+                    }
                     await notify { try await client.sendReadReceipt(roomID: roomID, eventID: last) }
                 }
             }
         }
+        return complete
     }
 
     /// A room's patient messages in this sync, with any gap back-filled, minus those handled.
@@ -193,18 +218,20 @@ public struct SyncService: Service {
     }
 
     /// Joins direct chats from users of the bot's homeserver, and invites to configured rooms;
-    /// declines the rest.
+    /// declines the rest. An encrypted direct chat is declined: the bot cannot read it, and it
+    /// never answers in plaintext where a patient expects encryption.
     private func acceptInvites(_ response: SyncResponse, rooms: RoomDirectory) async throws {
         for invite in response.invitedRooms {
             let fromLocalUser = invite.inviter.map { $0.hasSuffix(":" + configuration.serverName) } ?? false
-            let accept = rooms.configured.contains(invite.roomID) || (configuration.acceptDirectChats && invite.isDirect && fromLocalUser)
+            let accept = rooms.configured.contains(invite.roomID)
+                || (configuration.acceptDirectChats && invite.isDirect && fromLocalUser && !invite.isEncrypted)
             do {
                 if accept {
                     try await client.join(invite.roomID)
                     logger.info("joined a room on invitation", metadata: ["matrix.room_id": "\(invite.roomID)", "bot.direct": "\(invite.isDirect)"])
                 } else {
                     try await client.leave(invite.roomID)
-                    logger.info("declined an invitation", metadata: ["matrix.room_id": "\(invite.roomID)"])
+                    logger.info("declined an invitation", metadata: ["matrix.room_id": "\(invite.roomID)", "bot.encrypted": "\(invite.isEncrypted)"])
                 }
             } catch let error as MatrixError where !error.isUnknownToken {
                 logger.warning("could not answer an invitation", metadata: ["matrix.room_id": "\(invite.roomID)", "error": "\(error)"])

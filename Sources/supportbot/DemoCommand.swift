@@ -54,8 +54,6 @@ struct DemoCommand: AsyncParsableCommand {
             """)
         }
         let services = try SupportBotApp.services(configuration: configuration, logger: logger, metrics: metrics)
-        try await ServiceGroup(configuration: .init(
-            services: [.init(service: application)] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
-        )).run()
+        try await ServiceGroup(configuration: SupportBotApp.groupConfiguration(services: [.init(service: application)] + services, logger: logger)).run()
     }
 }

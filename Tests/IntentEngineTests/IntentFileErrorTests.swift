@@ -140,6 +140,18 @@ struct YAMLProblemTests {
         #expect(found == ["sleep.yaml:1:5: priority: must be below the crisis intent's priority (100): crisis outranks every other intent"])
     }
 
+    @Test func crisisCannotBeWeakened() throws {
+        let crisis = try #require(TestSupport.minimalFiles().first { $0.name == "crisis.yaml" }).text
+        let weakened = crisis.replacingOccurrences(of: "negation: ignore\n", with: "")
+            .replacingOccurrences(of: "escalate: urgent", with: "escalate: normal")
+            .replacingOccurrences(of: "    - kms\n", with: "    - kms\n  exclude: [killing me]\n")
+        let found = try problems("crisis.yaml", weakened)
+        #expect(found.count == 3)
+        #expect(found.contains { $0.hasPrefix("crisis.yaml:1:5: negation: crisis must have 'negation: ignore'") })
+        #expect(found.contains { $0.hasPrefix("crisis.yaml:1:5: escalate: crisis must have 'escalate: urgent'") })
+        #expect(found.contains { $0.hasPrefix("crisis.yaml:") && $0.contains("match.exclude: crisis cannot have exclusions") })
+    }
+
     @Test func fallbackHasNoRules() throws {
         let found = try problems("fallback.yaml", """
         id: fallback

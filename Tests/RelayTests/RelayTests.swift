@@ -61,6 +61,25 @@ struct RelayTests {
             #expect(send.status == 403)
             let read = try await relay.call("GET", "\(v3)/rooms/\(room)/messages", token: mallory.token)
             #expect(read.status == 403)
+
+            let community = try await alice.client.createRoom(["preset": "public_chat"])
+            try await mallory.client.join(community)
+            let takeover = try await relay.call("PUT", "\(v3)/rooms/\(community)/state/m.room.power_levels/", token: mallory.token,
+                                                json: ["users": .object([mallory.id: 100])])
+            #expect(takeover.status == 403, "a member without power cannot change the room")
+            let kick = try await relay.call("PUT", "\(v3)/rooms/\(community)/state/m.room.member/\(alice.id)", token: mallory.token,
+                                            json: ["membership": "leave"])
+            #expect(kick.status == 403)
+            let rename = try await relay.call("PUT", "\(v3)/rooms/\(community)/state/m.room.name/", token: alice.token, json: ["name": "Ours"])
+            #expect(rename.status == 200, "the creator can")
+        }
+    }
+
+    @Test func logoutEndsTheSession() async throws {
+        try await RelayHarness.with { relay in
+            let alice = try await relay.user("alice")
+            #expect(try await relay.call("POST", "\(v3)/logout", token: alice.token, json: [:]).status == 200)
+            #expect(try await relay.call("GET", "\(v3)/account/whoami", token: alice.token).json["errcode"]?.string == "M_UNKNOWN_TOKEN")
         }
     }
 

@@ -35,7 +35,8 @@ struct BotDatabaseTests {
         handling.repliedIntent = "sleep"
         try database.commit(handling)
         #expect(try database.replyLog(userID: "@p:localhost", intentID: "sleep")?.turns == 1)
-        try database.commit(Handling(eventID: "$a", roomID: "!r", at: now))
+        try database.commit(handling)
+        #expect(try database.replyLog(userID: "@p:localhost", intentID: "sleep")?.turns == 1, "a second commit of the same event changes nothing")
         #expect(try database.handledEventIDs(among: ["$a"]) == ["$a"])
     }
 
@@ -84,5 +85,14 @@ struct BotDatabaseTests {
         #expect(try database.patient("@old:localhost") == nil)
         #expect(try database.replyLog(userID: "@old:localhost", intentID: "sleep") == nil)
         #expect(try database.patient("@new:localhost") != nil)
+    }
+
+    @Test func stopOutlastsTheRetention() throws {
+        let database = try BotDatabase.inMemory()
+        var stop = Handling(eventID: "$stop", roomID: "!r", at: now, patient: "@quiet:localhost")
+        stop.optedOut = true
+        try database.commit(stop)
+        try database.purge(before: now.addingTimeInterval(86_400 * 365))
+        #expect(try database.patient("@quiet:localhost")?.optedOut == true)
     }
 }

@@ -82,6 +82,16 @@ extension IntentCatalog {
             if let rival = intents.first(where: { $0.id != crisisID && $0.priority >= crisis.priority }) {
                 problems.append(.invalidValue(rival.source, key: "priority", "must be below the crisis intent's priority (\(crisis.priority)): crisis outranks every other intent"))
             }
+            // Safety rules 1 and 2 (DESIGN.md): no setting may hide or delay a crisis.
+            if crisis.negation != .ignore {
+                problems.append(.invalidValue(crisis.source, key: "negation", "crisis must have 'negation: ignore': \"I don't want to be here anymore\" must never be cancelled by its own \"don't\""))
+            }
+            if crisis.escalate != .urgent {
+                problems.append(.invalidValue(crisis.source, key: "escalate", "crisis must have 'escalate: urgent': an ambassador is always asked to reach out"))
+            }
+            if let exclude = crisis.match?.exclude.first {
+                problems.append(.invalidValue(exclude.location, key: "match.exclude", "crisis cannot have exclusions: one word must never veto a crisis"))
+            }
             if crisis.response.resources["default"] == nil {
                 problems.append(.invalidValue(crisis.source, key: "response.resources", "crisis needs a 'default' list of resources for locales without their own"))
             }
