@@ -58,21 +58,3 @@ public struct RelayError: Error, HTTPResponseError, CustomStringConvertible {
     /// The relay's own failure (its database): a 5xx, so clients try again.
     static func unknown(_ message: String) -> Self { Self(.unknown, .internalServerError, message) }
 }
-
-/// JSON as the relay writes it: compact, keys in a stable order.
-enum RelayJSON {
-    static func encode(_ value: JSONValue) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(value))
-    }
-
-    static func decode(_ bytes: ByteBuffer) throws(RelayError) -> JSONValue {
-        guard bytes.readableBytes > 0 else { return .object([:]) }
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(bytes.readableBytesView))
-        } catch {
-            throw .notJSON
-        }
-    }
-}

@@ -32,7 +32,7 @@ extension YAMLReader {
         let rooms = require(fields, "rooms", expected: "rooms.community and rooms.ambassadors").flatMap { self.rooms($0) }
         let intents = fields["intents"].flatMap { string($0, path: "intents") } ?? "Intents"
         let database = fields["database"].flatMap { string($0, path: "database") } ?? "supportbot.sqlite"
-        var listen: String?
+        var listen: ListenAddress?
         if let node = fields["http"], let http = self.fields(node, path: "http", allowed: ["listen"]), let node = http["listen"] {
             listen = hostAndPort(node, path: "http.listen")
         }
@@ -128,15 +128,13 @@ extension YAMLReader {
         return text
     }
 
-    private mutating func hostAndPort(_ node: Node, path: String) -> String? {
+    private mutating func hostAndPort(_ node: Node, path: String) -> ListenAddress? {
         guard let text = string(node, path: path) else { return nil }
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (1...65_535).contains(port),
-              colon != text.startIndex
-        else {
+        guard let address = ListenAddress(text), address.port > 0 else {
             report(.invalidValue(location(of: node), key: path, "expected host:port, such as 127.0.0.1:9090"))
             return nil
         }
-        return text
+        return address
     }
 
     private func resolve(_ path: String, in folder: URL) -> URL {

@@ -15,7 +15,7 @@ public struct BotConfiguration: Sendable {
     /// The bot's SQLite file.
     public var database: String
     /// Where health and metrics are served, such as `127.0.0.1:9090`; `nil` serves nothing.
-    public var httpListen: String?
+    public var httpListen: ListenAddress?
     /// No second reply to the same patient and intent in a community room within this long;
     /// zero turns it off. Crisis is always answered.
     public var cooldown: Duration = .seconds(600)
@@ -44,7 +44,7 @@ public struct BotConfiguration: Sendable {
         }
     }
 
-    public init(homeserver: URL, userID: String, accessToken: String, rooms: Rooms, intents: URL, database: String, httpListen: String? = nil) {
+    public init(homeserver: URL, userID: String, accessToken: String, rooms: Rooms, intents: URL, database: String, httpListen: ListenAddress? = nil) {
         self.homeserver = homeserver
         self.userID = userID
         self.accessToken = accessToken

@@ -5,8 +5,7 @@ import Prometheus
 /// What operators poll: `/healthz` (200 while the bot keeps up with its homeserver, 503 with
 /// the reason otherwise) and `/metrics` (Prometheus text). No patient data on either.
 enum OperatorEndpoints {
-    static func application(listen: String, health: BotHealth, registry: PrometheusCollectorRegistry, logger: Logger) throws -> some ApplicationProtocol {
-        let (host, port) = try hostAndPort(listen)
+    static func application(listen: ListenAddress, health: BotHealth, registry: PrometheusCollectorRegistry, logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         router.get("healthz") { _, _ -> Response in
             if let problem = health.problem() {
@@ -19,13 +18,7 @@ enum OperatorEndpoints {
             registry.emit(into: &bytes)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
-        return Application(router: router, configuration: .init(address: .hostname(host, port: port), serverName: "supportbot"), logger: logger)
+        return Application(router: router, configuration: .init(address: .hostname(listen.host, port: listen.port), serverName: "supportbot"), logger: logger)
     }
 
-    private static func hostAndPort(_ listen: String) throws -> (String, Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]) else {
-            throw BotStartupError("http.listen must be host:port, not \(listen)")
-        }
-        return (String(listen[..<colon]), port)
-    }
 }

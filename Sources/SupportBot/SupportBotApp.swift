@@ -46,7 +46,7 @@ public enum SupportBotApp {
             .init(service: sync, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
         if let listen = configuration.httpListen {
-            let endpoints = try OperatorEndpoints.application(listen: listen, health: health, registry: metrics, logger: logger)
+            let endpoints = OperatorEndpoints.application(listen: listen, health: health, registry: metrics, logger: logger)
             services.append(.init(service: endpoints, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         return services

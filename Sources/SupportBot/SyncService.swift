@@ -26,7 +26,7 @@ public struct SyncService: Service {
     public func run() async throws {
         let whoami = try await client.whoami()
         guard whoami == configuration.userID else {
-            throw BotStartupError("the access token belongs to \(whoami), but user_id is \(configuration.userID): use the bot's own token")
+            throw BotStartupError.wrongUser(token: whoami, configured: configuration.userID)
         }
         let rooms = try await joinConfiguredRooms()
         let filter = try await client.createFilter(userID: configuration.userID, filter: Self.filter(timelineLimit: configuration.timelineLimit))
@@ -213,7 +213,7 @@ public struct SyncService: Service {
         do {
             return try await client.join(idOrAlias)
         } catch let error as MatrixError where !error.isUnknownToken {
-            throw BotStartupError("cannot join \(idOrAlias) (\(error)): invite the bot to the room, or check rooms in the configuration")
+            throw BotStartupError.cannotJoin(idOrAlias, reason: "\(error)")
         }
     }
 
@@ -250,12 +250,6 @@ public struct SyncService: Service {
             "account_data": ["not_types": ["*"]],
         ],
     ] }
-}
-
-/// The bot cannot start: the message says what to fix.
-public struct BotStartupError: Error, CustomStringConvertible {
-    public let description: String
-    init(_ description: String) { self.description = description }
 }
 
 extension Optional {

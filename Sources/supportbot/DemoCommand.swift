@@ -21,7 +21,8 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = Logger.bootstrapped(level: .notice)
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let (host, actualPort) = try listen.hostAndPort()
+        let address = try listen.address()
+        let (host, actualPort) = (address.host, address.port)
         // The bot connects to the relay's address, so it must be known before both start.
         guard actualPort > 0 else { throw ValidationError("demo needs a fixed port, such as --listen 127.0.0.1:8008") }
         let relay = try RelayServer(serverName: "localhost", database: nil)

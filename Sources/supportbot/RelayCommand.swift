@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Relay
 import ServiceLifecycle
+import SupportBot
 
 struct RelayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,9 +21,9 @@ struct RelayCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger.bootstrapped(level: .info)
         let relay = try RelayServer(serverName: serverName, database: database)
-        let (host, port) = try listen.hostAndPort()
-        let application = relay.application(host: host, port: port, logger: logger) { port in
-            Console.write("Relay listening on http://\(host):\(port)/ (server name \(serverName))\n")
+        let address = try listen.address()
+        let application = relay.application(host: address.host, port: address.port, logger: logger) { port in
+            Console.write("Relay listening on http://\(address.host):\(port)/ (server name \(serverName))\n")
         }
         try await ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }
@@ -33,11 +34,9 @@ struct ListenOption: ParsableArguments {
     @Option(help: ArgumentHelp("Where to listen; port 0 picks a free one.", valueName: "host:port"))
     var listen = "127.0.0.1:8008"
 
-    func hostAndPort() throws -> (String, Int) {
-        guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]), (0...65_535).contains(port) else {
-            throw ValidationError("--listen must be host:port, such as 127.0.0.1:8008")
-        }
-        return (String(listen[..<colon]), port)
+    func address() throws -> ListenAddress {
+        guard let address = ListenAddress(listen) else { throw ValidationError("--listen must be host:port, such as 127.0.0.1:8008") }
+        return address
     }
 }
 

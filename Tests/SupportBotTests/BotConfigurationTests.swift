@@ -60,7 +60,7 @@ struct BotConfigurationTests {
         #expect(configuration.accessToken == "from-file")
         #expect(configuration.intents.lastPathComponent == "rules")
         #expect(configuration.database == "/var/lib/supportbot/bot.sqlite")
-        #expect(configuration.httpListen == "127.0.0.1:9090")
+        #expect(configuration.httpListen?.description == "127.0.0.1:9090")
         #expect(configuration.cooldown == .zero)
         #expect(!configuration.acceptDirectChats)
         #expect(configuration.locale == "en-GB")

@@ -1,0 +1,32 @@
+/// A room: its events in order and its current state.
+struct RelayRoom: Sendable {
+    let id: String
+    var positions: [Int] = []
+    /// `type` + NUL + `state_key` → position of the current state event.
+    var state: [String: Int] = [:]
+    var membership: [String: String] = [:]
+
+    static func stateKey(_ type: String, _ key: String) -> String { type + "\u{0}" + key }
+
+    func joined(_ user: String) -> Bool { membership[user] == "join" }
+
+    /// The positions after `position`, found by binary search: syncs stay cheap in long rooms.
+    func positions(after position: Int) -> ArraySlice<Int> {
+        positions[firstIndex(after: position)...]
+    }
+
+    /// The positions in `lower + 1 ... upper`, found by binary search.
+    func positions(after lower: Int, through upper: Int) -> ArraySlice<Int> {
+        let start = firstIndex(after: lower), end = firstIndex(after: upper)
+        return start < end ? positions[start..<end] : []
+    }
+
+    private func firstIndex(after position: Int) -> Int {
+        var low = 0, high = positions.count
+        while low < high {
+            let middle = (low + high) / 2
+            if positions[middle] <= position { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}
