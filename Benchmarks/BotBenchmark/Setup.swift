@@ -49,7 +49,8 @@ struct Setup: Sendable {
             return try await withBot(url: url, suffix: suffix, binary: binary, servers: [], create: create)
         case .relay:
             let port = Int.random(in: 50_000...59_000)
-            let relay = try launch(binary, ["relay", "--listen", "127.0.0.1:\(port)"])
+            // The bot is exempt from the rate limit, as an operator would set up on Synapse.
+            let relay = try launch(binary, ["relay", "--listen", "127.0.0.1:\(port)", "--unlimited", "@bench-bot-\(suffix):localhost"])
             let url = URL(string: "http://127.0.0.1:\(port)")!
             try await waitForServer(url)
             return try await withBot(url: url, suffix: suffix, binary: binary, servers: [relay]) { try await openUser($0, url: url) }

@@ -14,9 +14,11 @@ public struct RelayServer: Sendable {
     ///   - database: a SQLite file that keeps accounts, rooms and history across restarts; `nil`
     ///     keeps everything in memory.
     ///   - sendsPerSecond: per user; more is answered with `M_LIMIT_EXCEEDED` and `retry_after_ms`.
-    public init(serverName: String, database: String?, sendsPerSecond: Double = 200) throws {
+    ///   - unlimited: users without that limit, such as a bot that answers everyone.
+    public init(serverName: String, database: String?, sendsPerSecond: Double = 200, unlimited: Set<String> = []) throws {
         self.serverName = serverName
-        store = try RelayStore(serverName: serverName, journal: try database.map { try RelayJournal(path: $0) }, sendsPerSecond: sendsPerSecond)
+        store = try RelayStore(serverName: serverName, journal: try database.map { try RelayJournal(path: $0) },
+                               sendsPerSecond: sendsPerSecond, unlimited: unlimited)
     }
 
     /// The HTTP service, ready to run in a `ServiceGroup`.

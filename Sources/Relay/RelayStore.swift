@@ -18,11 +18,14 @@ actor RelayStore {
     private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
     private var buckets: [String: TokenBucket] = [:]
     private let sendsPerSecond: Double
+    /// Users the rate limit does not apply to, such as the bot (Synapse: a rate-limit override).
+    private let unlimited: Set<String>
 
-    init(serverName: String, journal: RelayJournal?, sendsPerSecond: Double) throws {
+    init(serverName: String, journal: RelayJournal?, sendsPerSecond: Double, unlimited: Set<String>) throws {
         self.serverName = serverName
         self.journal = journal
         self.sendsPerSecond = sendsPerSecond
+        self.unlimited = unlimited
         if let journal {
             let saved = try journal.load()
             for account in saved.accounts { accounts[account.userID] = account }
@@ -276,6 +279,7 @@ actor RelayStore {
     }
 
     private func rateLimit(_ user: String) throws(RelayError) {
+        guard !unlimited.contains(user) else { return }
         var bucket = buckets[user] ?? TokenBucket(capacity: max(1, sendsPerSecond * 2), rate: sendsPerSecond)
         defer { buckets[user] = bucket }
         if let wait = bucket.take() { throw .limitExceeded(retryAfterMilliseconds: wait) }

@@ -89,7 +89,7 @@ public struct SyncService: Service {
     // MARK: - One batch
 
     /// At most this many patients' messages are answered at once; each patient's in order.
-    static let concurrentPatients = 16
+    static let concurrentPatients = 64
 
     private struct Pending: Sendable {
         let roomID: String

@@ -25,7 +25,8 @@ struct DemoCommand: AsyncParsableCommand {
         let (host, actualPort) = (address.host, address.port)
         // The bot connects to the relay's address, so it must be known before both start.
         guard actualPort > 0 else { throw ValidationError("demo needs a fixed port, such as --listen 127.0.0.1:8008") }
-        let relay = try RelayServer(serverName: "localhost", database: nil)
+        // The bot answers everyone: like a bot on Synapse with a rate-limit override.
+        let relay = try RelayServer(serverName: "localhost", database: nil, unlimited: ["@supportbot:localhost"])
         let bot = try await relay.provisionUser("supportbot", password: UUID().uuidString)
         let community = try await relay.provisionRoom(alias: "community", title: "Community", creator: bot.userID)
         let ambassadors = try await relay.provisionRoom(alias: "ambassadors", title: "Patient Ambassadors", creator: bot.userID)

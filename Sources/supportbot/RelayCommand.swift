@@ -17,10 +17,12 @@ struct RelayCommand: AsyncParsableCommand {
     var serverName = "localhost"
     @Option(help: ArgumentHelp("Keep accounts, rooms and history in this SQLite file across restarts (default: memory only).", valueName: "file"))
     var database: String?
+    @Option(help: ArgumentHelp("A user exempt from the rate limit of 200 sends a second, such as the bot; repeatable.", valueName: "user-id"))
+    var unlimited: [String] = []
 
     func run() async throws {
         let logger = Logger.bootstrapped(level: .info)
-        let relay = try RelayServer(serverName: serverName, database: database)
+        let relay = try RelayServer(serverName: serverName, database: database, unlimited: Set(unlimited))
         let address = try listen.address()
         let application = relay.application(host: address.host, port: address.port, logger: logger) { port in
             Console.write("Relay listening on http://\(address.host):\(port)/ (server name \(serverName))\n")
