@@ -83,11 +83,15 @@ public struct MatrixClient: Sendable {
         _ = try await request("POST", ["rooms", roomID, "invite"], body: ["user_id": .string(userID)], name: "invite")
     }
 
-    /// Events before `from` (the newest when `nil`), newest first, down to `to` when given.
-    public func messages(roomID: String, from: String?, to: String?, limit: Int) async throws -> (events: [ClientEvent], end: String?) {
+    /// Events before `from` (the newest when `nil`), newest first, down to `to` when given;
+    /// only of `types` when given.
+    public func messages(roomID: String, from: String?, to: String?, limit: Int, types: [String]? = nil) async throws -> (events: [ClientEvent], end: String?) {
         var query = [("dir", "b"), ("limit", "\(limit)")]
         if let from { query.append(("from", from)) }
         if let to { query.append(("to", to)) }
+        if let types, let filter = try? JSONEncoder().encode(JSONValue.object(["types": .array(types.map { .string($0) })])) {
+            query.append(("filter", String(decoding: filter, as: UTF8.self)))
+        }
         let response = try await request("GET", ["rooms", roomID, "messages"], query: query, name: "messages")
         return ((response["chunk"]?.array ?? []).compactMap(ClientEvent.init(json:)), response["end"]?.string)
     }

@@ -154,8 +154,10 @@ struct RelayRoutes: Sendable {
             let query = request.uri.queryParameters
             let from = try query.get("from").map { token throws(RelayError) in try RelayStore.position(token) }
             let to = try query.get("to").map { token throws(RelayError) in try RelayStore.position(token) }
+            let filter = query.get("filter").flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
             return try json(try await store.messages(try parameter(context, "room"), user: session.userID, from: from, to: to,
-                                                     backwards: query.get("dir") != "f", limit: query.get("limit", as: Int.self) ?? 10))
+                                                     backwards: query.get("dir") != "f", limit: query.get("limit", as: Int.self) ?? 10,
+                                                     types: filter?["types"]?.array?.compactMap(\.string)))
         }
     }
 

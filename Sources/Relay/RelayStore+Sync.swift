@@ -97,16 +97,17 @@ extension RelayStore {
     }
 
     /// `/messages`: events of a room from a token, backwards (`b`) or forwards (`f`).
-    func messages(_ roomID: String, user: String, from: Int?, to: Int?, backwards: Bool, limit: Int) throws(RelayError) -> JSONValue {
+    func messages(_ roomID: String, user: String, from: Int?, to: Int?, backwards: Bool, limit: Int, types: [String]?) throws(RelayError) -> JSONValue {
         guard let room = room(roomID) else { throw .notFound("Unknown room \(roomID)") }
         guard room.membership[user] == "join" || room.membership[user] == "leave" else { throw .forbidden("You are not in this room") }
         let limit = max(1, min(limit, 1000))
         let chunk: [Int]
         let start = from ?? (backwards ? position : 0)
+        let wanted = { (position: Int) in types.map { $0.contains(self.event(at: position).type) } ?? true }
         if backwards {
-            chunk = Array(room.positions(after: to ?? 0, through: start).reversed().prefix(limit))
+            chunk = Array(room.positions(after: to ?? 0, through: start).reversed().lazy.filter(wanted).prefix(limit))
         } else {
-            chunk = Array(room.positions(after: start, through: to ?? Int.max).prefix(limit))
+            chunk = Array(room.positions(after: start, through: to ?? Int.max).lazy.filter(wanted).prefix(limit))
         }
         var response: [String: JSONValue] = [
             "chunk": .array(chunk.map { event(at: $0).clientJSON(for: user, includeRoomID: true) }),

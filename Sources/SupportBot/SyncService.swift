@@ -20,8 +20,9 @@ public struct SyncService: Service {
     let health: BotHealth
     let logger: Logger
 
-    /// At most this many pages of `/messages` are fetched to fill one gap.
-    static let maximumBackfillPages = 50
+    /// A gap is filled page by page down to the saved position; this many pages (a hundred
+    /// thousand messages) only guards against a server whose pages never end.
+    static let maximumBackfillPages = 1_000
 
     public func run() async throws {
         let whoami = try await client.whoami()
@@ -102,10 +103,15 @@ public struct SyncService: Service {
     /// with a crisis message first. Returns whether every message was recorded.
     private func handle(_ response: SyncResponse, since: String?, rooms: RoomDirectory) async -> Bool {
         var pending: [Pending] = []
+        var gathered = true
         for room in response.joinedRooms {
-            pending += await pendingMessages(room, since: since, rooms: rooms)
+            guard let messages = await pendingMessages(room, since: since, rooms: rooms) else {
+                gathered = false
+                continue
+            }
+            pending += messages
         }
-        guard !pending.isEmpty else { return true }
+        guard !pending.isEmpty else { return gathered }
         var byPatient: [String: [Pending]] = [:]
         for item in pending { byPatient[item.event.sender, default: []].append(item) }
         let groups = byPatient.values
@@ -148,11 +154,12 @@ public struct SyncService: Service {
                 }
             }
         }
-        return complete
+        return complete && gathered
     }
 
-    /// A room's patient messages in this sync, with any gap back-filled, minus those handled.
-    private func pendingMessages(_ room: SyncResponse.JoinedRoom, since: String?, rooms: RoomDirectory) async -> [Pending] {
+    /// A room's patient messages in this sync, with any gap back-filled, minus those handled;
+    /// `nil` when they cannot all be known now (the batch is then tried again).
+    private func pendingMessages(_ room: SyncResponse.JoinedRoom, since: String?, rooms: RoomDirectory) async -> [Pending]? {
         guard let kind = rooms.patientRoom(room.roomID) else { return [] }
         var logger = logger
         logger[metadataKey: "matrix.room_id"] = "\(room.roomID)"
@@ -161,7 +168,12 @@ public struct SyncService: Service {
         }
         var events = room.events
         if room.limited, let previous = room.previousBatch, let since {
-            events = await backfill(room.roomID, from: previous, to: since, logger: logger) + events
+            do {
+                events = try await backfill(room.roomID, from: previous, to: since, logger: logger) + events
+            } catch {
+                logger.error("back-fill failed; the batch will be tried again", metadata: ["error": "\(error)"])
+                return nil
+            }
         }
         var seen = Set<String>()
         let messages = events.filter { handler.isPatientMessage($0) && seen.insert($0.eventID).inserted }
@@ -170,24 +182,20 @@ public struct SyncService: Service {
             let handled = try database.handledEventIDs(among: messages.map(\.eventID))
             return messages.filter { !handled.contains($0.eventID) }.map { Pending(roomID: room.roomID, kind: kind, event: $0) }
         } catch {
-            logger.error("cannot read handled events; the batch will be handled on the next sync", metadata: ["error": "\(error)"])
-            return []
+            logger.error("cannot read handled events; the batch will be tried again", metadata: ["error": "\(error)"])
+            return nil
         }
     }
 
     /// The events the server left out of a `limited` timeline, oldest first.
-    private func backfill(_ roomID: String, from start: String, to since: String, logger: Logger) async -> [ClientEvent] {
+    private func backfill(_ roomID: String, from start: String, to since: String, logger: Logger) async throws -> [ClientEvent] {
         var events: [ClientEvent] = []
         var from = start
-        do {
-            for _ in 0..<Self.maximumBackfillPages {
-                let page = try await client.messages(roomID: roomID, from: from, to: since, limit: 100)
-                events += page.events
-                guard let end = page.end, !page.events.isEmpty, end != from else { break }
-                from = end
-            }
-        } catch {
-            logger.error("back-fill failed; some messages may be answered late", metadata: ["error": "\(error)"])
+        for _ in 0..<Self.maximumBackfillPages {
+            let page = try await client.messages(roomID: roomID, from: from, to: since, limit: 100, types: ["m.room.message"])
+            events += page.events
+            guard let end = page.end, !page.events.isEmpty, end != from else { break }
+            from = end
         }
         logger.info("back-filled a gap in the timeline", metadata: ["matrix.count": "\(events.count)"])
         return events.reversed()
