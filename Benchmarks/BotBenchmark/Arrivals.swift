@@ -19,7 +19,17 @@ actor Arrivals {
             let response = try await client.sync(since: since, filter: filter, timeout: .seconds(30), userID: userID)
             let now = ContinuousClock.now
             for room in response.joinedRooms {
-                for event in room.events {
+                var events = room.events
+                // A flood cuts the timeline: fetch the rest, or replies would go unseen.
+                if room.limited, let previous = room.previousBatch, let since {
+                    var from: String? = previous
+                    while let token = from {
+                        let page = try await client.messages(roomID: room.roomID, from: token, to: since, limit: 1000, types: ["m.room.message"])
+                        events += page.events
+                        from = page.events.isEmpty ? nil : page.end
+                    }
+                }
+                for event in events {
                     seen[event.eventID] = seen[event.eventID] ?? now
                     if event.sender == bot, let target = event.content["m.relates_to"]?["m.in_reply_to"]?["event_id"]?.string, replies[target] == nil {
                         replies[target] = now
