@@ -61,6 +61,12 @@ public struct BotDatabase: Sendable {
                 table.primaryKey(["user_id", "intent_id"])
             }
         }
+        migrator.registerMigration("v2: when the bot began following each community room") { db in
+            try db.create(table: "followed_room") { table in
+                table.primaryKey("room_id", .text)
+                table.column("since", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }
@@ -78,6 +84,15 @@ extension BotDatabase {
         guard !eventIDs.isEmpty else { return [] }
         return try writer.read { db in
             try Set(HandledEvent.filter(keys: eventIDs).fetchAll(db).map(\.eventID))
+        }
+    }
+
+    /// Since when the bot follows a room: what was said there before is not answered. The
+    /// first call for a room records `now`.
+    public func followingSince(_ roomID: String, now: Date) throws -> Date {
+        try writer.write { db in
+            try db.execute(sql: "INSERT INTO followed_room (room_id, since) VALUES (?, ?) ON CONFLICT(room_id) DO NOTHING", arguments: [roomID, now])
+            return try Date.fetchOne(db, sql: "SELECT since FROM followed_room WHERE room_id = ?", arguments: [roomID]) ?? now
         }
     }
 

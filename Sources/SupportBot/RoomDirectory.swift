@@ -1,23 +1,33 @@
+import Foundation
+
 /// Which room is which: the configured rooms by id; every other room the bot is in is a
 /// direct chat with a patient, since those are the only others it joins.
 public struct RoomDirectory: Sendable {
-    public let community: Set<String>
+    /// Community rooms, with since when the bot follows each: a room added to the
+    /// configuration later does not get its history answered.
+    public let community: [String: Date]
     public let ambassadors: String
     public let moderators: String?
 
-    public init(community: Set<String>, ambassadors: String, moderators: String?) {
+    public init(community: [String: Date], ambassadors: String, moderators: String?) {
         self.community = community
         self.ambassadors = ambassadors
         self.moderators = moderators
     }
 
     public var configured: Set<String> {
-        community.union([ambassadors]).union(moderators.map { [$0] } ?? [])
+        Set(community.keys).union([ambassadors]).union(moderators.map { [$0] } ?? [])
+    }
+
+    /// Whether a message in a room is new enough to answer.
+    public func isCurrent(_ originServerTS: Int, in roomID: String) -> Bool {
+        guard let since = community[roomID] else { return true }
+        return Double(originServerTS) / 1000 >= since.timeIntervalSince1970
     }
 
     /// Where patients may talk to the bot; `nil` for the staff rooms.
     public func patientRoom(_ roomID: String) -> ReplyPolicy.Room? {
-        if community.contains(roomID) { return .community }
+        if community[roomID] != nil { return .community }
         if roomID == ambassadors || roomID == moderators { return nil }
         return .direct
     }

@@ -176,7 +176,9 @@ public struct SyncService: Service {
             }
         }
         var seen = Set<String>()
-        let messages = events.filter { handler.isPatientMessage($0) && seen.insert($0.eventID).inserted }
+        let messages = events.filter {
+            handler.isPatientMessage($0) && rooms.isCurrent($0.originServerTS, in: room.roomID) && seen.insert($0.eventID).inserted
+        }
         guard !messages.isEmpty else { return [] }
         do {
             let handled = try database.handledEventIDs(among: messages.map(\.eventID))
@@ -210,8 +212,11 @@ public struct SyncService: Service {
 
     private func joinConfiguredRooms() async throws -> RoomDirectory {
         let rooms = configuration.rooms
-        var community: Set<String> = []
-        for room in rooms.community { community.insert(try await joinRoom(room)) }
+        var community: [String: Date] = [:]
+        for room in rooms.community {
+            let roomID = try await joinRoom(room)
+            community[roomID] = try database.followingSince(roomID, now: Date())
+        }
         let ambassadors = try await joinRoom(rooms.ambassadors)
         let moderators = try await rooms.moderators.asyncMap { try await joinRoom($0) }
         return RoomDirectory(community: community, ambassadors: ambassadors, moderators: moderators)

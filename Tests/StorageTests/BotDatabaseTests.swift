@@ -87,6 +87,13 @@ struct BotDatabaseTests {
         #expect(try database.patient("@new:localhost") != nil)
     }
 
+    @Test func aRoomIsFollowedFromTheFirstTimeItIsSeen() throws {
+        let database = try BotDatabase.inMemory()
+        #expect(try database.followingSince("!r", now: now) == now)
+        #expect(try database.followingSince("!r", now: now.addingTimeInterval(3600)) == now, "a restart keeps the first date")
+        #expect(try database.followingSince("!other", now: now.addingTimeInterval(60)) == now.addingTimeInterval(60))
+    }
+
     @Test func stopOutlastsTheRetention() throws {
         let database = try BotDatabase.inMemory()
         var stop = Handling(eventID: "$stop", roomID: "!r", at: now, patient: "@quiet:localhost")

@@ -13,11 +13,23 @@ final class BotProcess: @unchecked Sendable {
     /// - Parameter settings: extra YAML lines, such as `reply: {cooldown_seconds: 0}`.
     init(user: TestUser, homeserver: any TestHomeserver, community: [String], ambassadors: String, settings: String = "") throws {
         self.user = user
+        self.homeserver = homeserver.url
+        self.ambassadors = ambassadors
+        self.settings = settings
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-bot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try user.accessToken.write(to: folder.appendingPathComponent("token"), atomically: true, encoding: .utf8)
+        try configure(community: community)
+    }
+
+    private let homeserver: URL
+    private let ambassadors: String
+    private let settings: String
+
+    /// Writes the configuration; a running bot reads it on its next start.
+    func configure(community: [String]) throws {
         let configuration = """
-        homeserver: \(homeserver.url.absoluteString)
+        homeserver: \(homeserver.absoluteString)
         user_id: "\(user.userID)"
         access_token_file: token
         rooms:

@@ -53,6 +53,11 @@ struct BotScenarioTests {
     }
 
     @Test(arguments: Homeserver.allCases)
+    func leavesTheHistoryOfANewlyAddedRoomAlone(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).leavesTheHistoryOfANewlyAddedRoomAlone()
+    }
+
+    @Test(arguments: Homeserver.allCases)
     func survivesBadInput(_ homeserver: Homeserver) async throws {
         try await scenarios(homeserver).survivesBadInput()
     }

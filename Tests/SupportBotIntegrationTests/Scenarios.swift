@@ -176,6 +176,19 @@ struct Scenarios {
         #expect(replies.to(unknown).first?.body?.contains("!help") == true)
     }
 
+    func leavesTheHistoryOfANewlyAddedRoomAlone() async throws {
+        let setup = try await community(patients: 1)
+        let patient = setup.patients[0]
+        let added = try await patient.client.createRoom(["preset": "public_chat", "name": "Added later"])
+        let old = try await patient.say("i cant sleep, said before the bot followed this room", in: added)
+        #expect(setup.bot.stop() == 0)
+        try setup.bot.configure(community: [setup.room, added])
+        try await setup.bot.start()
+        let new = try await patient.say("i cant sleep again tonight", in: added)
+        let replies = try await waitForReply(to: new, in: added, as: patient, bot: setup.bot)
+        #expect(replies.to(old).isEmpty, "history from before the bot followed the room is not answered")
+    }
+
     func survivesBadInput() async throws {
         let setup = try await community(patients: 1, settings: "reply: {cooldown_seconds: 0}")
         let (bot, patients, room) = (setup.bot, setup.patients, setup.room)
