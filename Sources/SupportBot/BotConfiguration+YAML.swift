@@ -50,10 +50,12 @@ extension YAMLReader {
             }
         }
         if let node = fields["locale"], let locale = string(node, path: "locale") {
-            if locale.range(of: #"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"#, options: .regularExpression) == nil {
+            if locale.range(of: #"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"#, options: .regularExpression) == nil {
                 report(.invalidValue(location(of: node), key: "locale", "expected a locale such as en-US or en-GB"))
             }
-            configuration.locale = locale
+            // en-us and en_US mean en-US: the crisis resources are keyed that way.
+            let parts = locale.replacingOccurrences(of: "_", with: "-").split(separator: "-")
+            configuration.locale = ([parts.first?.lowercased() ?? ""] + parts.dropFirst().map { $0.uppercased() }).joined(separator: "-")
         }
         if let node = fields["retention_days"], let days = int(node, path: "retention_days", in: 1...3650) {
             configuration.retention = .seconds(days * 86_400)

@@ -69,6 +69,12 @@ struct BotConfigurationTests {
         #expect(configuration.timelineLimit == 20)
     }
 
+    @Test func localesAreReadAsTheCrisisResourcesAreKeyed() throws {
+        #expect(try load(minimal + "\nlocale: en-gb").locale == "en-GB")
+        #expect(try load(minimal + "\nlocale: en_ca").locale == "en-CA")
+        #expect(problems(minimal + "\nlocale: english please") == [":6:9: locale: expected a locale such as en-US or en-GB"])
+    }
+
     @Test func unknownKeysAndBadValuesNameTheLine() {
         #expect(problems(minimal + "\ncooldown: 5") == [":6:1: cooldown: unknown key; expected one of: homeserver, user_id, access_token_file, rooms, intents, database, http, reply, locale, retention_days, sync"])
         #expect(problems(minimal + "\nreply: {cooldown_seconds: soon}") == [":6:27: reply.cooldown_seconds: expected a whole number from 0 to 86400"])
