@@ -28,10 +28,24 @@ public struct EventHandler: Sendable {
         case retry
     }
 
-    /// Whether a message reads as a crisis: such patients are answered first.
-    func isCrisis(_ event: ClientEvent) -> Bool {
-        guard let body = event.body else { return false }
-        return classifier.classify(String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)).intentID == IntentCatalog.crisisID
+    /// A patient's message as the bot reads it, once: its text (an edit's new text), and what
+    /// it is about; no text for images, other bots' notices and malformed content.
+    public struct Reading: Sendable {
+        public let event: ClientEvent
+        let text: String?
+        let classification: Classification?
+
+        var isEdit: Bool { event.relationType == "m.replace" }
+        public var isCrisis: Bool { classification?.intentID == IntentCatalog.crisisID }
+    }
+
+    func read(_ event: ClientEvent) -> Reading {
+        let content = event.relationType == "m.replace" ? event.content["m.new_content"] ?? event.content : event.content
+        guard let body = content["body"]?.string, ["m.text", "m.emote"].contains(content["msgtype"]?.string ?? "") else {
+            return Reading(event: event, text: nil, classification: nil)
+        }
+        let text = String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)
+        return Reading(event: event, text: text, classification: classifier.classify(text))
     }
 
     /// Whether an event is a patient's message at all; everything else is skipped unrecorded.
@@ -40,9 +54,9 @@ public struct EventHandler: Sendable {
     }
 
     /// - Parameter alerts: the ambassadors' room, told when a patient needs a person.
-    public func handle(_ event: ClientEvent, roomID: String, room: ReplyPolicy.Room, alerts: String) async -> Outcome {
+    public func handle(_ message: Reading, roomID: String, room: ReplyPolicy.Room, alerts: String) async -> Outcome {
         let started = ContinuousClock.now
-        let outcome = await answer(event, roomID: roomID, room: room, alerts: alerts)
+        let outcome = await answer(message, roomID: roomID, room: room, alerts: alerts)
         Counter(label: "supportbot_messages_total", dimensions: [("outcome", outcome.rawValue)]).increment()
         if outcome == .replied {
             Metrics.Timer(label: "supportbot_reply_seconds").record(duration: ContinuousClock.now - started)
@@ -50,22 +64,20 @@ public struct EventHandler: Sendable {
         return outcome
     }
 
-    private func answer(_ event: ClientEvent, roomID: String, room: ReplyPolicy.Room, alerts: String) async -> Outcome {
+    private func answer(_ message: Reading, roomID: String, room: ReplyPolicy.Room, alerts: String) async -> Outcome {
+        let event = message.event
         var logger = logger
         logger[metadataKey: "matrix.event_id"] = "\(event.eventID)"
         logger[metadataKey: "matrix.room_id"] = "\(roomID)"
         let at = now()
-        let isEdit = event.relationType == "m.replace"
-        let content = isEdit ? event.content["m.new_content"] ?? event.content : event.content
-        guard let body = content["body"]?.string, ["m.text", "m.emote"].contains(content["msgtype"]?.string ?? "") else {
+        guard let text = message.text, let classification = message.classification else {
             // Images, notices from other bots, and malformed content: nothing to answer.
             logger.debug("message without text to answer", metadata: ["matrix.msgtype": "\(event.messageType ?? "none")"])
             return record(Handling(eventID: event.eventID, roomID: roomID, at: at), .skipped, logger)
         }
-        let text = String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)
-        let classification = classifier.classify(text)
         // An edit is answered only when it turns a message into a crisis.
-        if isEdit, classification.intentID != IntentCatalog.crisisID {
+        let isEdit = message.isEdit
+        if isEdit, !message.isCrisis {
             return record(Handling(eventID: event.eventID, roomID: roomID, at: at), .skipped, logger)
         }
         let patient = patientState(event.sender, intentID: classification.intentID, logger: logger)

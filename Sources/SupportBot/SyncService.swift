@@ -95,7 +95,9 @@ public struct SyncService: Service {
     private struct Pending: Sendable {
         let roomID: String
         let kind: ReplyPolicy.Room
-        let event: ClientEvent
+        let message: EventHandler.Reading
+
+        var event: ClientEvent { message.event }
     }
 
     /// Handles a sync's new patient messages: one patient's messages in order, different
@@ -115,11 +117,11 @@ public struct SyncService: Service {
         var byPatient: [String: [Pending]] = [:]
         for item in pending { byPatient[item.event.sender, default: []].append(item) }
         let groups = byPatient.values
-            .map { $0.sorted { $0.event.originServerTS < $1.event.originServerTS } }
+            .map { items in (items.sorted { $0.event.originServerTS < $1.event.originServerTS }, items.contains { $0.message.isCrisis }) }
             .sorted { first, second in
-                let a = first.contains { handler.isCrisis($0.event) }, b = second.contains { handler.isCrisis($0.event) }
-                return a != b ? a : first[0].event.originServerTS < second[0].event.originServerTS
+                first.1 != second.1 ? first.1 : first.0[0].event.originServerTS < second.0[0].event.originServerTS
             }
+            .map(\.0)
         let directRooms = Set(pending.filter { $0.kind == .direct }.map(\.roomID))
         let complete = await withTaskGroup(of: Bool.self) { group in
             for roomID in directRooms {
@@ -134,7 +136,7 @@ public struct SyncService: Service {
                 group.addTask {
                     var recorded = true
                     for item in items where recorded && !Task.isCancelled {
-                        recorded = await handler.handle(item.event, roomID: item.roomID, room: item.kind, alerts: rooms.ambassadors) != .retry
+                        recorded = await handler.handle(item.message, roomID: item.roomID, room: item.kind, alerts: rooms.ambassadors) != .retry
                     }
                     return recorded && !Task.isCancelled
                 }
@@ -182,7 +184,7 @@ public struct SyncService: Service {
         guard !messages.isEmpty else { return [] }
         do {
             let handled = try database.handledEventIDs(among: messages.map(\.eventID))
-            return messages.filter { !handled.contains($0.eventID) }.map { Pending(roomID: room.roomID, kind: kind, event: $0) }
+            return messages.filter { !handled.contains($0.eventID) }.map { Pending(roomID: room.roomID, kind: kind, message: handler.read($0)) }
         } catch {
             logger.error("cannot read handled events; the batch will be tried again", metadata: ["error": "\(error)"])
             return nil

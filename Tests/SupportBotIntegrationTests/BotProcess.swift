@@ -88,12 +88,19 @@ final class BotProcess: @unchecked Sendable {
         }
     }
 
-    /// SIGTERM, as systemd stops it; returns its exit status.
+    /// SIGTERM, as systemd stops it; returns its exit status, or `nil` when it had to be
+    /// killed after 30 s (as systemd would), so a hung shutdown fails the test instead of hanging it.
     func stop() -> Int32? {
         lock.withLock {
             guard let process, process.isRunning else { return process?.terminationStatus }
             process.terminate()
-            process.waitUntilExit()
+            let deadline = Date().addingTimeInterval(30)
+            while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            guard !process.isRunning else {
+                Foundation.kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return nil
+            }
             return process.terminationStatus
         }
     }

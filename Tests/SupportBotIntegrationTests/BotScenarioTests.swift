@@ -16,7 +16,7 @@ enum Homeserver: String, CaseIterable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 }
 
-@Suite("The bot, as patients and ambassadors see it", .serialized)
+@Suite("The bot, as patients and ambassadors see it", .serialized, .timeLimit(.minutes(10)))
 struct BotScenarioTests {
     func scenarios(_ homeserver: Homeserver) throws -> Scenarios {
         Scenarios(homeserver: try homeserver.start())

@@ -3,7 +3,7 @@ import Testing
 
 /// The demo's chat page, seen the way a person sees it: headless Chromium loads it, a patient
 /// writes, and the bot's reply appears. The screenshot stays in the test's temporary folder.
-@Suite("Chat page in a browser", .serialized)
+@Suite("Chat page in a browser", .serialized, .timeLimit(.minutes(5)))
 struct ChatPageTests {
     static let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
         .first { FileManager.default.isExecutableFile(atPath: $0) }
