@@ -17,19 +17,29 @@ struct RelayProcess: TestHomeserver {
     static func start() throws -> RelayProcess {
         try shared.withLock { running in
             if let running { return running }
-            let port = Int.random(in: 41_000...49_000)
-            let process = try BotProcess.launch(["relay", "--listen", "127.0.0.1:\(port)"])
+            // Port 0: the relay takes a free port and says which, so parallel runs never collide.
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString).out")
+            try Data().write(to: output)
+            let process = Process()
+            process.executableURL = BotProcess.binary
+            process.arguments = ["relay", "--listen", "127.0.0.1:0"]
+            process.standardOutput = try FileHandle(forWritingTo: output)
+            process.standardError = FileHandle.nullDevice
+            try process.run()
             // The relay lives as long as the test run: stop it when the test process exits.
             relayProcess.withLock { $0 = process }
             atexit { relayProcess.withLock { $0?.terminate() } }
-            let relay = RelayProcess(url: URL(string: "http://127.0.0.1:\(port)")!)
-            let deadline = Date().addingTimeInterval(20)
-            while (try? Data(contentsOf: relay.url.appendingPathComponent("_matrix/client/versions"))) == nil {
-                guard Date() < deadline, process.isRunning else { throw TestFailure("the relay did not start on port \(port)") }
+            let deadline = Date().addingTimeInterval(60)
+            while true {
+                let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+                if let range = text.range(of: #"http://127\.0\.0\.1:\d+"#, options: .regularExpression), let url = URL(string: String(text[range])) {
+                    let relay = RelayProcess(url: url)
+                    running = relay
+                    return relay
+                }
+                guard Date() < deadline, process.isRunning else { throw TestFailure("the relay did not start: \(text)") }
                 Thread.sleep(forTimeInterval: 0.05)
             }
-            running = relay
-            return relay
         }
     }
 
