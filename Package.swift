@@ -24,8 +24,10 @@ let package = Package(
         .executableTarget(
             name: "supportbot",
             dependencies: [
+                "Escalations",
                 "IntentEngine",
                 "Relay",
+                "Storage",
                 "SupportBot",
                 "YAMLReader",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -38,7 +40,7 @@ let package = Package(
         .target(
             name: "SupportBot",
             dependencies: [
-                "IntentEngine", "MatrixClient", "Storage", "YAMLReader",
+                "Escalations", "IntentEngine", "MatrixClient", "Storage", "YAMLReader",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -61,8 +63,9 @@ let package = Package(
         ),
         .target(
             name: "Storage",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Escalations", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(name: "Escalations"),
         .target(
             name: "Relay",
             dependencies: [
@@ -84,11 +87,15 @@ let package = Package(
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage"]
+            dependencies: ["Storage", "Escalations"]
+        ),
+        .testTarget(
+            name: "EscalationsTests",
+            dependencies: ["Escalations"]
         ),
         .testTarget(
             name: "SupportBotTests",
-            dependencies: ["SupportBot", "IntentEngine", "MatrixClient", "Storage", "YAMLReader"]
+            dependencies: ["SupportBot", "Escalations", "IntentEngine", "MatrixClient", "Storage", "YAMLReader"]
         ),
         .testTarget(
             name: "RelayTests",

@@ -5,7 +5,7 @@ import GRDB
 /// little it keeps about each patient. Every change the bot makes for one event is one
 /// transaction, so a crash leaves either all of it or none.
 public struct BotDatabase: Sendable {
-    private let writer: any DatabaseWriter
+    let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the database, and brings its schema up to date.
     public init(_ writer: any DatabaseWriter) throws {
@@ -67,6 +67,38 @@ public struct BotDatabase: Sendable {
                 table.column("since", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v3: escalations and their audit trail") { db in
+            try db.create(table: "escalation") { table in
+                table.autoIncrementedPrimaryKey("number")
+                table.column("patient", .text).notNull()
+                table.column("room_id", .text).notNull()
+                table.column("source_event_id", .text).notNull().unique()
+                table.column("reason", .text).notNull()
+                table.column("priority", .text).notNull()
+                table.column("state", .text).notNull()
+                table.column("claimant", .text)
+                table.column("requests", .integer).notNull()
+                table.column("opened_at", .datetime).notNull()
+                table.column("updated_at", .datetime).notNull()
+                table.column("notice_event_id", .text).indexed()
+                table.column("handoff_room_id", .text)
+                table.column("next_reping_at", .datetime).indexed()
+                table.column("page_moderators_at", .datetime).indexed()
+            }
+            // The database itself refuses a second active escalation for a patient.
+            try db.execute(sql: "CREATE UNIQUE INDEX escalation_active_patient ON escalation(patient) WHERE state IN ('open', 'claimed')")
+            try db.create(table: "escalation_audit") { table in
+                table.autoIncrementedPrimaryKey("id")
+                table.column("number", .integer).notNull().indexed().references("escalation", onDelete: .cascade)
+                table.column("at", .datetime).notNull()
+                table.column("actor", .text).notNull()
+                table.column("action", .text).notNull()
+                table.column("detail", .text)
+                table.column("refusal", .text)
+                table.column("event_id", .text).indexed()
+                table.column("announced", .boolean).notNull()
+            }
+        }
         return migrator
     }
 }
@@ -126,6 +158,8 @@ extension BotDatabase {
             if handling.forget {
                 try Patient.deleteOne(db, key: userID)
                 try ReplyLog.filter(Column("user_id") == userID).deleteAll(db)
+                // Closed escalations go with their audit trails; an active one stays until it is resolved.
+                try db.execute(sql: "DELETE FROM escalation WHERE patient = ? AND state NOT IN ('open', 'claimed')", arguments: [userID])
                 return
             }
             var patient = try Patient.fetchOne(db, key: userID) ?? Patient(userID: userID, optedOut: false, disclosed: false, lastSeenAt: handling.at)
@@ -143,13 +177,14 @@ extension BotDatabase {
         }
     }
 
-    /// Deletes what is older than `date`: handled events, reply logs, and patients not seen
-    /// since, except a `!stop`, which lasts until `!start` or `!forget`.
+    /// Deletes what is older than `date`: handled events, reply logs, closed escalations, and
+    /// patients not seen since, except a `!stop`, which lasts until `!start` or `!forget`.
     public func purge(before date: Date) throws {
         try writer.write { db in
             try HandledEvent.filter(Column("handled_at") < date).deleteAll(db)
             try ReplyLog.filter(Column("last_reply_at") < date).deleteAll(db)
             try Patient.filter(Column("last_seen_at") < date && Column("opted_out") == false).deleteAll(db)
+            try db.execute(sql: "DELETE FROM escalation WHERE updated_at < ? AND state NOT IN ('open', 'claimed')", arguments: [date])
         }
     }
 }
