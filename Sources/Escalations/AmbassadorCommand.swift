@@ -15,7 +15,7 @@ public enum AmbassadorCommand: Sendable, Equatable {
     /// A `!` word that is not a command, or a command with a bad argument: what to tell them.
     case invalid(String)
 
-    static let usage = "Commands: !queue, !mine, !claim N, !release N, !resolve N [note], !note N text (N may be left out in an escalation's thread)."
+    public static let usage = "Commands: !queue, !mine, !claim N, !release N, !resolve N [note], !note N text (N may be left out in an escalation's thread)."
 
     /// The command a message is, or `nil` for ordinary conversation.
     public init?(message: String) {

@@ -40,6 +40,7 @@ public struct EscalationChange: Sendable {
 /// A number that no escalation has.
 public struct NoSuchEscalation: Error, Sendable, CustomStringConvertible {
     public let number: Int
+    public init(number: Int) { self.number = number }
     public var description: String { "There is no escalation #\(number)." }
 }
 

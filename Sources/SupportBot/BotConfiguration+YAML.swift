@@ -1,3 +1,4 @@
+import Escalations
 import Foundation
 import YAMLReader
 import Yams
@@ -17,9 +18,10 @@ extension BotConfiguration {
     }
 }
 
-private let topKeys = ["homeserver", "user_id", "access_token_file", "rooms", "intents", "database", "http", "reply", "locale", "retention_days", "sync"]
+private let topKeys = ["homeserver", "user_id", "access_token_file", "rooms", "intents", "database", "http", "reply", "locale", "retention_days", "sync", "escalation"]
 private let roomKeys = ["community", "ambassadors", "moderators"]
 private let replyKeys = ["cooldown_seconds", "accept_direct_chats"]
+private let escalationKeys = ["claim_power_level", "ambassadors", "reping_after", "page_moderators_after", "excerpt_characters"]
 
 extension YAMLReader {
     fileprivate mutating func configuration(_ text: String, folder: URL, environment: [String: String]) -> BotConfiguration? {
@@ -68,7 +70,65 @@ extension YAMLReader {
                 configuration.timelineLimit = limit
             }
         }
+        if let node = fields["escalation"], let settings = escalation(node) {
+            configuration.escalation = settings
+        }
         return configuration
+    }
+
+    private mutating func escalation(_ node: Node) -> EscalationSettings? {
+        guard let fields = fields(node, path: "escalation", allowed: escalationKeys) else { return nil }
+        var settings = EscalationSettings()
+        if let node = fields["claim_power_level"], let level = int(node, path: "escalation.claim_power_level", in: 0...100) {
+            settings.claimPowerLevel = level
+        }
+        if let node = fields["ambassadors"] {
+            settings.ambassadors = strings(node, path: "escalation.ambassadors").compactMap { item in
+                guard item.value.first == "@", item.value.dropFirst().contains(":") else {
+                    report(.invalidValue(item.location, key: "escalation.ambassadors", "expected user ids such as @alex:example.org, got '\(item.value)'"))
+                    return nil
+                }
+                return item.value
+            }
+        }
+        if let node = fields["reping_after"], let durations = byPriority(node, path: "escalation.reping_after") {
+            settings.timers.repingAfter.merge(durations) { $1 }
+        }
+        if let node = fields["page_moderators_after"], let durations = byPriority(node, path: "escalation.page_moderators_after") {
+            settings.timers.pageModeratorsAfter.merge(durations) { $1 }
+        }
+        if let node = fields["excerpt_characters"], let count = int(node, path: "escalation.excerpt_characters", in: 0...500) {
+            settings.excerptCharacters = count
+        }
+        return settings
+    }
+
+    /// `{urgent: 2m, normal: 15m}`, or one duration for both.
+    private mutating func byPriority(_ node: Node, path: String) -> [Escalation.Priority: Duration]? {
+        if node.mapping == nil {
+            return duration(node, path: path).map { duration in [.urgent: duration, .normal: duration] }
+        }
+        guard let fields = fields(node, path: path, allowed: Escalation.Priority.allCases.map(\.rawValue)) else { return nil }
+        var durations: [Escalation.Priority: Duration] = [:]
+        for priority in Escalation.Priority.allCases {
+            if let node = fields[priority.rawValue], let duration = duration(node, path: "\(path).\(priority.rawValue)") {
+                durations[priority] = duration
+            }
+        }
+        return durations
+    }
+
+    /// `90s`, `2m`, `1h`, or a number of seconds; at least a second, at most a week.
+    private mutating func duration(_ node: Node, path: String) -> Duration? {
+        let text = node.scalar?.string.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600]
+        let unit = text.last.flatMap { units[$0] }
+        let seconds = Int(unit == nil ? Substring(text) : text.dropLast()).map { $0 * (unit ?? 1) }
+        guard let seconds, (1...604_800).contains(seconds) else {
+            report(.invalidValue(location(of: node), key: path, "expected a duration such as 90s, 2m or 1h (at most a week)"))
+            return nil
+        }
+        return .seconds(seconds)
     }
 
     private mutating func rooms(_ node: Node) -> BotConfiguration.Rooms? {

@@ -30,6 +30,7 @@ public struct BotConfiguration: Sendable {
     /// Events per room in one `/sync` before the server cuts the timeline (`limited`) and the
     /// bot back-fills the rest.
     public var timelineLimit = 50
+    public var escalation = EscalationSettings()
 
     public struct Rooms: Sendable {
         /// Rooms where patients talk to each other; ids or aliases.

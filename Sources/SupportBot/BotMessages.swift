@@ -10,6 +10,7 @@ enum BotMessages {
     Tell me what's on your mind and I'll share a few words from our community's guide.
     Commands:
     !ambassador: ask for a Patient Ambassador, a volunteer who has been there
+    !cancel: withdraw that request
     !stop: I won't reply to you any more (type !start to undo)
     !forget: erase what I've stored about you
     !help: this message
@@ -19,17 +20,6 @@ enum BotMessages {
     static let stopped = "Okay, I won't reply to your messages any more. If you ever write about being in danger, I will still share crisis resources. Type !start whenever you'd like to hear from me again."
     static let started = "Welcome back. I'll reply to your messages again. Type !stop any time."
     static let forgotten = "Done: I erased what I had stored about you (your settings and which replies you've had). If you had turned me off with !stop, that is erased too."
-
-    /// Posted in the ambassadors room when a patient needs a person: who and where, never
-    /// their words.
-    static func alert(urgent: Bool, patient: String, room: String, intentTitle: String) -> (text: String, html: String) {
-        let link = "https://matrix.to/#/\(room)"
-        let lead = urgent
-            ? "URGENT: a patient may be in crisis (\(intentTitle)). Crisis resources were sent at once. Please reach out now."
-            : "A patient asked for a Patient Ambassador (\(intentTitle)). Please reach out when you can."
-        return ("\(lead)\nPatient: \(patient)\nRoom: \(link)",
-                "<p>\(urgent ? "<strong>\(lead.htmlEscaped)</strong>" : lead.htmlEscaped)</p><p>Patient: \(patient.htmlEscaped)<br>Room: <a href=\"\(link.htmlEscaped)\">\(room.htmlEscaped)</a></p>")
-    }
 
     static func unknownCommand(_ word: String) -> String {
         "I don't know the command !\(word). Type !help to see what I can do."

@@ -1,3 +1,4 @@
+import Escalations
 import Foundation
 import IntentEngine
 import Logging
@@ -53,10 +54,10 @@ public struct EventHandler: Sendable {
         event.type == "m.room.message" && event.sender != userID
     }
 
-    /// - Parameter alerts: the ambassadors' room, told when a patient needs a person.
-    public func handle(_ message: Reading, roomID: String, room: ReplyPolicy.Room, alerts: String) async -> Outcome {
+    /// - Parameter escalations: opens and announces escalations when a patient needs a person.
+    func handle(_ message: Reading, roomID: String, room: ReplyPolicy.Room, escalations: EscalationAnnouncer) async -> Outcome {
         let started = ContinuousClock.now
-        let outcome = await answer(message, roomID: roomID, room: room, alerts: alerts)
+        let outcome = await answer(message, roomID: roomID, room: room, escalations: escalations)
         Counter(label: "supportbot_messages_total", dimensions: [("outcome", outcome.rawValue)]).increment()
         if outcome == .replied {
             Metrics.Timer(label: "supportbot_reply_seconds").record(duration: ContinuousClock.now - started)
@@ -64,7 +65,7 @@ public struct EventHandler: Sendable {
         return outcome
     }
 
-    private func answer(_ message: Reading, roomID: String, room: ReplyPolicy.Room, alerts: String) async -> Outcome {
+    private func answer(_ message: Reading, roomID: String, room: ReplyPolicy.Room, escalations: EscalationAnnouncer) async -> Outcome {
         let event = message.event
         var logger = logger
         logger[metadataKey: "matrix.event_id"] = "\(event.eventID)"
@@ -87,7 +88,9 @@ public struct EventHandler: Sendable {
             mentionsBot: mentionsBot(event, text: text), patient: patient, now: at
         )
         var handling = Handling(eventID: event.eventID, roomID: roomID, at: at, patient: event.sender)
-        let reply: Reply
+        var reply: Reply
+        var failure: (any Error)?
+        var change: EscalationChange?
         switch decision {
         case let .ignore(reason):
             logger.debug("not answered", metadata: ["bot.reason": "\(reason.rawValue)", "bot.intent": "\(classification.intentID)"])
@@ -97,44 +100,91 @@ public struct EventHandler: Sendable {
             reply = composer.reply(to: classification.best, turn: turn, disclose: disclose)
             handling.repliedIntent = intentID
             handling.disclosed = disclose
+        case let .command(command) where command == .cancel || command == .forget:
+            reply = commandReply(command, disclose: !patient.disclosed, handling: &handling)
+            do {
+                let withdrawal = try withdraw(event, at: at, timers: escalations.settings.timers)
+                change = withdrawal.change
+                if command == .cancel { reply = Reply(plainText: withdrawal.text, intentID: "command") }
+            } catch {
+                failure = error
+            }
         case let .command(command):
             reply = commandReply(command, disclose: !patient.disclosed, handling: &handling)
         }
+        // The escalation's number and place in line are part of the reply, so the queue is
+        // written first (a local write); if it cannot be, the reply still goes at once and the
+        // message is tried again.
+        if reply.escalate != .none {
+            do {
+                let opened = try database.requestEscalation(
+                    patient: event.sender, roomID: roomID, eventID: event.eventID, reason: reply.intentID,
+                    priority: reply.escalate == .urgent ? .urgent : .normal, at: at, timers: escalations.settings.timers
+                )
+                change = opened
+                reply = reply.adding(await waitingLine(opened, escalations))
+            } catch {
+                failure = error
+            }
+        }
         // The patient's answer first: crisis resources never wait for anything else. The
         // ambassadors are told even when the patient's reply could not be sent.
-        var failure: (any Error)?
         do {
             try await client.send(roomID: roomID, transactionID: "supportbot-reply-\(event.eventID)", content: replyContent(reply, to: event))
             logger.info("replied", metadata: ["bot.intent": "\(reply.intentID)", "bot.variant": "\(reply.variantID ?? "")"])
             // Intent ids are a small fixed set moderators choose: safe as a label, unlike user ids.
             Counter(label: "supportbot_replies_total", dimensions: [("intent", reply.intentID)]).increment()
         } catch {
-            failure = error
+            failure = failure ?? error
         }
-        if reply.escalate != .none {
+        if let change {
             do {
-                try await alertAmbassadors(reply, patient: event.sender, roomID: roomID, alerts: alerts, eventID: event.eventID)
-                logger.info("asked the ambassadors to reach out", metadata: ["bot.escalate": "\(reply.escalate.rawValue)"])
+                try await escalations.announce(change, excerpt: text, now: at)
+                logger.info("escalation announced", metadata: ["bot.escalation": "\(change.escalation.number)", "bot.action": "\(change.audit.action)"])
+                if change.opened, !change.replayed {
+                    Counter(label: "supportbot_escalations_total", dimensions: [("priority", change.escalation.priority.rawValue)]).increment()
+                }
             } catch {
                 failure = failure ?? error
             }
         }
         guard let failure else { return record(handling, .replied, logger) }
+        return Self.outcome(of: failure, logger: logger) { try database.commit(handling) }
+    }
+
+    /// What to do with an event whose handling failed: a refusal from the homeserver (a 4xx
+    /// other than 429) will not change on retry, so it is recorded and given up; anything
+    /// else (homeserver down, database busy) is tried again with the batch.
+    static func outcome(of failure: any Error, logger: Logger, record: () throws -> Void) -> Outcome {
         if let error = failure as? MatrixError, let status = error.status, (400..<500).contains(status), status != 429 {
-            logger.error("the homeserver refused the reply; giving up on this message", metadata: ["error": "\(error)"])
-            return record(handling, .failed, logger) == .retry ? .retry : .failed
+            logger.error("the homeserver refused; giving up on this event", metadata: ["error": "\(error)"])
+            do {
+                try record()
+                return .failed
+            } catch {
+                return .retry
+            }
         }
-        logger.error("could not answer a message yet; it will be tried again", metadata: ["error": "\(failure)"])
+        logger.error("could not finish handling an event; it will be tried again", metadata: ["error": "\(failure)"])
         return .retry
     }
 
-    private func alertAmbassadors(_ reply: Reply, patient: String, roomID: String, alerts: String, eventID: String) async throws {
-        let title = classifier.catalog.intent(withID: reply.intentID)?.title ?? reply.intentID
-        let alert = BotMessages.alert(urgent: reply.escalate == .urgent, patient: patient, room: roomID, intentTitle: title)
-        try await client.send(roomID: alerts, transactionID: "supportbot-alert-\(eventID)", content: [
-            "msgtype": "m.text", "body": .string(alert.text), "format": "org.matrix.custom.html", "formatted_body": .string(alert.html),
-        ])
-        Counter(label: "supportbot_escalations_total", dimensions: [("priority", reply.escalate.rawValue)]).increment()
+    /// The line a reply gains when it opens, or adds to, an escalation.
+    private func waitingLine(_ change: EscalationChange, _ escalations: EscalationAnnouncer) async -> String {
+        let escalation = change.escalation
+        let claimant = escalation.state == .claimed ? escalation.claimant : nil
+        let position = escalation.state == .open ? try? database.queuePosition(of: escalation.number) : nil
+        let name: String? = if let claimant { await escalations.roster.displayName(claimant) } else { nil }
+        return EscalationMessages.waiting(escalation, opened: change.opened, position: position, claimantName: name)
+    }
+
+    /// `!cancel` and `!forget` withdraw a patient's waiting request; one opened by a crisis
+    /// stays until an ambassador has checked in.
+    private func withdraw(_ event: ClientEvent, at date: Date, timers: EscalationTimers) throws -> (text: String, change: EscalationChange?) {
+        guard let active = try database.activeEscalation(patient: event.sender) else { return (EscalationMessages.nothingToWithdraw, nil) }
+        guard active.priority == .normal else { return (EscalationMessages.stillComing, nil) }
+        let change = try database.changeEscalation(active.number, .cancel, by: EscalationActor(event.sender), at: date, eventID: event.eventID, timers: timers)
+        return (EscalationMessages.withdrawnForPatient(active.number), change)
     }
 
     // MARK: - Parts
@@ -175,6 +225,8 @@ public struct EventHandler: Sendable {
         case .forget:
             text = BotMessages.forgotten
             handling.forget = true
+        case .cancel:
+            text = EscalationMessages.nothingToWithdraw
         case let .unknown(word): text = BotMessages.unknownCommand(word)
         }
         // The help text says what the bot is; other answers add it on a first reply.
@@ -214,6 +266,14 @@ public struct EventHandler: Sendable {
 }
 
 extension Reply {
+    /// The reply with one more paragraph.
+    func adding(_ line: String) -> Reply {
+        var reply = self
+        reply.body += "\n\n" + line
+        reply.formattedBody += "<p>\(line.htmlEscaped)</p>"
+        return reply
+    }
+
     /// A reply that is plain text, lines kept apart in HTML.
     init(plainText: String, intentID: String) {
         let html = plainText.split(separator: "\n", omittingEmptySubsequences: false)

@@ -1,12 +1,14 @@
 import Foundation
 
-/// A command a patient types: `!help`, `!ambassador`, `!stop`, `!start`, `!forget`.
+/// A command a patient types: `!help`, `!ambassador`, `!stop`, `!start`, `!forget`, `!cancel`.
 public enum PatientCommand: Sendable, Equatable {
     case help
     case ambassador
     case stop
     case start
     case forget
+    /// Withdraws a request for an ambassador.
+    case cancel
     /// Starts with `!` but is none of the above.
     case unknown(String)
 
@@ -21,6 +23,7 @@ public enum PatientCommand: Sendable, Equatable {
         case "stop": self = .stop
         case "start": self = .start
         case "forget": self = .forget
+        case "cancel": self = .cancel
         default: self = .unknown(String(word.prefix(32)))
         }
     }

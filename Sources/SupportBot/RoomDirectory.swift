@@ -1,4 +1,6 @@
 import Foundation
+import MatrixClient
+import Storage
 
 /// Which room is which: the configured rooms by id; every other room the bot is in is a
 /// direct chat with a patient, since those are the only others it joins.
@@ -30,5 +32,27 @@ public struct RoomDirectory: Sendable {
         if community[roomID] != nil { return .community }
         if roomID == ambassadors || roomID == moderators { return nil }
         return .direct
+    }
+
+    /// Joins (or finds) every configured room; a community room is followed from the first
+    /// time the bot joins it.
+    static func join(_ configuration: BotConfiguration, client: MatrixClient, database: BotDatabase) async throws -> RoomDirectory {
+        func join(_ idOrAlias: String) async throws -> String {
+            do {
+                return try await client.join(idOrAlias)
+            } catch let error as MatrixError where !error.isUnknownToken {
+                throw BotStartupError.cannotJoin(idOrAlias, reason: "\(error)")
+            }
+        }
+        let rooms = configuration.rooms
+        var community: [String: Date] = [:]
+        for room in rooms.community {
+            let roomID = try await join(room)
+            community[roomID] = try database.followingSince(roomID, now: Date())
+        }
+        let ambassadors = try await join(rooms.ambassadors)
+        var moderators: String?
+        if let room = rooms.moderators { moderators = try await join(room) }
+        return RoomDirectory(community: community, ambassadors: ambassadors, moderators: moderators)
     }
 }

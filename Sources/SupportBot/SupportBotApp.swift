@@ -42,8 +42,11 @@ public enum SupportBotApp {
         let health = BotHealth(staleAfter: configuration.syncTimeout * 2 + .seconds(60))
         let sync = SyncService(client: client, database: database, handler: handler, configuration: configuration,
                                health: health, logger: logger)
+        let timers = EscalationTimerService(client: client, database: database, configuration: configuration, catalog: catalog,
+                                            logger: logger, now: { Date() })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: sync, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: timers, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
         if let listen = configuration.httpListen {
             let endpoints = OperatorEndpoints.application(listen: listen, health: health, registry: metrics, logger: logger)

@@ -29,7 +29,10 @@ public struct SyncService: Service {
         guard whoami == configuration.userID else {
             throw BotStartupError.wrongUser(token: whoami, configured: configuration.userID)
         }
-        let rooms = try await joinConfiguredRooms()
+        let rooms = try await RoomDirectory.join(configuration, client: client, database: database)
+        let escalations = EscalationAnnouncer.make(client: client, database: database, rooms: rooms, configuration: configuration,
+                                                   catalog: handler.classifier.catalog, logger: logger)
+        let desk = AmbassadorDesk(database: database, announcer: escalations, botUserID: configuration.userID, logger: logger, now: handler.now)
         let filter = try await client.createFilter(userID: configuration.userID, filter: Self.filter(timelineLimit: configuration.timelineLimit))
         var since = try database.syncPosition()
         if since == nil {
@@ -65,7 +68,9 @@ public struct SyncService: Service {
             }
             health.synced()
             try await acceptInvites(response, rooms: rooms)
-            let complete = try? await cancelWhenGracefulShutdown { await handle(response, since: position, rooms: rooms) }
+            let complete = try? await cancelWhenGracefulShutdown {
+                    await handle(response, since: position, rooms: rooms, escalations: escalations, desk: desk)
+                }
             // A batch cut short (shutdown, homeserver or database trouble) is handled again from
             // the same position; what was recorded as handled is not repeated.
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
@@ -103,17 +108,32 @@ public struct SyncService: Service {
     /// Handles a sync's new patient messages: one patient's messages in order, different
     /// patients side by side, so a busy room does not make everyone wait in one line; patients
     /// with a crisis message first. Returns whether every message was recorded.
-    private func handle(_ response: SyncResponse, since: String?, rooms: RoomDirectory) async -> Bool {
+    private func handle(_ response: SyncResponse, since: String?, rooms: RoomDirectory, escalations: EscalationAnnouncer, desk: AmbassadorDesk) async -> Bool {
         var pending: [Pending] = []
+        var staff: [ClientEvent] = []
         var gathered = true
         for room in response.joinedRooms {
-            guard let messages = await pendingMessages(room, since: since, rooms: rooms) else {
+            if room.roomID == rooms.ambassadors {
+                guard let events = await newEvents(room, since: since, rooms: rooms, where: desk.isStaffEvent) else {
+                    gathered = false
+                    continue
+                }
+                staff = events
+                continue
+            }
+            guard let kind = rooms.patientRoom(room.roomID) else { continue }
+            guard let messages = await newEvents(room, since: since, rooms: rooms, where: handler.isPatientMessage) else {
                 gathered = false
                 continue
             }
-            pending += messages
+            pending += messages.map { Pending(roomID: room.roomID, kind: kind, message: handler.read($0)) }
         }
-        guard !pending.isEmpty else { return gathered }
+        // Ambassadors' commands and claims, in the order they were made.
+        var staffComplete = true
+        for event in staff where staffComplete && !Task.isCancelled {
+            staffComplete = await desk.handle(event) != .retry
+        }
+        guard !pending.isEmpty else { return gathered && staffComplete }
         var byPatient: [String: [Pending]] = [:]
         for item in pending { byPatient[item.event.sender, default: []].append(item) }
         let groups = byPatient.values
@@ -136,7 +156,7 @@ public struct SyncService: Service {
                 group.addTask {
                     var recorded = true
                     for item in items where recorded && !Task.isCancelled {
-                        recorded = await handler.handle(item.message, roomID: item.roomID, room: item.kind, alerts: rooms.ambassadors) != .retry
+                        recorded = await handler.handle(item.message, roomID: item.roomID, room: item.kind, escalations: escalations) != .retry
                     }
                     return recorded && !Task.isCancelled
                 }
@@ -156,13 +176,12 @@ public struct SyncService: Service {
                 }
             }
         }
-        return complete && gathered
+        return complete && gathered && staffComplete
     }
 
-    /// A room's patient messages in this sync, with any gap back-filled, minus those handled;
-    /// `nil` when they cannot all be known now (the batch is then tried again).
-    private func pendingMessages(_ room: SyncResponse.JoinedRoom, since: String?, rooms: RoomDirectory) async -> [Pending]? {
-        guard let kind = rooms.patientRoom(room.roomID) else { return [] }
+    /// A room's new events in this sync that `wanted` picks, with any gap back-filled, minus
+    /// those handled; `nil` when they cannot all be known now (the batch is then tried again).
+    private func newEvents(_ room: SyncResponse.JoinedRoom, since: String?, rooms: RoomDirectory, where wanted: (ClientEvent) -> Bool) async -> [ClientEvent]? {
         var logger = logger
         logger[metadataKey: "matrix.room_id"] = "\(room.roomID)"
         if room.malformedEvents > 0 {
@@ -178,13 +197,11 @@ public struct SyncService: Service {
             }
         }
         var seen = Set<String>()
-        let messages = events.filter {
-            handler.isPatientMessage($0) && rooms.isCurrent($0.originServerTS, in: room.roomID) && seen.insert($0.eventID).inserted
-        }
-        guard !messages.isEmpty else { return [] }
+        let wantedEvents = events.filter { wanted($0) && rooms.isCurrent($0.originServerTS, in: room.roomID) && seen.insert($0.eventID).inserted }
+        guard !wantedEvents.isEmpty else { return [] }
         do {
-            let handled = try database.handledEventIDs(among: messages.map(\.eventID))
-            return messages.filter { !handled.contains($0.eventID) }.map { Pending(roomID: room.roomID, kind: kind, message: handler.read($0)) }
+            let handled = try database.handledEventIDs(among: wantedEvents.map(\.eventID))
+            return wantedEvents.filter { !handled.contains($0.eventID) }
         } catch {
             logger.error("cannot read handled events; the batch will be tried again", metadata: ["error": "\(error)"])
             return nil
@@ -196,7 +213,7 @@ public struct SyncService: Service {
         var events: [ClientEvent] = []
         var from = start
         for _ in 0..<Self.maximumBackfillPages {
-            let page = try await client.messages(roomID: roomID, from: from, to: since, limit: 100, types: ["m.room.message"])
+            let page = try await client.messages(roomID: roomID, from: from, to: since, limit: 100, types: Self.timelineTypes)
             events += page.events
             guard let end = page.end, !page.events.isEmpty, end != from else { break }
             from = end
@@ -210,27 +227,7 @@ public struct SyncService: Service {
         do { try await request() } catch { logger.debug("notice not sent", metadata: ["error": "\(error)"]) }
     }
 
-    // MARK: - Rooms
-
-    private func joinConfiguredRooms() async throws -> RoomDirectory {
-        let rooms = configuration.rooms
-        var community: [String: Date] = [:]
-        for room in rooms.community {
-            let roomID = try await joinRoom(room)
-            community[roomID] = try database.followingSince(roomID, now: Date())
-        }
-        let ambassadors = try await joinRoom(rooms.ambassadors)
-        let moderators = try await rooms.moderators.asyncMap { try await joinRoom($0) }
-        return RoomDirectory(community: community, ambassadors: ambassadors, moderators: moderators)
-    }
-
-    private func joinRoom(_ idOrAlias: String) async throws -> String {
-        do {
-            return try await client.join(idOrAlias)
-        } catch let error as MatrixError where !error.isUnknownToken {
-            throw BotStartupError.cannotJoin(idOrAlias, reason: "\(error)")
-        }
-    }
+    // MARK: - Invitations
 
     /// Joins direct chats from users of the bot's homeserver, and invites to configured rooms;
     /// declines the rest. An encrypted direct chat is declined: the bot cannot read it, and it
@@ -254,22 +251,18 @@ public struct SyncService: Service {
         }
     }
 
-    /// Only what the bot reads: messages in timelines; no presence, receipts or account data.
+    /// Messages, and reactions (a 👍 claims an escalation).
+    static let timelineTypes = ["m.room.message", "m.reaction"]
+
+    /// Only what the bot reads: messages and reactions in timelines; no presence, receipts or account data.
     static func filter(timelineLimit: Int) -> JSONValue { [
         "presence": ["not_types": ["*"]],
         "account_data": ["not_types": ["*"]],
         "room": [
-            "timeline": ["types": ["m.room.message"], "limit": .number(Double(timelineLimit))],
+            "timeline": ["types": .array(timelineTypes.map(JSONValue.string)), "limit": .number(Double(timelineLimit))],
             "state": ["types": ["m.room.member"], "lazy_load_members": true],
             "ephemeral": ["not_types": ["*"]],
             "account_data": ["not_types": ["*"]],
         ],
     ] }
-}
-
-extension Optional {
-    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
 }

@@ -40,6 +40,9 @@ struct DemoCommand: AsyncParsableCommand {
             database: folder.appendingPathComponent("bot.sqlite").path
         )
         configuration.cooldown = .seconds(60)
+        // Whoever joins the demo's ambassadors room as an ambassador may claim: there is no
+        // one to grant power levels here.
+        configuration.escalation.claimPowerLevel = 0
         _ = try intents.loadCatalog()
 
         let application = relay.application(host: host, port: actualPort, logger: logger) { port in
@@ -48,7 +51,8 @@ struct DemoCommand: AsyncParsableCommand {
 
               Open http://\(host):\(port)/ in a browser, pick a name, and choose:
                 patient     to talk in #community:localhost or privately with @supportbot:localhost
-                ambassador  to see escalations in #ambassadors:localhost
+                ambassador  to see escalations in #ambassadors:localhost and claim them
+                            (!claim N, or 👍 on the post); the bot then opens a private room
 
               Any Matrix client works too: homeserver http://\(host):\(port), register any user name.
               Ctrl-C stops it; nothing is kept.

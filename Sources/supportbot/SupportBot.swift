@@ -12,6 +12,6 @@ struct SupportBot: AsyncParsableCommand {
         Moderators: edit the files in Intents/, then run `supportbot intents check` and \
         `supportbot intents test`. Try a message with `supportbot classify --explain "..."`.
         """,
-        subcommands: [RunCommand.self, DemoCommand.self, RelayCommand.self, ClassifyCommand.self, ReplyCommand.self, IntentsCommand.self]
+        subcommands: [RunCommand.self, DemoCommand.self, RelayCommand.self, ClassifyCommand.self, ReplyCommand.self, IntentsCommand.self, QueueCommand.self]
     )
 }

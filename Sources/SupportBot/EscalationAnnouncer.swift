@@ -1,0 +1,191 @@
+import Escalations
+import Foundation
+import IntentEngine
+import Logging
+import MatrixClient
+import Storage
+
+/// Tells the rooms what an escalation change means: the post ambassadors claim from, its
+/// thread, the private room of a claim, news for the patient, re-pings and moderators' pages.
+///
+/// Every send has a transaction id derived from the change's audit line, so announcing the
+/// same change again (a retried event, a restart) posts nothing twice.
+struct EscalationAnnouncer: Sendable {
+    let client: MatrixClient
+    let database: BotDatabase
+    let roster: AmbassadorRoster
+    let rooms: RoomDirectory
+    let settings: EscalationSettings
+    let titles: @Sendable (String) -> String
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - excerpt: the patient's message, for a new escalation's post.
+    ///   - command: the ambassador's message the change answers; the confirmation replies to it.
+    func announce(_ change: EscalationChange, excerpt: String? = nil, command: String? = nil, now: Date = Date()) async throws {
+        let escalation = change.escalation
+        let audit = change.audit
+        let txn = "supportbot-escalation-\(audit.id)"
+        switch audit.action {
+        case "open":
+            try await postNotice(escalation, excerpt: excerpt)
+        case "request":
+            // A crisis while waiting is announced loudly, however often it comes.
+            let urgent = audit.detail == Escalation.Priority.urgent.rawValue
+            try await inThread(escalation, EscalationMessages.askedAgain(escalation, raised: urgent, onDuty: urgent ? try await roster.onDuty() : []),
+                               txn: txn, topLevel: urgent)
+        case "claim":
+            try await handOff(change, command: command)
+        case "release":
+            let name = await roster.displayName(audit.actor)
+            if let room = newsRoom(escalation, handoff: change.previous?.handoffRoomID) {
+                try await say(EscalationMessages.backInLine(name), in: room, txn: "\(txn)-patient")
+            }
+            try await inThread(escalation, EscalationMessages.released(escalation, by: name), txn: txn, replyTo: command)
+        case "resolve":
+            let name = await roster.displayName(escalation.claimant ?? audit.actor)
+            if let room = newsRoom(escalation, handoff: escalation.handoffRoomID) {
+                try await say(EscalationMessages.thanks(ambassador: name), in: room, txn: "\(txn)-patient")
+            }
+            try await editNotice(escalation, closedBy: name, txn: "\(txn)-edit")
+            try await inThread(escalation, EscalationMessages.resolved(escalation, by: name, note: audit.detail), txn: txn, replyTo: command)
+        case "note":
+            try await inThread(escalation, EscalationMessages.noted(escalation.number), txn: txn, replyTo: command)
+        case "cancel":
+            try await editNotice(escalation, closedBy: nil, txn: "\(txn)-edit")
+            try await inThread(escalation, EscalationMessages.withdrawn(escalation.number), txn: txn)
+        case "reping":
+            let message = EscalationMessages.reping(escalation, title: titles(escalation.reason), waiting: now.timeIntervalSince(escalation.openedAt),
+                                                    onDuty: try await roster.onDuty())
+            try await inThread(escalation, message, txn: txn, topLevel: true)
+        case "page-moderators":
+            guard let moderators = rooms.moderators else {
+                logger.warning("an escalation has waited long, and no moderators room is configured", metadata: ["bot.escalation": "\(escalation.number)"])
+                return
+            }
+            let message = EscalationMessages.pageModerators(escalation, title: titles(escalation.reason), waiting: now.timeIntervalSince(escalation.openedAt),
+                                                            ambassadorsRoom: rooms.ambassadors)
+            _ = try await client.send(roomID: moderators, transactionID: txn, content: Self.content(message))
+        default:
+            logger.warning("an escalation change of an unknown kind", metadata: ["bot.action": "\(audit.action)"])
+        }
+    }
+
+    /// Tells whoever tried why it was not done, in the escalation's thread when it has one.
+    func refuse(_ reason: String, number: Int?, actor: String, command: String) async throws {
+        let root = try number.flatMap { try database.escalation($0)?.noticeEventID }
+        _ = try await client.send(roomID: rooms.ambassadors, transactionID: "supportbot-refusal-\(command)",
+                                  content: Self.content(EscalationMessages.refused(reason, mention: actor), root: root, replyTo: command))
+    }
+
+    // MARK: - Steps
+
+    private func postNotice(_ escalation: Escalation, excerpt: String?) async throws {
+        let message = notice(escalation, excerpt: excerpt.map(shortened))
+        var post = message
+        if escalation.priority == .urgent {
+            post.mentions = try await roster.onDuty()
+        }
+        let eventID = try await client.send(roomID: rooms.ambassadors, transactionID: "supportbot-escalation-notice-\(escalation.number)", content: Self.content(post))
+        try database.recordNotice(escalation.number, eventID: eventID)
+    }
+
+    private func editNotice(_ escalation: Escalation, closedBy: String?, txn: String) async throws {
+        guard let root = escalation.noticeEventID else { return }
+        let edited = notice(escalation, excerpt: nil, closedBy: closedBy)
+        let content: JSONValue = [
+            "msgtype": "m.text", "body": .string("* " + edited.text), "format": "org.matrix.custom.html", "formatted_body": .string("* " + edited.html),
+            "m.new_content": ["msgtype": "m.text", "body": .string(edited.text), "format": "org.matrix.custom.html", "formatted_body": .string(edited.html)],
+            "m.relates_to": ["rel_type": "m.replace", "event_id": .string(root)],
+        ]
+        _ = try await client.send(roomID: rooms.ambassadors, transactionID: txn, content: content)
+    }
+
+    /// The private room, the patient's news, and the claimant's confirmation.
+    private func handOff(_ change: EscalationChange, command: String?) async throws {
+        var escalation = change.escalation
+        let claimant = change.audit.actor
+        let name = await roster.displayName(claimant)
+        let txn = "supportbot-escalation-\(change.audit.id)"
+        // Only while it is still theirs: a retried claim after a release opens nothing.
+        let current = escalation.state == .claimed && escalation.claimant == claimant
+        if current, escalation.handoffRoomID == nil {
+            let room = try await client.createRoom([
+                "preset": "private_chat", "name": "You and a Patient Ambassador",
+                "invite": [.string(escalation.patient), .string(claimant)],
+            ])
+            try database.recordHandoff(escalation.number, roomID: room)
+            escalation.handoffRoomID = room
+        }
+        if current, let room = escalation.handoffRoomID {
+            let thread = escalation.noticeEventID.map { EscalationMessages.link(rooms.ambassadors, event: $0) }
+            let context = EscalationMessages.handoff(escalation, ambassador: name, title: titles(escalation.reason), thread: thread)
+            _ = try await client.send(roomID: room, transactionID: "\(txn)-handoff", content: Self.content(context))
+        }
+        if current, rooms.patientRoom(escalation.roomID) == .direct {
+            try await say(EscalationMessages.coming(name), in: escalation.roomID, txn: "\(txn)-patient")
+        }
+        try await inThread(escalation, EscalationMessages.claimed(escalation, by: name, handoff: current ? escalation.handoffRoomID : nil), txn: txn, replyTo: command)
+    }
+
+    /// Posts in the escalation's thread, or (for what must be seen) in the room's timeline
+    /// as a reply to the escalation's post.
+    private func inThread(_ escalation: Escalation, _ message: StaffMessage, txn: String, replyTo: String? = nil, topLevel: Bool = false) async throws {
+        let root = escalation.noticeEventID
+        let content = topLevel ? Self.content(message, replyTo: root) : Self.content(message, root: root, replyTo: replyTo)
+        _ = try await client.send(roomID: rooms.ambassadors, transactionID: txn, content: content)
+    }
+
+    private func say(_ text: String, in roomID: String, txn: String) async throws {
+        _ = try await client.send(roomID: roomID, transactionID: txn, content: Self.content(StaffMessage(lines: [text])))
+    }
+
+    /// Where the patient hears later news: their direct chat, else the private room of the
+    /// claim; never a community room, where others would read it.
+    private func newsRoom(_ escalation: Escalation, handoff: String?) -> String? {
+        handoff ?? (rooms.patientRoom(escalation.roomID) == .direct ? escalation.roomID : nil)
+    }
+
+    private func notice(_ escalation: Escalation, excerpt: String?, closedBy: String? = nil) -> StaffMessage {
+        EscalationMessages.notice(escalation, title: titles(escalation.reason), excerpt: excerpt, patientRoom: escalation.roomID,
+                                  direct: rooms.patientRoom(escalation.roomID) == .direct, closedBy: closedBy)
+    }
+
+    /// The patient's words cut to the configured length, on a word boundary.
+    private func shortened(_ text: String) -> String {
+        let limit = settings.excerptCharacters
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard flat.count > limit else { return flat }
+        guard limit > 0 else { return "" }
+        let cut = flat.prefix(limit)
+        return (cut.lastIndex(of: " ").map { cut[..<$0] } ?? cut) + "…"
+    }
+
+    /// A message that notifies (`m.text`: clients silence notices), in a thread or as a reply.
+    static func content(_ message: StaffMessage, root: String? = nil, replyTo: String? = nil) -> JSONValue {
+        var content: [String: JSONValue] = [
+            "msgtype": "m.text", "body": .string(message.text), "format": "org.matrix.custom.html", "formatted_body": .string(message.html),
+        ]
+        if !message.mentions.isEmpty {
+            content["m.mentions"] = ["user_ids": .array(message.mentions.map(JSONValue.string))]
+        }
+        if let root {
+            content["m.relates_to"] = [
+                "rel_type": "m.thread", "event_id": .string(root), "is_falling_back": .bool(replyTo == nil),
+                "m.in_reply_to": ["event_id": .string(replyTo ?? root)],
+            ]
+        } else if let replyTo {
+            content["m.relates_to"] = ["m.in_reply_to": ["event_id": .string(replyTo)]]
+        }
+        return .object(content)
+    }
+}
+
+extension EscalationAnnouncer {
+    static func make(client: MatrixClient, database: BotDatabase, rooms: RoomDirectory, configuration: BotConfiguration,
+                     catalog: IntentCatalog, logger: Logger) -> EscalationAnnouncer {
+        let roster = AmbassadorRoster(client: client, roomID: rooms.ambassadors, settings: configuration.escalation, botUserID: configuration.userID)
+        return EscalationAnnouncer(client: client, database: database, roster: roster, rooms: rooms, settings: configuration.escalation,
+                                   titles: { catalog.intent(withID: $0)?.title ?? $0 }, logger: logger)
+    }
+}

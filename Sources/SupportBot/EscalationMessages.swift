@@ -1,0 +1,151 @@
+import Escalations
+import Foundation
+import IntentEngine
+
+/// A message the bot posts about an escalation: plain text, its HTML, and whom it mentions.
+struct StaffMessage: Sendable {
+    var text: String
+    var html: String
+    var mentions: [String] = []
+
+    /// Lines of plain text; the first one bold when `headline`.
+    init(lines: [String], headline: Bool = false, mentions: [String] = []) {
+        text = lines.joined(separator: "\n")
+        html = lines.enumerated().map { index, line in
+            index == 0 && headline ? "<strong>\(line.htmlEscaped)</strong>" : line.htmlEscaped
+        }.joined(separator: "<br>")
+        self.mentions = mentions
+    }
+}
+
+/// What the bot says about escalations: to ambassadors in their room, and to patients.
+/// Patients see ambassadors' display names only; ambassadors see who and where, and no more
+/// of the patient's words than the configured excerpt.
+enum EscalationMessages {
+    // MARK: - The ambassadors room
+
+    /// The post that heads an escalation's thread; also its edited form once it is closed.
+    static func notice(_ escalation: Escalation, title: String, excerpt: String?, patientRoom: String, direct: Bool, closedBy: String? = nil) -> StaffMessage {
+        var lines: [String] = []
+        switch escalation.state {
+        case .resolved: lines.append("✅ Resolved by \(closedBy ?? "an ambassador"): #\(escalation.number) · \(title)")
+        case .cancelled: lines.append("Withdrawn by the patient: #\(escalation.number) · \(title)")
+        case .open, .claimed:
+            lines.append(escalation.priority == .urgent
+                ? "#\(escalation.number) · URGENT · \(title): crisis resources were sent at once; please reach out now."
+                : "#\(escalation.number) · \(title): a patient would like a Patient Ambassador.")
+        }
+        if escalation.state.isActive, let excerpt, !excerpt.isEmpty { lines.append("“\(excerpt)”") }
+        lines.append("Patient: \(escalation.patient), \(direct ? "in a direct chat with me" : "in \(link(patientRoom))")")
+        if escalation.state.isActive { lines.append("To claim: !claim \(escalation.number), or react 👍 to this post.") }
+        return StaffMessage(lines: lines, headline: true)
+    }
+
+    static func askedAgain(_ escalation: Escalation, raised: Bool, onDuty: [String]) -> StaffMessage {
+        raised
+            ? StaffMessage(lines: ["#\(escalation.number) is now URGENT: the patient may be in crisis. Crisis resources were sent at once; please reach out now.",
+                                   mentionLine(onDuty)], headline: true, mentions: onDuty)
+            : StaffMessage(lines: ["The patient asked again (\(escalation.requests) requests so far)."])
+    }
+
+    static func claimed(_ escalation: Escalation, by name: String, handoff: String?) -> StaffMessage {
+        StaffMessage(lines: ["#\(escalation.number) is yours, \(name)." + (handoff.map { " I opened a private room with the patient and invited you both: \(link($0))" } ?? "")],
+                     mentions: escalation.claimant.map { [$0] } ?? [])
+    }
+
+    static func released(_ escalation: Escalation, by name: String) -> StaffMessage {
+        StaffMessage(lines: ["#\(escalation.number) is open again: \(name) released it. !claim \(escalation.number) to take it."])
+    }
+
+    static func resolved(_ escalation: Escalation, by name: String, note: String?) -> StaffMessage {
+        StaffMessage(lines: ["#\(escalation.number) resolved by \(name). Thank you!"] + (note.map { ["Note: \($0)"] } ?? []))
+    }
+
+    static func noted(_ number: Int) -> StaffMessage { StaffMessage(lines: ["Noted on #\(number)."]) }
+
+    static func withdrawn(_ number: Int) -> StaffMessage { StaffMessage(lines: ["#\(number) was withdrawn by the patient."]) }
+
+    static func reping(_ escalation: Escalation, title: String, waiting: TimeInterval, onDuty: [String]) -> StaffMessage {
+        StaffMessage(lines: ["Still waiting: #\(escalation.number) · \(escalation.priority == .urgent ? "URGENT · " : "")\(title), open for \(minutes(waiting)).",
+                             mentionLine(onDuty) + " !claim \(escalation.number) or 👍 the first post."],
+                     headline: escalation.priority == .urgent, mentions: onDuty)
+    }
+
+    static func pageModerators(_ escalation: Escalation, title: String, waiting: TimeInterval, ambassadorsRoom: String) -> StaffMessage {
+        StaffMessage(lines: ["#\(escalation.number) (\(escalation.priority.rawValue), \(title)) has waited \(minutes(waiting)) for a Patient Ambassador.",
+                             "Please make sure someone reaches out: \(link(ambassadorsRoom))"], headline: true)
+    }
+
+    static func queue(_ escalations: [Escalation], titles: (String) -> String, now: Date) -> StaffMessage {
+        guard !escalations.isEmpty else { return StaffMessage(lines: ["The queue is empty."]) }
+        let shown = escalations.prefix(20).map { escalation in
+            "#\(escalation.number) · \(escalation.priority == .urgent ? "URGENT" : "normal") · \(titles(escalation.reason)) · waiting \(minutes(now.timeIntervalSince(escalation.openedAt)))"
+        }
+        let more = escalations.count > 20 ? ["…and \(escalations.count - 20) more."] : []
+        return StaffMessage(lines: ["Open escalations, urgent first, then the longest waiting:"] + shown + more, headline: true)
+    }
+
+    static func mine(_ escalations: [Escalation], titles: (String) -> String) -> StaffMessage {
+        guard !escalations.isEmpty else { return StaffMessage(lines: ["You have nothing claimed."]) }
+        return StaffMessage(lines: ["You have claimed:"] + escalations.map { "#\($0.number) · \(titles($0.reason))" + ($0.handoffRoomID.map { " · \(link($0))" } ?? "") })
+    }
+
+    static func refused(_ reason: String, mention: String) -> StaffMessage { StaffMessage(lines: [reason], mentions: [mention]) }
+
+    static let whichEscalation = "Which escalation? Add its number, such as !claim 12, or type the command in its thread."
+
+    // MARK: - Patients
+
+    /// Added to the reply to the message that opened an escalation, or asked again.
+    static func waiting(_ change: Escalation, opened: Bool, position: Int?, claimantName: String?) -> String {
+        if let claimantName { return "\(claimantName), a Patient Ambassador, is already on the way to you." }
+        let place = position.map { "You're number \($0) in line" } ?? "You're in line"
+        return opened ? "\(place) (request #\(change.number))." : "You already have a request open (#\(change.number)); I've let the ambassadors know you asked again. \(place)."
+    }
+
+    static func coming(_ name: String) -> String {
+        "Good news: \(name), a Patient Ambassador, is coming to talk with you. I've opened a private room for the two of you: look for the invitation."
+    }
+
+    static func handoff(_ escalation: Escalation, ambassador name: String, title: String, thread: String?) -> StaffMessage {
+        StaffMessage(lines: [
+            "Hello! This private room is for you and \(name), a Patient Ambassador from our community, who will be with you shortly.",
+            "For \(name): #\(escalation.number) · \(escalation.priority == .urgent ? "URGENT · " : "")\(title) · asked \(timestamp(escalation.openedAt))"
+                + (thread.map { " · thread: \($0)" } ?? ""),
+        ])
+    }
+
+    static func backInLine(_ name: String) -> String {
+        "\(name) had to step away, so you're back in line; another Patient Ambassador will reach out soon."
+    }
+
+    static func thanks(ambassador name: String) -> String {
+        "Thank you both for talking, and thank you, \(name), for being there. If you'd like a person again, type !ambassador any time."
+    }
+
+    static func withdrawnForPatient(_ number: Int) -> String {
+        "Okay, I've withdrawn your request for a Patient Ambassador (#\(number)). Type !ambassador whenever you'd like one."
+    }
+
+    static let stillComing = "Because of what you told me earlier, a Patient Ambassador will still check in with you once. If you are in danger right now, call your local emergency number."
+    static let nothingToWithdraw = "You have no open request for a Patient Ambassador. Type !ambassador if you'd like one."
+
+    // MARK: - Parts
+
+    static func link(_ roomID: String, event: String? = nil) -> String {
+        "https://matrix.to/#/\(roomID)" + (event.map { "/\($0)" } ?? "")
+    }
+
+    private static func mentionLine(_ onDuty: [String]) -> String {
+        onDuty.isEmpty ? "Ambassadors on duty:" : onDuty.joined(separator: " ")
+    }
+
+    private static func minutes(_ interval: TimeInterval) -> String {
+        let minutes = Int(interval / 60)
+        return minutes < 1 ? "under a minute" : minutes == 1 ? "1 minute" : "\(minutes) minutes"
+    }
+
+    private static func timestamp(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
+    }
+}
