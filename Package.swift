@@ -95,7 +95,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportBotTests",
-            dependencies: ["SupportBot", "Escalations", "IntentEngine", "MatrixClient", "Storage", "YAMLReader"]
+            dependencies: ["SupportBot", "Escalations", "IntentEngine", "MatrixClient", "Relay", "Storage", "YAMLReader",
+                           .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "RelayTests",

@@ -125,6 +125,12 @@ public struct MatrixClient: Sendable {
         try await request("GET", ["rooms", roomID, "state", "m.room.power_levels", ""], name: "power_levels")
     }
 
+    /// Every state event of a room: who created it, its power levels, its members.
+    public func roomState(roomID: String) async throws -> [ClientEvent] {
+        let response = try await request("GET", ["rooms", roomID, "state"], name: "state")
+        return (response.array ?? []).compactMap(ClientEvent.init(json:))
+    }
+
     // MARK: - Requests
 
     private func request(

@@ -11,17 +11,15 @@ struct AmbassadorRoster: Sendable {
     /// Listed in the configuration, or a member of the room with enough power.
     func mayClaim(_ userID: String) async throws -> Bool {
         if settings.ambassadors.contains(userID) { return true }
-        let members = try await client.joinedMembers(roomID: roomID)
-        guard members.keys.contains(userID) else { return false }
-        return try await powerLevel(of: userID) >= settings.claimPowerLevel
+        let power = RoomPower(try await client.roomState(roomID: roomID))
+        return power.members.contains(userID) && power.level(of: userID) >= settings.claimPowerLevel
     }
 
     /// Whom a re-ping mentions: the configured list, else every member who may claim.
     func onDuty() async throws -> [String] {
         if !settings.ambassadors.isEmpty { return settings.ambassadors }
-        let members = try await client.joinedMembers(roomID: roomID).keys.filter { $0 != botUserID }
-        let levels = try await client.powerLevels(roomID: roomID)
-        return members.filter { Self.level(of: $0, in: levels) >= settings.claimPowerLevel }.sorted()
+        let power = RoomPower(try await client.roomState(roomID: roomID))
+        return power.members.filter { $0 != botUserID && power.level(of: $0) >= settings.claimPowerLevel }.sorted()
     }
 
     /// What patients are told to call an ambassador: their display name, else their user name.
@@ -30,12 +28,26 @@ struct AmbassadorRoster: Sendable {
         if let name = members?[userID] ?? nil, !name.isEmpty { return name }
         return String(userID.dropFirst().prefix { $0 != ":" })
     }
+}
 
-    private func powerLevel(of userID: String) async throws -> Int {
-        Self.level(of: userID, in: try await client.powerLevels(roomID: roomID))
+/// Who may do what in a room, from its state: power levels, and from room version 12 on, its
+/// creators, who outrank every level and are not listed among them.
+struct RoomPower {
+    let members: Set<String>
+    private let levels: JSONValue
+    private let creators: Set<String>
+
+    init(_ state: [ClientEvent]) {
+        members = Set(state.filter { $0.type == "m.room.member" && $0.content["membership"]?.string == "join" }.compactMap(\.stateKey))
+        levels = state.first { $0.type == "m.room.power_levels" }?.content ?? [:]
+        let create = state.first { $0.type == "m.room.create" }
+        let version = Int(create?.content["room_version"]?.string ?? "") ?? 1
+        let additional = create?.content["additional_creators"]?.array?.compactMap(\.string) ?? []
+        creators = version >= 12 ? Set([create?.sender].compactMap { $0 } + additional) : []
     }
 
-    private static func level(of userID: String, in levels: JSONValue) -> Int {
-        levels["users"]?[userID]?.int ?? levels["users_default"]?.int ?? 0
+    func level(of userID: String) -> Int {
+        if creators.contains(userID) { return Int.max }
+        return levels["users"]?[userID]?.int ?? levels["users_default"]?.int ?? 0
     }
 }

@@ -105,6 +105,21 @@ final class BotProcess: @unchecked Sendable {
         }
     }
 
+    /// `supportbot queue …` on this bot's configuration and database, as an operator runs it
+    /// beside the running bot; its exit status and everything it printed.
+    func queue(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["queue"] + arguments + ["--config", folder.appendingPathComponent("supportbot.yaml").path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     /// Everything the bot logged, over all its runs.
     var logs: String {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []

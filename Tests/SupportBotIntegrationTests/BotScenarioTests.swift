@@ -38,8 +38,13 @@ struct BotScenarioTests {
     }
 
     @Test(arguments: Homeserver.allCases)
-    func asksTheAmbassadorsWhenAPatientWantsAPerson(_ homeserver: Homeserver) async throws {
-        try await scenarios(homeserver).asksTheAmbassadorsWhenAPatientWantsAPerson()
+    func escalationFromRequestToPrivateRoomToResolved(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).escalationFromRequestToPrivateRoomToResolved()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func crisisIsUrgentAndWaitsThroughARestart(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).crisisIsUrgentAndWaitsThroughARestart()
     }
 
     @Test(arguments: Homeserver.allCases)

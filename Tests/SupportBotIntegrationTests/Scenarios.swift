@@ -99,7 +99,7 @@ struct Scenarios {
     }
 
     func meetsACrisisAtOncePastTheCooldown() async throws {
-        let setup = try await community(patients: 1, settings: "reply: {cooldown_seconds: 600}")
+        let setup = try await community(patients: 1, settings: "reply: {cooldown_seconds: 600}\nescalation: {excerpt_characters: 0}")
         let (bot, patients, room) = (setup.bot, setup.patients, setup.room)
         let patient = patients[0]
         let sleep = try await patient.say("i cant sleep at all", in: room)
@@ -112,25 +112,11 @@ struct Scenarios {
         #expect(answer.lowercased().contains("ambassador"))
         #expect(replies.to(again).isEmpty, "the same patient and intent within the cooldown is not answered again")
         try await eventually("the ambassadors are asked to reach out") {
-            try await setup.staff.history(of: setup.ambassadors).contains { $0.sender == bot.user.userID && $0.body?.hasPrefix("URGENT") == true }
+            try await setup.staff.history(of: setup.ambassadors).contains { $0.sender == bot.user.userID && $0.body?.contains("URGENT") == true }
         }
         let alert = try #require(try await setup.staff.history(of: setup.ambassadors).last { $0.sender == bot.user.userID }?.body)
         #expect(alert.contains(patient.userID) && alert.contains(room))
-        #expect(!alert.contains("end my life"), "the patient's words stay with the patient")
-    }
-
-    func asksTheAmbassadorsWhenAPatientWantsAPerson() async throws {
-        let setup = try await community(patients: 1)
-        let patient = setup.patients[0]
-        let room = try await directChat(patient, with: setup.bot)
-        let request = try await patient.say("!ambassador", in: room)
-        let replies = try await waitForReply(to: request, in: room, as: patient, bot: setup.bot)
-        #expect(replies.to(request).first?.body?.contains("Patient Ambassador") == true)
-        try await eventually("the ambassadors hear of it") {
-            try await setup.staff.history(of: setup.ambassadors).contains {
-                $0.sender == setup.bot.user.userID && $0.body?.contains("asked for a Patient Ambassador") == true && $0.body?.contains(patient.userID) == true
-            }
-        }
+        #expect(!alert.contains("end my life"), "with excerpt_characters: 0, the patient's words stay with the patient")
     }
 
     func servesHealthAndMetricsWithoutPatientData() async throws {

@@ -1,3 +1,4 @@
+import Escalations
 import Foundation
 import SupportBot
 import Testing
@@ -76,13 +77,37 @@ struct BotConfigurationTests {
     }
 
     @Test func unknownKeysAndBadValuesNameTheLine() {
-        #expect(problems(minimal + "\ncooldown: 5") == [":6:1: cooldown: unknown key; expected one of: homeserver, user_id, access_token_file, rooms, intents, database, http, reply, locale, retention_days, sync"])
+        #expect(problems(minimal + "\ncooldown: 5") == [":6:1: cooldown: unknown key; expected one of: homeserver, user_id, access_token_file, rooms, intents, database, http, reply, locale, retention_days, sync, escalation"])
         #expect(problems(minimal + "\nreply: {cooldown_seconds: soon}") == [":6:27: reply.cooldown_seconds: expected a whole number from 0 to 86400"])
         #expect(problems(minimal.replacingOccurrences(of: "https://matrix.example.org", with: "matrix.example.org"))
             == [":1:13: homeserver: expected an http:// or https:// URL, such as https://matrix.example.org"])
         #expect(problems(minimal.replacingOccurrences(of: "\"#community:example.org\"", with: "community"))
             == [":4:15: rooms.community: expected a room id (!abc:example.org) or alias (#name:example.org), got 'community'"])
         #expect(problems(minimal + "\nhttp: {listen: nowhere}") == [":6:16: http.listen: expected host:port, such as 127.0.0.1:9090"])
+    }
+
+    @Test func escalationSettingsTakeDurationsByPriority() throws {
+        let configuration = try load(minimal + """
+
+            escalation:
+              claim_power_level: 25
+              ambassadors: ["@alex:example.org"]
+              reping_after: {urgent: 90s, normal: 20m}
+              page_moderators_after: 1h
+              excerpt_characters: 0
+            """)
+        let settings = configuration.escalation
+        #expect(settings.claimPowerLevel == 25 && settings.ambassadors == ["@alex:example.org"] && settings.excerptCharacters == 0)
+        #expect(settings.timers.repingAfter == [.urgent: .seconds(90), .normal: .seconds(1200)])
+        #expect(settings.timers.pageModeratorsAfter == [.urgent: .seconds(3600), .normal: .seconds(3600)])
+        #expect(try load(minimal).escalation.timers == EscalationTimers(), "defaults: urgent 2 minutes, normal 15")
+    }
+
+    @Test func badEscalationSettingsNameTheLine() {
+        #expect(problems(minimal + "\nescalation: {reping_after: {urgent: soon}}") == [":6:37: escalation.reping_after.urgent: expected a duration such as 90s, 2m or 1h (at most a week)"])
+        #expect(problems(minimal + "\nescalation: {reping_after: {later: 5m}}").first?.contains("reping_after.later: unknown key") == true)
+        #expect(problems(minimal + "\nescalation: {ambassadors: [alex]}") == [":6:28: escalation.ambassadors: expected user ids such as @alex:example.org, got 'alex'"])
+        #expect(problems(minimal + "\nescalation: {claim_power_level: 101}").first?.contains("from 0 to 100") == true)
     }
 
     @Test func theTokenNeverComesFromTheYAML() {
