@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "supportbot", targets: ["supportbot"]),
         .library(name: "IntentEngine", targets: ["IntentEngine"]),
         .library(name: "MatrixClient", targets: ["MatrixClient"]),
+        .library(name: "Escalations", targets: ["Escalations"]),
+        .library(name: "Storage", targets: ["Storage"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

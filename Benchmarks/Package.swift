@@ -23,6 +23,16 @@ let package = Package(
             path: "Benchmarks/IntentEngineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        .executableTarget(
+            name: "EscalationQueueBenchmarks",
+            dependencies: [
+                .product(name: "Escalations", package: "SupportBot"),
+                .product(name: "Storage", package: "SupportBot"),
+                .product(name: "Benchmark", package: "package-benchmark"),
+            ],
+            path: "Benchmarks/EscalationQueueBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+        ),
         // The bot end to end on a real homeserver: `swift run -c release bot-benchmark --help`.
         .executableTarget(
             name: "bot-benchmark",

@@ -30,6 +30,8 @@ struct BotBenchmark: AsyncParsableCommand {
     var patients = 10_000
     @Option(help: "Patients writing at the same moment.")
     var concurrency = 64
+    @Option(help: "Escalations opened and then claimed one at a time, to time a claim (command → state change → confirmation).")
+    var claims = 0
     @Option(help: "The supportbot binary.")
     var bot = "../.build/release/supportbot"
 
@@ -64,6 +66,9 @@ struct BotBenchmark: AsyncParsableCommand {
         say("  patient's event → bot's reply seen by patient   \(format(percentile(total, 50)))   \(format(percentile(total, 99)))")
         say("  added by the bot (the above minus two trips)    \(format(percentile(added, 50)))   \(format(percentile(added, 99)))")
 
+        if claims > 0 { try await measureClaims(setup, arrivals) }
+        guard patients > 0 else { return }
+
         // Load: many distinct patients, each writing once, `concurrency` at a time.
         var registered: [MatrixClient] = []
         for index in 0..<patients {
@@ -96,6 +101,25 @@ struct BotBenchmark: AsyncParsableCommand {
         say("  answered in \(format(elapsed)) s: \(format(Double(patients) / elapsed)) messages/s")
         say("  message → reply (ms): p50 \(format(percentile(latencies, 50)))  p99 \(format(percentile(latencies, 99)))")
         say("  \(setup.botProcessName) memory: \(setup.memory())")
+    }
+
+    /// Each claim is timed from the ambassador's `!claim N` to the bot's confirmation reaching
+    /// them: the claim's transaction, the private room with both invited, its first post, and
+    /// the confirmation in the escalation's thread.
+    private func measureClaims(_ setup: Setup, _ arrivals: Arrivals) async throws {
+        var latencies: [Double] = []
+        for index in 0..<claims {
+            let patient = try await setup.makePatient("c\(setup.suffix)-\(index)")
+            let request = try await patient.send(roomID: setup.room, transactionID: "claim-request-\(index)",
+                                                 content: ["msgtype": "m.text", "body": "can i talk to a real person please"])
+            _ = try await arrivals.reply(to: request, timeout: .seconds(30))
+            // A fresh database numbers escalations from 1, in order.
+            let sent = ContinuousClock.now
+            let command = try await setup.observer.client.send(roomID: setup.ambassadors, transactionID: "claim-\(index)",
+                                                               content: ["msgtype": "m.text", "body": .string("!claim \(index + 1)")])
+            latencies.append((try await arrivals.reply(to: command, timeout: .seconds(30)) - sent).milliseconds)
+        }
+        say("\(claims) claims, one at a time, !claim → confirmation seen by the ambassador (ms): p50 \(format(percentile(latencies, 50)))  p99 \(format(percentile(latencies, 99)))")
     }
 
     /// What was said before the bot followed the room is not answered: its first reply says it follows.

@@ -11,6 +11,8 @@ struct Setup: Sendable {
     let url: URL
     let botID: String
     let room: String
+    /// The ambassadors room; the observer may claim there.
+    let ambassadors: String
     let observer: (id: String, client: MatrixClient)
     let suffix: String
     /// The process whose memory is the bot's: `supportbot run`, or `supportbot demo`.
@@ -61,7 +63,8 @@ struct Setup: Sendable {
             try await waitForServer(url)
             let observer = try await openUser("observer-\(suffix)", url: url).client
             let room = try await observer.join("#community:localhost")
-            return Setup(url: url, botID: "@supportbot:localhost", room: room, observer: (try await observer.whoami(), observer), suffix: suffix,
+            let ambassadors = try await observer.join("#ambassadors:localhost")
+            return Setup(url: url, botID: "@supportbot:localhost", room: room, ambassadors: ambassadors, observer: (try await observer.whoami(), observer), suffix: suffix,
                          botProcess: demo, botProcessName: "supportbot demo (relay and bot)", servers: []) { try await openUser($0, url: url) }
         }
     }
@@ -86,7 +89,7 @@ struct Setup: Sendable {
         reply: {cooldown_seconds: 0}
         """.write(to: folder.appendingPathComponent("supportbot.yaml"), atomically: true, encoding: .utf8)
         let bot = try launch(binary, ["run", "--config", folder.appendingPathComponent("supportbot.yaml").path, "--log-level", "warning"])
-        return Setup(url: url, botID: botID, room: room, observer: (try await observer.whoami(), observer), suffix: suffix,
+        return Setup(url: url, botID: botID, room: room, ambassadors: ambassadors, observer: (try await observer.whoami(), observer), suffix: suffix,
                      botProcess: bot, botProcessName: "supportbot run", servers: servers, makeUser: create)
     }
 

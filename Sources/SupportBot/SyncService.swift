@@ -128,12 +128,16 @@ public struct SyncService: Service {
             }
             pending += messages.map { Pending(roomID: room.roomID, kind: kind, message: handler.read($0)) }
         }
-        // Ambassadors' commands and claims, in the order they were made.
-        var staffComplete = true
-        for event in staff where staffComplete && !Task.isCancelled {
-            staffComplete = await desk.handle(event) != .retry
+        // Ambassadors' commands and claims, in the order they were made; after the patients,
+        // so that a crisis in the same batch is never behind them.
+        let handleStaff = {
+            var complete = true
+            for event in staff where complete && !Task.isCancelled {
+                complete = await desk.handle(event) != .retry
+            }
+            return complete
         }
-        guard !pending.isEmpty else { return gathered && staffComplete }
+        guard !pending.isEmpty else { return await handleStaff() && gathered }
         var byPatient: [String: [Pending]] = [:]
         for item in pending { byPatient[item.event.sender, default: []].append(item) }
         let groups = byPatient.values
@@ -176,7 +180,7 @@ public struct SyncService: Service {
                 }
             }
         }
-        return complete && gathered && staffComplete
+        return await handleStaff() && complete && gathered
     }
 
     /// A room's new events in this sync that `wanted` picks, with any gap back-filled, minus

@@ -140,6 +140,10 @@ extension Scenarios {
         #expect(notice.content["m.mentions"]?["user_ids"]?.array?.contains(.string(staff.userID)) == true, "the ambassadors on duty are mentioned")
         #expect(notice.body?.contains("“i dont want to be here anymore”") == true, "a short message is quoted whole")
 
+        let withdraw = try await patient.say("!cancel", in: setup.room)
+        let withdrawn = try await waitForReply(to: withdraw, in: setup.room, as: patient, bot: bot)
+        #expect(withdrawn.to(withdraw).first?.body?.contains("will still check in") == true, "a crisis request is not withdrawn by a command")
+
         // Stopped before the re-ping is due, started after: the timer is in the database.
         #expect(bot.stop() == 0)
         try await Task.sleep(for: .seconds(5))
@@ -159,6 +163,6 @@ extension Scenarios {
             try await !patient.client.sync(since: nil, filter: nil, timeout: .zero, userID: patient.userID).invitedRooms.isEmpty
         }
         let community = try await patient.history(of: setup.room).filter { $0.sender == bot.user.userID }
-        #expect(community.count == 1, "news of the claim never goes to the community room")
+        #expect(community.count == 2, "news of the claim never goes to the community room")
     }
 }
