@@ -122,7 +122,13 @@ extension BotDatabase {
 
     /// Its place in the queue, counting from 1; `nil` unless open.
     public func queuePosition(of number: Int) throws -> Int? {
-        try escalationQueue().firstIndex { $0.number == number }.map { $0 + 1 }
+        try writer.read { db in
+            guard let escalation = try Self.escalation(number, db), escalation.state == .open else { return nil }
+            // Those ahead in `escalationQueue`'s order, and itself.
+            return try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM escalation WHERE state = 'open' AND (\(Self.rank) < ? OR (\(Self.rank) = ? AND (opened_at < ? OR (opened_at = ? AND number <= ?))))
+                """, arguments: [Self.rank(escalation.priority), Self.rank(escalation.priority), escalation.openedAt, escalation.openedAt, number])
+        }
     }
 
     public func auditTrail(of number: Int) throws -> [EscalationAuditEntry] {
@@ -149,7 +155,7 @@ extension BotDatabase {
         try writer.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM escalation WHERE \(condition)
-                ORDER BY CASE priority WHEN 'urgent' THEN 0 ELSE 1 END, opened_at, number
+                ORDER BY \(Self.rank), opened_at, number
                 """, arguments: arguments).map(Escalation.init(row:))
         }
     }
@@ -158,6 +164,10 @@ extension BotDatabase {
 // MARK: - In a transaction
 
 extension BotDatabase {
+    /// Urgent before normal, in SQL and in Swift.
+    private static let rank = "CASE priority WHEN 'urgent' THEN 0 ELSE 1 END"
+    private static func rank(_ priority: Escalation.Priority) -> Int { priority == .urgent ? 0 : 1 }
+
     private static func escalation(_ number: Int, _ db: Database) throws -> Escalation? {
         try Row.fetchOne(db, sql: "SELECT * FROM escalation WHERE number = ?", arguments: [number]).map(Escalation.init(row:))
     }

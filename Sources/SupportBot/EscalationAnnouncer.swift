@@ -38,13 +38,14 @@ struct EscalationAnnouncer: Sendable {
             try await handOff(change, command: command)
         case "release":
             let name = await roster.displayName(audit.actor)
-            if let room = newsRoom(escalation, handoff: change.previous?.handoffRoomID) {
+            if let room = patientsDirectChat(escalation) ?? change.previous?.handoffRoomID {
                 try await say(EscalationMessages.backInLine(name), in: room, txn: "\(txn)-patient")
             }
             try await inThread(escalation, EscalationMessages.released(escalation, by: name), txn: txn, replyTo: command)
         case "resolve":
             let name = await roster.displayName(escalation.claimant ?? audit.actor)
-            if let room = newsRoom(escalation, handoff: escalation.handoffRoomID) {
+            // Both are thanked where they talked; else in the patient's direct chat.
+            if let room = escalation.handoffRoomID ?? patientsDirectChat(escalation) {
                 try await say(EscalationMessages.thanks(ambassador: name), in: room, txn: "\(txn)-patient")
             }
             try await editNotice(escalation, closedBy: name, txn: "\(txn)-edit")
@@ -122,8 +123,8 @@ struct EscalationAnnouncer: Sendable {
             let context = EscalationMessages.handoff(escalation, ambassador: name, title: titles(escalation.reason), thread: thread)
             _ = try await client.send(roomID: room, transactionID: "\(txn)-handoff", content: Self.content(context))
         }
-        if current, rooms.patientRoom(escalation.roomID) == .direct {
-            try await say(EscalationMessages.coming(name), in: escalation.roomID, txn: "\(txn)-patient")
+        if current, let room = patientsDirectChat(escalation) {
+            try await say(EscalationMessages.coming(name), in: room, txn: "\(txn)-patient")
         }
         try await inThread(escalation, EscalationMessages.claimed(escalation, by: name, handoff: current ? escalation.handoffRoomID : nil), txn: txn, replyTo: command)
     }
@@ -140,10 +141,10 @@ struct EscalationAnnouncer: Sendable {
         _ = try await client.send(roomID: roomID, transactionID: txn, content: Self.content(StaffMessage(lines: [text])))
     }
 
-    /// Where the patient hears later news: their direct chat, else the private room of the
-    /// claim; never a community room, where others would read it.
-    private func newsRoom(_ escalation: Escalation, handoff: String?) -> String? {
-        handoff ?? (rooms.patientRoom(escalation.roomID) == .direct ? escalation.roomID : nil)
+    /// Where the patient hears later news: their direct chat with the bot; never a community
+    /// room, where others would read it.
+    private func patientsDirectChat(_ escalation: Escalation) -> String? {
+        rooms.patientRoom(escalation.roomID) == .direct ? escalation.roomID : nil
     }
 
     private func notice(_ escalation: Escalation, excerpt: String?, closedBy: String? = nil) -> StaffMessage {

@@ -103,9 +103,16 @@ public struct EventHandler: Sendable {
         case let .command(command) where command == .cancel || command == .forget:
             reply = commandReply(command, disclose: !patient.disclosed, handling: &handling)
             do {
-                let withdrawal = try withdraw(event, at: at, timers: escalations.settings.timers)
-                change = withdrawal.change
-                if command == .cancel { reply = Reply(plainText: withdrawal.text, intentID: "command") }
+                switch try withdraw(event, at: at, timers: escalations.settings.timers) {
+                case .nothing:
+                    break
+                case .kept:
+                    reply = command == .cancel ? Reply(plainText: EscalationMessages.stillComing, intentID: "command") : reply.adding(EscalationMessages.stillComing)
+                case let .withdrawn(withdrawal):
+                    change = withdrawal
+                    let text = EscalationMessages.withdrawnForPatient(withdrawal.escalation.number)
+                    reply = command == .cancel ? Reply(plainText: text, intentID: "command") : reply.adding(text)
+                }
             } catch {
                 failure = error
             }
@@ -178,13 +185,18 @@ public struct EventHandler: Sendable {
         return EscalationMessages.waiting(escalation, opened: change.opened, position: position, claimantName: name)
     }
 
-    /// `!cancel` and `!forget` withdraw a patient's waiting request; one opened by a crisis
-    /// stays until an ambassador has checked in.
-    private func withdraw(_ event: ClientEvent, at date: Date, timers: EscalationTimers) throws -> (text: String, change: EscalationChange?) {
-        guard let active = try database.activeEscalation(patient: event.sender) else { return (EscalationMessages.nothingToWithdraw, nil) }
-        guard active.priority == .normal else { return (EscalationMessages.stillComing, nil) }
-        let change = try database.changeEscalation(active.number, .cancel, by: EscalationActor(event.sender), at: date, eventID: event.eventID, timers: timers)
-        return (EscalationMessages.withdrawnForPatient(active.number), change)
+    private enum Withdrawal {
+        case nothing
+        /// Opened by a crisis: it stays until an ambassador has checked in.
+        case kept
+        case withdrawn(EscalationChange)
+    }
+
+    /// `!cancel` and `!forget` withdraw a patient's waiting request, unless a crisis opened it.
+    private func withdraw(_ event: ClientEvent, at date: Date, timers: EscalationTimers) throws -> Withdrawal {
+        guard let active = try database.activeEscalation(patient: event.sender) else { return .nothing }
+        guard active.priority == .normal else { return .kept }
+        return .withdrawn(try database.changeEscalation(active.number, .cancel, by: EscalationActor(event.sender), at: date, eventID: event.eventID, timers: timers))
     }
 
     // MARK: - Parts
