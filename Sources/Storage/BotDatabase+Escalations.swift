@@ -101,6 +101,14 @@ extension BotDatabase {
         }
     }
 
+    /// Whether the bot opened a room for a patient and an ambassador: their conversation,
+    /// not the bot's to answer.
+    public func isHandoffRoom(_ roomID: String) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM escalation WHERE handoff_room_id = ?)", arguments: [roomID]) ?? false
+        }
+    }
+
     public func activeEscalation(patient: String) throws -> Escalation? {
         try writer.read { db in try Self.activeEscalation(patient: patient, db) }
     }

@@ -81,7 +81,7 @@ public struct BotDatabase: Sendable {
                 table.column("opened_at", .datetime).notNull()
                 table.column("updated_at", .datetime).notNull()
                 table.column("notice_event_id", .text).indexed()
-                table.column("handoff_room_id", .text)
+                table.column("handoff_room_id", .text).indexed()
                 table.column("next_reping_at", .datetime).indexed()
                 table.column("page_moderators_at", .datetime).indexed()
             }

@@ -122,6 +122,14 @@ public struct SyncService: Service {
                 continue
             }
             guard let kind = rooms.patientRoom(room.roomID) else { continue }
+            // A private room the bot opened for a patient and an ambassador is theirs to talk in.
+            if kind == .direct {
+                guard let handoff = try? database.isHandoffRoom(room.roomID) else {
+                    gathered = false
+                    continue
+                }
+                if handoff { continue }
+            }
             guard let messages = await newEvents(room, since: since, rooms: rooms, where: handler.isPatientMessage) else {
                 gathered = false
                 continue

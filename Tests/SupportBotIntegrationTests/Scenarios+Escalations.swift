@@ -96,6 +96,15 @@ extension Scenarios {
             try await patient.history(of: dm).contains { $0.sender == bot.user.userID && $0.body?.contains("is coming to talk with you") == true }
         }
 
+        // The private room is theirs: the bot does not answer in it.
+        let between = try await patient.say("i cant sleep, thank you for coming", in: privateRoom)
+        _ = try await ambassador.say("hi, i'm here. how are you sleeping?", in: privateRoom)
+        let sentinel = try await patient.say("i cant sleep at all lately", in: dm)
+        _ = try await waitForReply(to: sentinel, in: dm, as: patient, bot: bot)
+        try await Task.sleep(for: .seconds(1)) // a reply in the private room would be here by now
+        let answered = Replies(history: try await patient.history(of: privateRoom), bot: bot.user.userID)
+        #expect(answered.to(between).isEmpty && answered.byEvent.isEmpty, "the bot leaves the private room's conversation alone")
+
         // Resolve, and a second resolve.
         let resolve = try await ambassador.say("!resolve \(number) talked it through", in: setup.ambassadors)
         _ = try await waitForPost(setup, as: staff, "resolved") { $0.body?.contains("#\(number) resolved by") == true }
