@@ -1,6 +1,5 @@
 import Escalations
 import Foundation
-import IntentEngine
 import Logging
 import MatrixClient
 import Storage
@@ -184,9 +183,9 @@ struct EscalationAnnouncer: Sendable {
 
 extension EscalationAnnouncer {
     static func make(client: MatrixClient, database: BotDatabase, rooms: RoomDirectory, configuration: BotConfiguration,
-                     catalog: IntentCatalog, logger: Logger) -> EscalationAnnouncer {
+                     rules: IntentRules, logger: Logger) -> EscalationAnnouncer {
         let roster = AmbassadorRoster(client: client, roomID: rooms.ambassadors, settings: configuration.escalation, botUserID: configuration.userID)
         return EscalationAnnouncer(client: client, database: database, roster: roster, rooms: rooms, settings: configuration.escalation,
-                                   titles: { catalog.intent(withID: $0)?.title ?? $0 }, logger: logger)
+                                   titles: { rules.current.catalog.intent(withID: $0)?.title ?? $0 }, logger: logger)
     }
 }

@@ -1,6 +1,5 @@
 import Escalations
 import Foundation
-import IntentEngine
 import Logging
 import MatrixClient
 import ServiceLifecycle
@@ -13,7 +12,7 @@ public struct EscalationTimerService: Service {
     let client: MatrixClient
     let database: BotDatabase
     let configuration: BotConfiguration
-    let catalog: IntentCatalog
+    let rules: IntentRules
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -22,7 +21,7 @@ public struct EscalationTimerService: Service {
 
     public func run() async throws {
         let rooms = try await RoomDirectory.join(configuration, client: client, database: database)
-        let announcer = EscalationAnnouncer.make(client: client, database: database, rooms: rooms, configuration: configuration, catalog: catalog, logger: logger)
+        let announcer = EscalationAnnouncer.make(client: client, database: database, rooms: rooms, configuration: configuration, rules: rules, logger: logger)
         while !Task.isShuttingDownGracefully {
             await tick(announcer, at: now())
             do {

@@ -11,8 +11,7 @@ import Storage
 public struct EventHandler: Sendable {
     let client: MatrixClient
     let database: BotDatabase
-    let classifier: IntentClassifier
-    let composer: ReplyComposer
+    let rules: IntentRules
     let policy: ReplyPolicy
     let userID: String
     let logger: Logger
@@ -46,7 +45,7 @@ public struct EventHandler: Sendable {
             return Reading(event: event, text: nil, classification: nil)
         }
         let text = String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)
-        return Reading(event: event, text: text, classification: classifier.classify(text))
+        return Reading(event: event, text: text, classification: rules.current.classifier.classify(text))
     }
 
     /// Whether an event is a patient's message at all; everything else is skipped unrecorded.
@@ -81,10 +80,11 @@ public struct EventHandler: Sendable {
         if isEdit, !message.isCrisis {
             return record(Handling(eventID: event.eventID, roomID: roomID, at: at), .skipped, logger)
         }
+        let rules = self.rules.current
         let patient = patientState(event.sender, intentID: classification.intentID, logger: logger)
         let decision = policy.decide(
             room: room, command: isEdit ? nil : PatientCommand(message: text), classification: classification,
-            answerInCommunity: classifier.catalog.intent(withID: classification.intentID)?.answerInCommunity ?? false,
+            answerInCommunity: rules.catalog.intent(withID: classification.intentID)?.answerInCommunity ?? false,
             mentionsBot: mentionsBot(event, text: text), patient: patient, now: at
         )
         var handling = Handling(eventID: event.eventID, roomID: roomID, at: at, patient: event.sender)
@@ -97,11 +97,11 @@ public struct EventHandler: Sendable {
             handling.patient = nil // nothing about a patient the bot did not answer is kept
             return record(handling, .ignored, logger)
         case let .reply(intentID, turn, disclose):
-            reply = composer.reply(to: classification.best, turn: turn, disclose: disclose)
+            reply = rules.composer.reply(to: classification.best, turn: turn, disclose: disclose)
             handling.repliedIntent = intentID
             handling.disclosed = disclose
         case let .command(command) where command == .cancel || command == .forget:
-            reply = commandReply(command, disclose: !patient.disclosed, handling: &handling)
+            reply = commandReply(command, rules: rules, disclose: !patient.disclosed, handling: &handling)
             do {
                 switch try withdraw(event, at: at, timers: escalations.settings.timers) {
                 case .nothing:
@@ -117,7 +117,7 @@ public struct EventHandler: Sendable {
                 failure = error
             }
         case let .command(command):
-            reply = commandReply(command, disclose: !patient.disclosed, handling: &handling)
+            reply = commandReply(command, rules: rules, disclose: !patient.disclosed, handling: &handling)
         }
         // The escalation's number and place in line are part of the reply, so the queue is
         // written first (a local write); if it cannot be, the reply still goes at once and the
@@ -217,15 +217,15 @@ public struct EventHandler: Sendable {
         }
     }
 
-    private func commandReply(_ command: PatientCommand, disclose: Bool, handling: inout Handling) -> Reply {
+    private func commandReply(_ command: PatientCommand, rules: IntentRules.Rules, disclose: Bool, handling: inout Handling) -> Reply {
         handling.disclosed = disclose
         let text: String
         switch command {
         case .help: text = BotMessages.help
         case .ambassador:
-            if let candidate = classifier.candidate(forIntent: BotMessages.ambassadorIntent) {
+            if let candidate = rules.classifier.candidate(forIntent: BotMessages.ambassadorIntent) {
                 handling.repliedIntent = candidate.intentID
-                return composer.reply(to: candidate, disclose: disclose)
+                return rules.composer.reply(to: candidate, disclose: disclose)
             }
             text = BotMessages.help
         case .stop:
@@ -242,7 +242,7 @@ public struct EventHandler: Sendable {
         case let .unknown(word): text = BotMessages.unknownCommand(word)
         }
         // The help text says what the bot is; other answers add it on a first reply.
-        let disclosure = classifier.catalog.settings.disclosure
+        let disclosure = rules.catalog.settings.disclosure
         return Reply(plainText: disclose && command != .help ? "\(text)\n\n\(disclosure)" : text, intentID: "command")
     }
 

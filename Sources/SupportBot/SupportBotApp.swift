@@ -28,25 +28,26 @@ public enum SupportBotApp {
         transport: any HTTPTransport = URLSessionTransport()
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let catalog = try IntentCatalog.load(from: configuration.intents)
+        let rules = IntentRules(catalog: catalog, locale: configuration.locale)
         let database = try BotDatabase.open(path: configuration.database)
         // Retries end (after about a minute), so one unreachable room cannot hold the bot: the
         // sync loop then tries the whole batch again.
         let client = MatrixClient(homeserver: configuration.homeserver, accessToken: configuration.accessToken, transport: transport,
                                   retry: RetryPolicy(maximumAttempts: 8), logger: logger)
         let handler = EventHandler(
-            client: client, database: database, classifier: IntentClassifier(catalog: catalog),
-            composer: ReplyComposer(catalog: catalog, locale: configuration.locale),
+            client: client, database: database, rules: rules,
             policy: ReplyPolicy(cooldown: configuration.cooldown), userID: configuration.userID, logger: logger, now: { Date() }
         )
         // Healthy while syncs keep coming: a long-poll returns at least every sync timeout.
         let health = BotHealth(staleAfter: configuration.syncTimeout * 2 + .seconds(60))
         let sync = SyncService(client: client, database: database, handler: handler, configuration: configuration,
                                health: health, logger: logger)
-        let timers = EscalationTimerService(client: client, database: database, configuration: configuration, catalog: catalog,
+        let timers = EscalationTimerService(client: client, database: database, configuration: configuration, rules: rules,
                                             logger: logger, now: { Date() })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: sync, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: timers, failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: IntentRulesService(folder: configuration.intents, rules: rules, logger: logger)),
         ]
         if let listen = configuration.httpListen {
             let endpoints = OperatorEndpoints.application(listen: listen, health: health, registry: metrics, logger: logger)

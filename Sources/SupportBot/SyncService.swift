@@ -31,7 +31,7 @@ public struct SyncService: Service {
         }
         let rooms = try await RoomDirectory.join(configuration, client: client, database: database)
         let escalations = EscalationAnnouncer.make(client: client, database: database, rooms: rooms, configuration: configuration,
-                                                   catalog: handler.classifier.catalog, logger: logger)
+                                                   rules: handler.rules, logger: logger)
         let desk = AmbassadorDesk(database: database, announcer: escalations, botUserID: configuration.userID, logger: logger, now: handler.now)
         let filter = try await client.createFilter(userID: configuration.userID, filter: Self.filter(timelineLimit: configuration.timelineLimit))
         var since = try database.syncPosition()

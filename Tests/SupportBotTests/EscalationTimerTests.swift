@@ -20,14 +20,14 @@ struct EscalationTimerTests {
         let rooms: RoomDirectory
         let staff: String
         let path: String
-        let catalog: IntentCatalog
+        let rules: IntentRules
 
         func service(_ database: BotDatabase) -> (EscalationTimerService, EscalationAnnouncer) {
             let logger = Logger(label: "timer-test")
-            let service = EscalationTimerService(client: bot, database: database, configuration: configuration, catalog: catalog,
+            let service = EscalationTimerService(client: bot, database: database, configuration: configuration, rules: rules,
                                                  logger: logger, now: { Date() })
             return (service, EscalationAnnouncer.make(client: bot, database: database, rooms: rooms, configuration: configuration,
-                                                      catalog: catalog, logger: logger))
+                                                      rules: rules, logger: logger))
         }
 
         /// The bot's posts in a room, oldest first.
@@ -67,7 +67,8 @@ struct EscalationTimerTests {
             try await body(Setup(
                 bot: client, configuration: configuration,
                 rooms: RoomDirectory(community: [community: start], ambassadors: ambassadors, moderators: moderators),
-                staff: staff.userID, path: configuration.database, catalog: try IntentCatalog.load(from: configuration.intents)
+                staff: staff.userID, path: configuration.database,
+                rules: IntentRules(catalog: try IntentCatalog.load(from: configuration.intents), locale: "en-US")
             ))
             group.cancelAll()
         }

@@ -1,0 +1,56 @@
+import Foundation
+import IntentEngine
+import Logging
+import Metrics
+import ServiceLifecycle
+import YAMLReader
+
+/// Puts moderators' changes to `Intents/` live without a restart: the folder is looked at every
+/// few seconds, and rules that load and check cleanly replace the running ones. Rules with
+/// problems are logged with file:line and the running ones stay.
+public struct IntentRulesService: Service {
+    let folder: URL
+    let rules: IntentRules
+    let logger: Logger
+    var interval: Duration = .seconds(3)
+
+    public func run() async throws {
+        var seen = Self.fingerprint(folder)
+        while !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                break
+            }
+            seen = reloadIfChanged(since: seen)
+        }
+    }
+
+    /// Loads the rules again when the folder changed since `seen`; returns what it saw now.
+    func reloadIfChanged(since seen: [String: Date]) -> [String: Date] {
+        let now = Self.fingerprint(folder)
+        guard now != seen else { return seen }
+        do {
+            let catalog = try IntentCatalog.load(from: folder)
+            rules.replace(with: catalog)
+            logger.notice("intent rules reloaded", metadata: ["bot.intents": "\(catalog.intents.count)"])
+            Counter(label: "supportbot_intent_reloads_total", dimensions: [("outcome", "loaded")]).increment()
+        } catch {
+            logger.error("intent rules not reloaded; the running rules stay", metadata: [
+                "bot.problems": "\(error.problems.map(\.description).joined(separator: "; "))",
+            ])
+            Counter(label: "supportbot_intent_reloads_total", dimensions: [("outcome", "rejected")]).increment()
+        }
+        return now
+    }
+
+    /// Each rule file's modification time: an edit, a new file or a removed one changes it.
+    static func fingerprint(_ folder: URL) -> [String: Date] {
+        let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+        var fingerprint: [String: Date] = [:]
+        for file in files where ["yaml", "yml"].contains(file.pathExtension) {
+            fingerprint[file.lastPathComponent] = (try? file.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate ?? .distantPast
+        }
+        return fingerprint
+    }
+}
