@@ -30,6 +30,8 @@ struct BotBenchmark: AsyncParsableCommand {
     var patients = 10_000
     @Option(help: "Patients writing at the same moment.")
     var concurrency = 64
+    @Option(help: "Messages a second, offered at a steady pace (open loop); without it, as fast as the homeserver takes them.")
+    var rate: Double?
     @Option(help: "Escalations opened and then claimed one at a time, to time a claim (command → state change → confirmation).")
     var claims = 0
     @Option(help: "The supportbot binary.")
@@ -83,7 +85,13 @@ struct BotBenchmark: AsyncParsableCommand {
                 group.addTask {
                     var sent: [(String, ContinuousClock.Instant)] = []
                     for index in stride(from: worker, to: clients.count, by: concurrency) {
-                        let at = ContinuousClock.now
+                        // At a steady pace each message has its moment; latency counts from it,
+                        // so a sender that falls behind is not hidden.
+                        var at = ContinuousClock.now
+                        if let rate {
+                            at = started + .seconds(Double(index) / rate)
+                            try await Task.sleep(until: at, clock: .continuous)
+                        }
                         let id = try await clients[index].send(roomID: setup.room, transactionID: "load-\(index)",
                                                                content: ["msgtype": "m.text", "body": "i cant sleep again tonight"])
                         sent.append((id, at))
@@ -97,7 +105,7 @@ struct BotBenchmark: AsyncParsableCommand {
         let elapsed = (await arrivals.lastReply - started).milliseconds / 1000
         var latencies: [Double] = []
         for (id, at) in sentAt { latencies.append((try await arrivals.reply(to: id, timeout: .seconds(1)) - at).milliseconds) }
-        say("\(patients) messages from \(patients) distinct patients, \(concurrency) writing at once:")
+        say("\(patients) messages from \(patients) distinct patients, \(concurrency) writing at once\(rate.map { ", offered at \(format($0))/s" } ?? ""):")
         say("  answered in \(format(elapsed)) s: \(format(Double(patients) / elapsed)) messages/s")
         say("  message → reply (ms): p50 \(format(percentile(latencies, 50)))  p99 \(format(percentile(latencies, 99)))")
         say("  \(setup.botProcessName) memory: \(setup.memory())")
