@@ -129,11 +129,26 @@ extension BotDatabase {
     }
 
     public func patient(_ userID: String) throws -> Patient? {
-        try writer.read { db in try Patient.fetchOne(db, key: userID) }
+        try writer.read { db in try Self.patient(userID, db) }
     }
 
     public func replyLog(userID: String, intentID: String) throws -> ReplyLog? {
-        try writer.read { db in try ReplyLog.fetchOne(db, key: ["user_id": userID, "intent_id": intentID]) }
+        try writer.read { db in try Self.replyLog(userID, intentID, db) }
+    }
+
+    /// What the reply policy needs about a patient and an intent, in one read: it is asked for
+    /// every message.
+    public func patientAndReplyLog(_ userID: String, intentID: String) throws -> (Patient?, ReplyLog?) {
+        try writer.read { db in (try Self.patient(userID, db), try Self.replyLog(userID, intentID, db)) }
+    }
+
+    // Cached statements: these run for every message.
+    private static func patient(_ userID: String, _ db: Database) throws -> Patient? {
+        try Patient.fetchOne(db.cachedStatement(sql: "SELECT * FROM patient WHERE user_id = ?"), arguments: [userID])
+    }
+
+    private static func replyLog(_ userID: String, _ intentID: String, _ db: Database) throws -> ReplyLog? {
+        try ReplyLog.fetchOne(db.cachedStatement(sql: "SELECT * FROM reply_log WHERE user_id = ? AND intent_id = ?"), arguments: [userID, intentID])
     }
 }
 
@@ -162,13 +177,13 @@ extension BotDatabase {
                 try db.execute(sql: "DELETE FROM escalation WHERE patient = ? AND state NOT IN ('open', 'claimed')", arguments: [userID])
                 return
             }
-            var patient = try Patient.fetchOne(db, key: userID) ?? Patient(userID: userID, optedOut: false, disclosed: false, lastSeenAt: handling.at)
+            var patient = try Self.patient(userID, db) ?? Patient(userID: userID, optedOut: false, disclosed: false, lastSeenAt: handling.at)
             patient.lastSeenAt = handling.at
             if let optedOut = handling.optedOut { patient.optedOut = optedOut }
             if handling.disclosed { patient.disclosed = true }
             try patient.save(db)
             if let intentID = handling.repliedIntent {
-                var log = try ReplyLog.fetchOne(db, key: ["user_id": userID, "intent_id": intentID])
+                var log = try Self.replyLog(userID, intentID, db)
                     ?? ReplyLog(userID: userID, intentID: intentID, turns: 0, lastReplyAt: handling.at)
                 log.turns += 1
                 log.lastReplyAt = handling.at

@@ -205,8 +205,7 @@ public struct EventHandler: Sendable {
     /// so that an answer (above all a crisis answer) never waits on storage.
     private func patientState(_ userID: String, intentID: String, logger: Logger) -> ReplyPolicy.PatientState {
         do {
-            let patient = try database.patient(userID)
-            let log = try database.replyLog(userID: userID, intentID: intentID)
+            let (patient, log) = try database.patientAndReplyLog(userID, intentID: intentID)
             return ReplyPolicy.PatientState(
                 optedOut: patient?.optedOut ?? false, disclosed: patient?.disclosed ?? false,
                 turns: log?.turns ?? 0, lastReplyAt: log?.lastReplyAt
