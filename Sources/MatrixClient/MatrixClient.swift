@@ -89,7 +89,8 @@ public struct MatrixClient: Sendable {
         var query = [("dir", "b"), ("limit", "\(limit)")]
         if let from { query.append(("from", from)) }
         if let to { query.append(("to", to)) }
-        if let types, let filter = try? JSONEncoder().encode(JSONValue.object(["types": .array(types.map { .string($0) })])) {
+        if let types {
+            let filter = JSONValue.object(["types": .array(types.map { .string($0) })]).serialized()
             query.append(("filter", String(decoding: filter, as: UTF8.self)))
         }
         let response = try await request("GET", ["rooms", roomID, "messages"], query: query, name: "messages")
@@ -151,12 +152,12 @@ public struct MatrixClient: Sendable {
             switch outcome {
             case let .success((data, response)) where (200..<300).contains(response.statusCode):
                 do {
-                    return try JSONDecoder().decode(JSONValue.self, from: data.isEmpty ? Data("{}".utf8) : data)
+                    return data.isEmpty ? .object([:]) : try JSONValue(parsing: data)
                 } catch {
                     throw MatrixError.malformedResponse("\(name) answered with a body that is not JSON")
                 }
             case let .success((data, response)):
-                let body = try? JSONDecoder().decode(JSONValue.self, from: data)
+                let body = try? JSONValue(parsing: data)
                 let error = MatrixError.server(status: response.statusCode, body: body)
                 if response.statusCode == 429 || error.errcode == "M_LIMIT_EXCEEDED" {
                     let delay = retry.rateLimitDelay(
@@ -202,7 +203,7 @@ public struct MatrixClient: Sendable {
         request.setValue("Bearer \(accessToken)", forHTTPHeaderField: "Authorization")
         if let body {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = try JSONEncoder().encode(body)
+            request.httpBody = body.serialized()
         }
         return request
     }

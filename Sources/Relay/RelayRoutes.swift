@@ -145,7 +145,7 @@ struct RelayRoutes: Sendable {
             let timeout = Duration.milliseconds(min(max(query.get("timeout", as: Int.self) ?? 0, 0), 60_000))
             var filter: JSONValue?
             if let text = query.get("filter") {
-                filter = text.hasPrefix("{") ? try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) : await store.filter(text, user: session.userID)
+                filter = text.hasPrefix("{") ? try? JSONValue(parsing: Data(text.utf8)) : await store.filter(text, user: session.userID)
             }
             return try json(await store.sync(user: session.userID, since: since, timeout: timeout, filter: .init(filter)))
         }
@@ -154,7 +154,7 @@ struct RelayRoutes: Sendable {
             let query = request.uri.queryParameters
             let from = try query.get("from").map { token throws(RelayError) in try RelayStore.position(token) }
             let to = try query.get("to").map { token throws(RelayError) in try RelayStore.position(token) }
-            let filter = query.get("filter").flatMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
+            let filter = query.get("filter").flatMap { try? JSONValue(parsing: Data($0.utf8)) }
             return try json(try await store.messages(try parameter(context, "room"), user: session.userID, from: from, to: to,
                                                      backwards: query.get("dir") != "f", limit: query.get("limit", as: Int.self) ?? 10,
                                                      types: filter?["types"]?.array?.compactMap(\.string)))

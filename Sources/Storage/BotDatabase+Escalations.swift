@@ -53,7 +53,9 @@ extension BotDatabase {
             switch outcome {
             case let .success(next):
                 try Self.update(next, db)
-                let audit = try Self.audit(number, actor: actor.id, action: action.name, detail: action.detail, eventID: eventID,
+                // A release keeps the room it ends in the audit line: the patient's news goes there.
+                let detail = action == .release ? current.handoffRoomID : action.detail
+                let audit = try Self.audit(number, actor: actor.id, action: action.name, detail: detail, eventID: eventID,
                                            at: date, announced: announced, db)
                 return .success(EscalationChange(escalation: next, previous: current, audit: audit, replayed: false))
             case let .failure(refusal):
@@ -72,10 +74,18 @@ extension BotDatabase {
         }
     }
 
-    /// The private room opened for the patient and the ambassador who claimed it.
-    public func recordHandoff(_ number: Int, roomID: String) throws {
+    /// The private room opened for the patient and the ambassador who claimed it; `false` when
+    /// the claim changed meanwhile (released, or claimed by someone else), and the room is not its.
+    @discardableResult
+    public func recordHandoff(_ escalation: Escalation, roomID: String) throws -> Bool {
         try writer.write { db in
-            try db.execute(sql: "UPDATE escalation SET handoff_room_id = ? WHERE number = ?", arguments: [roomID, number])
+            try db.execute(sql: "INSERT INTO handoff_room (room_id, patient) VALUES (?, ?) ON CONFLICT(room_id) DO NOTHING",
+                           arguments: [roomID, escalation.patient])
+            try db.execute(sql: """
+                UPDATE escalation SET handoff_room_id = ?
+                WHERE number = ? AND state = 'claimed' AND claimant = ? AND handoff_room_id IS NULL
+                """, arguments: [roomID, escalation.number, escalation.claimant])
+            return db.changesCount > 0
         }
     }
 
@@ -101,12 +111,17 @@ extension BotDatabase {
         }
     }
 
-    /// Whether the bot opened a room for a patient and an ambassador: their conversation,
-    /// not the bot's to answer.
-    public func isHandoffRoom(_ roomID: String) throws -> Bool {
+    /// Whether the bot opened a room for a patient and an ambassador, and for which patient
+    /// (`nil` once they said `!forget`): their conversation, not the bot's to answer.
+    public func handoffRoom(_ roomID: String) throws -> HandoffRoom? {
         try writer.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM escalation WHERE handoff_room_id = ?)", arguments: [roomID]) ?? false
+            try Row.fetchOne(db, sql: "SELECT patient FROM handoff_room WHERE room_id = ?", arguments: [roomID]).map { HandoffRoom(patient: $0["patient"]) }
         }
+    }
+
+    /// What an event already did to the queue, when it was applied before.
+    public func escalationChange(forEvent eventID: String) throws -> EscalationChange? {
+        try writer.read { db in try Self.replay(eventID, db) }
     }
 
     public func activeEscalation(patient: String) throws -> Escalation? {

@@ -98,6 +98,12 @@ public struct BotDatabase: Sendable {
                 table.column("event_id", .text).indexed()
                 table.column("announced", .boolean).notNull()
             }
+            // Every private room the bot opened for a claim, kept after its escalation closes:
+            // such a room is never mistaken for a direct chat with the bot.
+            try db.create(table: "handoff_room") { table in
+                table.primaryKey("room_id", .text)
+                table.column("patient", .text).indexed()
+            }
         }
         return migrator
     }
@@ -175,6 +181,7 @@ extension BotDatabase {
                 try ReplyLog.filter(Column("user_id") == userID).deleteAll(db)
                 // Closed escalations go with their audit trails; an active one stays until it is resolved.
                 try db.execute(sql: "DELETE FROM escalation WHERE patient = ? AND state NOT IN ('open', 'claimed')", arguments: [userID])
+                try db.execute(sql: "UPDATE handoff_room SET patient = NULL WHERE patient = ?", arguments: [userID])
                 return
             }
             var patient = try Self.patient(userID, db) ?? Patient(userID: userID, optedOut: false, disclosed: false, lastSeenAt: handling.at)

@@ -37,6 +37,12 @@ public struct EscalationChange: Sendable {
     public var opened: Bool { previous == nil }
 }
 
+/// A private room the bot opened for a claim.
+public struct HandoffRoom: Sendable, Equatable {
+    /// The patient in it; `nil` once they said `!forget`.
+    public let patient: String?
+}
+
 /// A number that no escalation has.
 public struct NoSuchEscalation: Error, Sendable, CustomStringConvertible {
     public let number: Int

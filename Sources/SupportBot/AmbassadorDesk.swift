@@ -42,11 +42,12 @@ struct AmbassadorDesk: Sendable {
     private func respond(to event: ClientEvent, logger: Logger) async throws -> EventHandler.Outcome {
         if event.type == "m.reaction" {
             // 👍 (with any skin tone) on an escalation's post claims it; other reactions are conversation.
-            guard event.relationType == "m.annotation", event.content["m.relates_to"]?["key"]?.string?.hasPrefix("👍") == true,
+            // By scalar: "👍️" (with a variation selector) and "👍🏽" are other characters than "👍".
+            guard event.relationType == "m.annotation", event.content["m.relates_to"]?["key"]?.string?.unicodeScalars.first == "\u{1F44D}",
                   let target = event.content["m.relates_to"]?["event_id"]?.string,
                   let escalation = try database.escalation(noticeEventID: target)
             else { return .skipped }
-            return try await act(.claim, on: escalation.number, event: event, logger: logger)
+            return try await act(.claim, on: escalation.number, event: event, command: nil, logger: logger)
         }
         guard event.relationType != "m.replace", let body = event.body, let command = AmbassadorCommand(message: body) else { return .skipped }
         let thread = event.relationType == "m.thread" ? event.content["m.relates_to"]?["event_id"]?.string : nil
@@ -65,25 +66,27 @@ struct AmbassadorDesk: Sendable {
                 try await reply(StaffMessage(lines: [EscalationMessages.whichEscalation]), to: event, thread: thread)
                 return .replied
             }
-            return try await act(Self.action(command), on: number, event: event, logger: logger)
+            let origin = EscalationAnnouncer.Command(eventID: event.eventID, inThread: thread != nil)
+            return try await act(Self.action(command), on: number, event: event, command: origin, logger: logger)
         }
         return .replied
     }
 
     /// Does what an ambassador asked, if they may, and tells the rooms; or tells them why not.
-    private func act(_ action: EscalationAction, on number: Int, event: ClientEvent, logger: Logger) async throws -> EventHandler.Outcome {
+    /// - Parameter command: the message that asked, answered beside it; `nil` for a 👍, answered in the thread.
+    private func act(_ action: EscalationAction, on number: Int, event: ClientEvent, command: EscalationAnnouncer.Command?, logger: Logger) async throws -> EventHandler.Outcome {
         let allowed = try await roster.mayClaim(event.sender)
         do {
             let change = try database.changeEscalation(number, action, by: EscalationActor(event.sender), at: now(), eventID: event.eventID,
                                                         allowed: allowed, timers: announcer.settings.timers)
             logger.info("escalation changed", metadata: ["bot.escalation": "\(number)", "bot.action": "\(action.name)"])
             Counter(label: "supportbot_escalation_changes_total", dimensions: [("action", action.name)]).increment()
-            try await announcer.announce(change, command: event.eventID)
+            try await announcer.announce(change, command: command)
         } catch let refusal as EscalationRefusal {
             logger.info("escalation change refused", metadata: ["bot.escalation": "\(number)", "bot.action": "\(action.name)"])
-            try await announcer.refuse(refusal.description, number: number, actor: event.sender, command: event.eventID)
+            try await announcer.refuse(refusal.description, number: number, actor: event.sender, event: event.eventID, command: command)
         } catch let missing as NoSuchEscalation {
-            try await announcer.refuse("\(missing) !queue lists the open ones.", number: nil, actor: event.sender, command: event.eventID)
+            try await announcer.refuse("\(missing) !queue lists the open ones.", number: nil, actor: event.sender, event: event.eventID, command: command)
         }
         return .replied
     }

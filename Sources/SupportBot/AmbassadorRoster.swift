@@ -24,6 +24,8 @@ struct AmbassadorRoster: Sendable {
 
     /// What patients are told to call an ambassador: their display name, else their user name.
     func displayName(_ userID: String) async -> String {
+        // Operators at the command line are named as they are.
+        guard userID.hasPrefix("@") else { return userID }
         let members = try? await client.joinedMembers(roomID: roomID)
         if let name = members?[userID] ?? nil, !name.isEmpty { return name }
         return String(userID.dropFirst().prefix { $0 != ":" })

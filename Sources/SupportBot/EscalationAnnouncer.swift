@@ -18,10 +18,17 @@ struct EscalationAnnouncer: Sendable {
     let titles: @Sendable (String) -> String
     let logger: Logger
 
+    /// An ambassador's message a change answers: the confirmation replies to it, in the
+    /// escalation's thread if the message was there, else beside it.
+    struct Command: Sendable {
+        let eventID: String
+        let inThread: Bool
+    }
+
     /// - Parameters:
     ///   - excerpt: the patient's message, for a new escalation's post.
-    ///   - command: the ambassador's message the change answers; the confirmation replies to it.
-    func announce(_ change: EscalationChange, excerpt: String? = nil, command: String? = nil, now: Date = Date()) async throws {
+    ///   - command: the ambassador's command the change answers.
+    func announce(_ change: EscalationChange, excerpt: String? = nil, command: Command? = nil, now: Date = Date()) async throws {
         let escalation = change.escalation
         let audit = change.audit
         let txn = "supportbot-escalation-\(audit.id)"
@@ -31,16 +38,16 @@ struct EscalationAnnouncer: Sendable {
         case "request":
             // A crisis while waiting is announced loudly, however often it comes.
             let urgent = audit.detail == Escalation.Priority.urgent.rawValue
-            try await inThread(escalation, EscalationMessages.askedAgain(escalation, raised: urgent, onDuty: urgent ? try await roster.onDuty() : []),
-                               txn: txn, topLevel: urgent)
+            let mentioned = urgent ? try await roster.onDuty() : escalation.claimant.map { [$0] } ?? []
+            try await inThread(escalation, EscalationMessages.askedAgain(escalation, raised: urgent, onDuty: mentioned), txn: txn, topLevel: urgent)
         case "claim":
             try await handOff(change, command: command)
         case "release":
-            let name = await roster.displayName(audit.actor)
-            if let room = patientsDirectChat(escalation) ?? change.previous?.handoffRoomID {
-                try await say(EscalationMessages.backInLine(name), in: room, txn: "\(txn)-patient")
+            // The audit line of a release keeps the private room it ends.
+            if let room = patientsDirectChat(escalation) ?? audit.detail {
+                try await say(EscalationMessages.backInLine, in: room, txn: "\(txn)-patient")
             }
-            try await inThread(escalation, EscalationMessages.released(escalation, by: name), txn: txn, replyTo: command)
+            try await inThread(escalation, EscalationMessages.released(escalation, by: await roster.displayName(audit.actor)), txn: txn, command: command)
         case "resolve":
             let name = await roster.displayName(escalation.claimant ?? audit.actor)
             // Both are thanked where they talked; else in the patient's direct chat.
@@ -48,9 +55,9 @@ struct EscalationAnnouncer: Sendable {
                 try await say(EscalationMessages.thanks(ambassador: name), in: room, txn: "\(txn)-patient")
             }
             try await editNotice(escalation, closedBy: name, txn: "\(txn)-edit")
-            try await inThread(escalation, EscalationMessages.resolved(escalation, by: name, note: audit.detail), txn: txn, replyTo: command)
+            try await inThread(escalation, EscalationMessages.resolved(escalation, by: name, note: audit.detail), txn: txn, command: command)
         case "note":
-            try await inThread(escalation, EscalationMessages.noted(escalation.number), txn: txn, replyTo: command)
+            try await inThread(escalation, EscalationMessages.noted(escalation.number), txn: txn, command: command)
         case "cancel":
             try await editNotice(escalation, closedBy: nil, txn: "\(txn)-edit")
             try await inThread(escalation, EscalationMessages.withdrawn(escalation.number), txn: txn)
@@ -72,10 +79,11 @@ struct EscalationAnnouncer: Sendable {
     }
 
     /// Tells whoever tried why it was not done, in the escalation's thread when it has one.
-    func refuse(_ reason: String, number: Int?, actor: String, command: String) async throws {
+    func refuse(_ reason: String, number: Int?, actor: String, event: String, command: Command?) async throws {
         let root = try number.flatMap { try database.escalation($0)?.noticeEventID }
-        _ = try await client.send(roomID: rooms.ambassadors, transactionID: "supportbot-refusal-\(command)",
-                                  content: Self.content(EscalationMessages.refused(reason, mention: actor), root: root, replyTo: command))
+        let message = EscalationMessages.refused(reason, mention: actor)
+        _ = try await client.send(roomID: rooms.ambassadors, transactionID: "supportbot-refusal-\(event)",
+                                  content: command.map { Self.content(message, root: $0.inThread ? root : nil, replyTo: $0.eventID) } ?? Self.content(message, root: root))
     }
 
     // MARK: - Steps
@@ -102,20 +110,24 @@ struct EscalationAnnouncer: Sendable {
     }
 
     /// The private room, the patient's news, and the claimant's confirmation.
-    private func handOff(_ change: EscalationChange, command: String?) async throws {
+    private func handOff(_ change: EscalationChange, command: Command?) async throws {
         var escalation = change.escalation
-        let claimant = change.audit.actor
+        let claimant = escalation.claimant ?? change.audit.actor
         let name = await roster.displayName(claimant)
         let txn = "supportbot-escalation-\(change.audit.id)"
         // Only while it is still theirs: a retried claim after a release opens nothing.
         let current = escalation.state == .claimed && escalation.claimant == claimant
+        var problem: String?
         if current, escalation.handoffRoomID == nil {
-            let room = try await client.createRoom([
-                "preset": "private_chat", "name": "You and a Patient Ambassador",
-                "invite": [.string(escalation.patient), .string(claimant)],
-            ])
-            try database.recordHandoff(escalation.number, roomID: room)
-            escalation.handoffRoomID = room
+            do {
+                let room = try await openPrivateRoom(escalation, claimant: claimant, audit: change.audit.id)
+                if try database.recordHandoff(escalation, roomID: room) { escalation.handoffRoomID = room }
+            } catch let error as MatrixError where (error.status ?? 0) / 100 == 4 && error.status != 429 {
+                // Refused for good (the patient left, the server forbids it): the claim stands,
+                // and the ambassador is told to reach the patient another way.
+                logger.error("could not open a private room for a claim", metadata: ["bot.escalation": "\(escalation.number)", "error": "\(error)"])
+                problem = "\(error)"
+            }
         }
         if current, let room = escalation.handoffRoomID {
             let thread = escalation.noticeEventID.map { EscalationMessages.link(rooms.ambassadors, event: $0) }
@@ -125,14 +137,44 @@ struct EscalationAnnouncer: Sendable {
         if current, let room = patientsDirectChat(escalation) {
             try await say(EscalationMessages.coming(name), in: room, txn: "\(txn)-patient")
         }
-        try await inThread(escalation, EscalationMessages.claimed(escalation, by: name, handoff: current ? escalation.handoffRoomID : nil), txn: txn, replyTo: command)
+        let message = EscalationMessages.claimed(escalation, by: name, handoff: current ? escalation.handoffRoomID : nil, problem: problem)
+        try await inThread(escalation, message, txn: txn, command: command)
+    }
+
+    /// A private room with both invited. Its alias comes from the claim, so a retried claim finds
+    /// the room it already made instead of making a second.
+    private func openPrivateRoom(_ escalation: Escalation, claimant: String, audit: Int64) async throws -> String {
+        let alias = "supportbot-claim-\(Self.digest("\(escalation.sourceEventID) \(audit)"))"
+        do {
+            return try await client.createRoom([
+                "preset": "private_chat", "name": "You and a Patient Ambassador", "room_alias_name": .string(alias),
+                "invite": [.string(escalation.patient), .string(claimant)],
+            ])
+        } catch let error as MatrixError where error.errcode == "M_ROOM_IN_USE" {
+            return try await client.resolveAlias("#\(alias):\(roster.botUserID.split(separator: ":", maxSplits: 1).last ?? "")")
+        }
+    }
+
+    /// FNV-1a, 64 bits, as hex: a short name that is the same on every retry.
+    private static func digest(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
     }
 
     /// Posts in the escalation's thread, or (for what must be seen) in the room's timeline
     /// as a reply to the escalation's post.
-    private func inThread(_ escalation: Escalation, _ message: StaffMessage, txn: String, replyTo: String? = nil, topLevel: Bool = false) async throws {
+    private func inThread(_ escalation: Escalation, _ message: StaffMessage, txn: String, command: Command? = nil, topLevel: Bool = false) async throws {
         let root = escalation.noticeEventID
-        let content = topLevel ? Self.content(message, replyTo: root) : Self.content(message, root: root, replyTo: replyTo)
+        let content: JSONValue = if topLevel {
+            Self.content(message, replyTo: root)
+        } else if let command, !command.inThread {
+            Self.content(message, replyTo: command.eventID)
+        } else {
+            Self.content(message, root: root, replyTo: command?.eventID)
+        }
         _ = try await client.send(roomID: rooms.ambassadors, transactionID: txn, content: content)
     }
 
@@ -166,9 +208,8 @@ struct EscalationAnnouncer: Sendable {
         var content: [String: JSONValue] = [
             "msgtype": "m.text", "body": .string(message.text), "format": "org.matrix.custom.html", "formatted_body": .string(message.html),
         ]
-        if !message.mentions.isEmpty {
-            content["m.mentions"] = ["user_ids": .array(message.mentions.map(JSONValue.string))]
-        }
+        // Always present, so clients notify exactly whom it names and no one by a name in the text.
+        content["m.mentions"] = message.mentions.isEmpty ? .object([:]) : ["user_ids": .array(message.mentions.map(JSONValue.string))]
         if let root {
             content["m.relates_to"] = [
                 "rel_type": "m.thread", "event_id": .string(root), "is_falling_back": .bool(replyTo == nil),

@@ -45,12 +45,14 @@ enum EscalationMessages {
         raised
             ? StaffMessage(lines: ["#\(escalation.number) is now URGENT: the patient may be in crisis. Crisis resources were sent at once; please reach out now.",
                                    mentionLine(onDuty)], headline: true, mentions: onDuty)
-            : StaffMessage(lines: ["The patient asked again (\(escalation.requests) requests so far)."])
+            : StaffMessage(lines: ["The patient asked again (\(escalation.requests) requests so far)."], mentions: onDuty)
     }
 
-    static func claimed(_ escalation: Escalation, by name: String, handoff: String?) -> StaffMessage {
-        StaffMessage(lines: ["#\(escalation.number) is yours, \(name)." + (handoff.map { " I opened a private room with the patient and invited you both: \(link($0))" } ?? "")],
-                     mentions: escalation.claimant.map { [$0] } ?? [])
+    static func claimed(_ escalation: Escalation, by name: String, handoff: String?, problem: String?) -> StaffMessage {
+        var line = "#\(escalation.number) is yours, \(name)."
+        if let handoff { line += " I opened a private room with the patient and invited you both: \(link(handoff))" }
+        if let problem { line += " I could not open a private room (\(problem)); please start a direct chat with \(escalation.patient)." }
+        return StaffMessage(lines: [line], mentions: escalation.claimant.map { [$0] } ?? [])
     }
 
     static func released(_ escalation: Escalation, by name: String) -> StaffMessage {
@@ -97,8 +99,8 @@ enum EscalationMessages {
     // MARK: - Patients
 
     /// Added to the reply to the message that opened an escalation, or asked again.
-    static func waiting(_ change: Escalation, opened: Bool, position: Int?, claimantName: String?) -> String {
-        if let claimantName { return "\(claimantName), a Patient Ambassador, is already on the way to you." }
+    static func waiting(_ change: Escalation, opened: Bool, position: Int?) -> String {
+        if change.state == .claimed { return "A Patient Ambassador is already on the way to you (request #\(change.number)); I've let them know you wrote again." }
         let place = position.map { "You're number \($0) in line" } ?? "You're in line"
         return opened ? "\(place) (request #\(change.number))." : "You already have a request open (#\(change.number)); I've let the ambassadors know you asked again. \(place)."
     }
@@ -115,9 +117,7 @@ enum EscalationMessages {
         ])
     }
 
-    static func backInLine(_ name: String) -> String {
-        "\(name) had to step away, so you're back in line; another Patient Ambassador will reach out soon."
-    }
+    static let backInLine = "Your Patient Ambassador had to step away, so you're back in line; another Patient Ambassador will reach out soon."
 
     static func thanks(ambassador name: String) -> String {
         "Thank you both for talking, and thank you, \(name), for being there. If you'd like a person again, type !ambassador any time."

@@ -34,18 +34,21 @@ public struct EventHandler: Sendable {
         public let event: ClientEvent
         let text: String?
         let classification: Classification?
+        /// The rules it was read with: it is answered with the same, even if they change meanwhile.
+        let rules: IntentRules.Rules
 
         var isEdit: Bool { event.relationType == "m.replace" }
         public var isCrisis: Bool { classification?.intentID == IntentCatalog.crisisID }
     }
 
     func read(_ event: ClientEvent) -> Reading {
+        let rules = self.rules.current
         let content = event.relationType == "m.replace" ? event.content["m.new_content"] ?? event.content : event.content
         guard let body = content["body"]?.string, ["m.text", "m.emote"].contains(content["msgtype"]?.string ?? "") else {
-            return Reading(event: event, text: nil, classification: nil)
+            return Reading(event: event, text: nil, classification: nil, rules: rules)
         }
         let text = String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)
-        return Reading(event: event, text: text, classification: rules.current.classifier.classify(text))
+        return Reading(event: event, text: text, classification: rules.classifier.classify(text), rules: rules)
     }
 
     /// Whether an event is a patient's message at all; everything else is skipped unrecorded.
@@ -80,7 +83,7 @@ public struct EventHandler: Sendable {
         if isEdit, !message.isCrisis {
             return record(Handling(eventID: event.eventID, roomID: roomID, at: at), .skipped, logger)
         }
-        let rules = self.rules.current
+        let rules = message.rules
         let patient = patientState(event.sender, intentID: classification.intentID, logger: logger)
         let decision = policy.decide(
             room: room, command: isEdit ? nil : PatientCommand(message: text), classification: classification,
@@ -129,7 +132,7 @@ public struct EventHandler: Sendable {
                     priority: reply.escalate == .urgent ? .urgent : .normal, at: at, timers: escalations.settings.timers
                 )
                 change = opened
-                reply = reply.adding(await waitingLine(opened, escalations))
+                reply = reply.adding(waitingLine(opened))
             } catch {
                 failure = error
             }
@@ -176,13 +179,12 @@ public struct EventHandler: Sendable {
         return .retry
     }
 
-    /// The line a reply gains when it opens, or adds to, an escalation.
-    private func waitingLine(_ change: EscalationChange, _ escalations: EscalationAnnouncer) async -> String {
+    /// The line a reply gains when it opens, or adds to, an escalation. Nothing here waits on
+    /// the homeserver: a crisis reply carries it.
+    private func waitingLine(_ change: EscalationChange) -> String {
         let escalation = change.escalation
-        let claimant = escalation.state == .claimed ? escalation.claimant : nil
         let position = escalation.state == .open ? try? database.queuePosition(of: escalation.number) : nil
-        let name: String? = if let claimant { await escalations.roster.displayName(claimant) } else { nil }
-        return EscalationMessages.waiting(escalation, opened: change.opened, position: position, claimantName: name)
+        return EscalationMessages.waiting(escalation, opened: change.opened, position: position)
     }
 
     private enum Withdrawal {
@@ -194,6 +196,10 @@ public struct EventHandler: Sendable {
 
     /// `!cancel` and `!forget` withdraw a patient's waiting request, unless a crisis opened it.
     private func withdraw(_ event: ClientEvent, at date: Date, timers: EscalationTimers) throws -> Withdrawal {
+        // Tried before (a retried batch): what it did then.
+        if let done = try database.escalationChange(forEvent: event.eventID), done.audit.action == EscalationAction.cancel.name {
+            return .withdrawn(done)
+        }
         guard let active = try database.activeEscalation(patient: event.sender) else { return .nothing }
         guard active.priority == .normal else { return .kept }
         return .withdrawn(try database.changeEscalation(active.number, .cancel, by: EscalationActor(event.sender), at: date, eventID: event.eventID, timers: timers))

@@ -122,19 +122,25 @@ public struct SyncService: Service {
                 continue
             }
             guard let kind = rooms.patientRoom(room.roomID) else { continue }
-            // A private room the bot opened for a patient and an ambassador is theirs to talk in.
-            if kind == .direct {
-                guard let handoff = try? database.isHandoffRoom(room.roomID) else {
-                    gathered = false
-                    continue
-                }
-                if handoff { continue }
-            }
-            guard let messages = await newEvents(room, since: since, rooms: rooms, where: handler.isPatientMessage) else {
+            // A private room the bot opened for a claim is the patient's and the ambassador's to
+            // talk in: the bot answers only a crisis from the patient there (safety rule 1).
+            let handoff: HandoffRoom?
+            do {
+                handoff = kind == .direct ? try database.handoffRoom(room.roomID) : nil
+            } catch {
+                logger.error("cannot tell a private room from a direct chat; the batch will be tried again", metadata: ["error": "\(error)"])
                 gathered = false
                 continue
             }
-            pending += messages.map { Pending(roomID: room.roomID, kind: kind, message: handler.read($0)) }
+            let wanted: (ClientEvent) -> Bool = handoff.map { handoff in
+                { event in handler.isPatientMessage(event) && event.sender == handoff.patient }
+            } ?? handler.isPatientMessage
+            guard let messages = await newEvents(room, since: since, rooms: rooms, where: wanted) else {
+                gathered = false
+                continue
+            }
+            pending += messages.map(handler.read).filter { handoff == nil || $0.isCrisis }
+                .map { Pending(roomID: room.roomID, kind: kind, message: $0) }
         }
         // Ambassadors' commands and claims, in the order they were made; after the patients,
         // so that a crisis in the same batch is never behind them.

@@ -70,7 +70,8 @@ extension Scenarios {
 
         // Two ambassadors at once, one by command and one by 👍: exactly one wins.
         async let byCommand: String = staff.say("!claim \(number)", in: setup.ambassadors)
-        async let byReaction: Void = react(helper, to: notice.eventID, in: setup.ambassadors)
+        // The thumbs-up as Element sends it, with a variation selector.
+        async let byReaction: Void = react(helper, to: notice.eventID, in: setup.ambassadors, key: "👍\u{FE0F}")
         _ = try await (byCommand, byReaction)
         let won = try await waitForPost(setup, as: staff, "a claim is confirmed") { $0.body?.contains("#\(number) is yours") == true }
         let lost = try await waitForPost(setup, as: staff, "the other is told who has it") { $0.body?.contains("#\(number) is already claimed by") == true }
@@ -104,6 +105,9 @@ extension Scenarios {
         try await Task.sleep(for: .seconds(1)) // a reply in the private room would be here by now
         let answered = Replies(history: try await patient.history(of: privateRoom), bot: bot.user.userID)
         #expect(answered.to(between).isEmpty && answered.byEvent.isEmpty, "the bot leaves the private room's conversation alone")
+        let crisis = try await patient.say("honestly i want to end my life", in: privateRoom)
+        let resources = try await waitForReply(to: crisis, in: privateRoom, as: patient, bot: bot)
+        #expect(resources.to(crisis).first?.body?.contains("988") == true, "but a crisis is met at once, wherever it is said")
 
         // Resolve, and a second resolve.
         let resolve = try await ambassador.say("!resolve \(number) talked it through", in: setup.ambassadors)
