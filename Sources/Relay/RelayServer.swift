@@ -23,14 +23,19 @@ public struct RelayServer: Sendable {
 
     /// The HTTP service, ready to run in a `ServiceGroup`.
     public func application(host: String, port: Int, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        let router = Router()
-        RelayRoutes(store: store, page: ByteBuffer(bytes: Self.chatPage)).register(on: router)
-        return Application(
-            router: router,
+        Application(
+            router: router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "supportbot-relay"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
         )
+    }
+
+    /// Every route over this relay's store; the HTTP server and the in-process transport each get one.
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        RelayRoutes(store: store, page: ByteBuffer(bytes: Self.chatPage)).register(on: router)
+        return router
     }
 
     // MARK: - Set-up without HTTP (the demo)

@@ -59,7 +59,9 @@ struct DemoCommand: AsyncParsableCommand {
 
             """)
         }
-        let services = try SupportBotApp.services(configuration: configuration, logger: logger, metrics: metrics)
+        // The bot talks to the relay beside it without a socket; patients' clients use HTTP.
+        let services = try SupportBotApp.services(configuration: configuration, logger: logger, metrics: metrics,
+                                                  transport: relay.inProcessTransport(logger: logger))
         try await ServiceGroup(configuration: SupportBotApp.groupConfiguration(services: [.init(service: application)] + services, logger: logger)).run()
     }
 }

@@ -1,0 +1,81 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Hummingbird
+import Logging
+import MatrixClient
+import NIOCore
+import NIOEmbedded
+
+/// The relay's Client-Server API without a socket: the demo's bot, running in the relay's own
+/// process, sends its requests straight to the routes every HTTP client reaches. Same routes,
+/// same JSON, same errors; no TCP, no HTTP parsing, no URLSession thread hops.
+struct InProcessTransport<Responder: HTTPResponder>: HTTPTransport where Responder.Context == BasicRequestContext {
+    let responder: Responder
+    let logger: Logger
+
+    func send(_ urlRequest: URLRequest) async throws -> (Data, HTTPURLResponse) {
+        guard let url = urlRequest.url, let method = HTTPRequest.Method(urlRequest.httpMethod ?? "GET") else {
+            throw URLError(.badURL)
+        }
+        // The headers the routes read.
+        var fields = HTTPFields()
+        fields[.authorization] = urlRequest.value(forHTTPHeaderField: "Authorization")
+        fields[.contentType] = urlRequest.value(forHTTPHeaderField: "Content-Type")
+        let path = url.path(percentEncoded: true) + (url.query(percentEncoded: true).map { "?\($0)" } ?? "")
+        let request = Request(
+            head: HTTPRequest(method: method, scheme: "http", authority: "localhost", path: path, headerFields: fields),
+            body: RequestBody(buffer: ByteBuffer(bytes: urlRequest.httpBody ?? Data()))
+        )
+        // The context wants a channel: a testing one, safe from any thread, finished after the request.
+        let channel = NIOAsyncTestingChannel()
+        let context = BasicRequestContext(source: .init(channel: channel, logger: logger))
+        let outcome: Result<(Response, ByteBuffer), any Error>
+        do {
+            outcome = .success(try await respond(to: request, context: context))
+        } catch {
+            outcome = .failure(error)
+        }
+        _ = try? await channel.finish()
+        let (response, body) = try outcome.get()
+        var headers: [String: String] = [:]
+        for field in response.headers { headers[field.name.rawName] = field.value }
+        guard let http = HTTPURLResponse(url: url, statusCode: Int(response.status.code), httpVersion: "HTTP/1.1", headerFields: headers) else {
+            throw URLError(.badServerResponse)
+        }
+        return (Data(buffer: body), http)
+    }
+
+    /// What the routes answer, errors turned into their responses as the HTTP server does.
+    private func respond(to request: Request, context: BasicRequestContext) async throws -> (Response, ByteBuffer) {
+        let response: Response
+        do {
+            response = try await responder.respond(to: request, context: context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
+        }
+        let body = CollectedBody()
+        try await response.body.write(body)
+        return (response, body.buffer)
+    }
+}
+
+/// A response body, gathered whole. One task writes it, then reads it.
+private final class CollectedBody: ResponseBodyWriter, @unchecked Sendable {
+    var buffer = ByteBuffer()
+
+    func write(_ buffer: ByteBuffer) async throws {
+        var buffer = buffer
+        self.buffer.writeBuffer(&buffer)
+    }
+
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+}
+
+extension RelayServer {
+    /// A transport for a client in the relay's own process (the demo's bot).
+    public func inProcessTransport(logger: Logger) -> any HTTPTransport {
+        InProcessTransport(responder: router().buildResponder(), logger: logger)
+    }
+}
