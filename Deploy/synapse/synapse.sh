@@ -239,13 +239,20 @@ cmd_start() {
   # to console.log; the lock descriptors closed so the server does not hold them.
   log "Starting Synapse in $dir on $url"
   printf '\n==== %s: synapse.sh start\n' "$(date '+%Y-%m-%d %H:%M:%S')" >>"$dir/console.log"
-  if command -v setsid >/dev/null 2>&1; then
-    setsid "$PY" -m synapse.app.homeserver "${config_args[@]}" \
-      </dev/null >>"$dir/console.log" 2>&1 8>&- 9>&- &
-  else
-    nohup "$PY" -m synapse.app.homeserver "${config_args[@]}" \
-      </dev/null >>"$dir/console.log" 2>&1 8>&- 9>&- &
-  fi
+  # Every other descriptor this script inherited (a test runner's pipes, the socket by which
+  # Foundation's Process notices its child exit) is closed too: a server holding one would keep
+  # whoever started this script waiting for it long after it returned.
+  (
+    for fd in /proc/$BASHPID/fd/*; do
+      fd="${fd##*/}"
+      if [[ "$fd" =~ ^[0-9]+$ ]] && ((fd > 2)); then eval "exec $fd>&-" 2>/dev/null || true; fi
+    done
+    if command -v setsid >/dev/null 2>&1; then
+      exec setsid "$PY" -m synapse.app.homeserver "${config_args[@]}" </dev/null >>"$dir/console.log" 2>&1
+    else
+      exec nohup "$PY" -m synapse.app.homeserver "${config_args[@]}" </dev/null >>"$dir/console.log" 2>&1
+    fi
+  ) &
   pid=$!
   printf '%s\n' "$pid" >"$dir/homeserver.pid"
   printf '%s\n' "$url" >"$dir/base_url"

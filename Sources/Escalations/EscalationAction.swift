@@ -44,9 +44,12 @@ public struct EscalationActor: Sendable, Equatable {
     public let id: String
     /// Operators may release or resolve what someone else claimed, and resolve what is open.
     public let isOperator: Bool
+    /// The operator who acted for `id` (`supportbot queue claim --as`), for the audit trail.
+    public let via: String?
 
-    public init(_ id: String, isOperator: Bool = false) {
+    public init(_ id: String, isOperator: Bool = false, via: String? = nil) {
         self.id = id
         self.isOperator = isOperator
+        self.via = via
     }
 }

@@ -54,12 +54,11 @@ extension BotDatabase {
             case let .success(next):
                 try Self.update(next, db)
                 // A release keeps the room it ends in the audit line: the patient's news goes there.
-                let detail = action == .release ? current.handoffRoomID : action.detail
-                let audit = try Self.audit(number, actor: actor.id, action: action.name, detail: detail, eventID: eventID,
-                                           at: date, announced: announced, db)
+                let audit = try Self.audit(number, actor: actor.id, action: action.name, detail: Self.detail(action.detail, via: actor.via),
+                                           eventID: eventID, roomID: action == .release ? current.handoffRoomID : nil, at: date, announced: announced, db)
                 return .success(EscalationChange(escalation: next, previous: current, audit: audit, replayed: false))
             case let .failure(refusal):
-                _ = try Self.audit(number, actor: actor.id, action: action.name, detail: action.detail, refusal: refusal.description,
+                _ = try Self.audit(number, actor: actor.id, action: action.name, detail: Self.detail(action.detail, via: actor.via), refusal: refusal.description,
                                    eventID: eventID, at: date, db)
                 return .failure(refusal)
             }
@@ -208,6 +207,12 @@ extension BotDatabase {
         return EscalationChange(escalation: escalation, previous: audit.action == "open" ? nil : escalation, audit: audit, replayed: true)
     }
 
+    /// An operator acting for someone is named beside what they did.
+    private static func detail(_ detail: String?, via: String?) -> String? {
+        guard let via else { return detail }
+        return [detail, "by \(via)"].compactMap { $0 }.joined(separator: " ")
+    }
+
     private static func update(_ escalation: Escalation, _ db: Database) throws {
         let assignments = Escalation.columns.split(separator: ",").map { "\($0.trimmingCharacters(in: .whitespaces)) = ?" }.joined(separator: ", ")
         var arguments = escalation.arguments
@@ -216,13 +221,13 @@ extension BotDatabase {
     }
 
     private static func audit(
-        _ number: Int, actor: String, action: String, detail: String?, refusal: String? = nil, eventID: String?, at date: Date,
-        announced: Bool = true, _ db: Database
+        _ number: Int, actor: String, action: String, detail: String?, refusal: String? = nil, eventID: String?, roomID: String? = nil,
+        at date: Date, announced: Bool = true, _ db: Database
     ) throws -> EscalationAuditEntry {
         try db.execute(sql: """
-            INSERT INTO escalation_audit (number, at, actor, action, detail, refusal, event_id, announced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [number, date, actor, action, detail, refusal, eventID, announced])
+            INSERT INTO escalation_audit (number, at, actor, action, detail, refusal, event_id, room_id, announced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [number, date, actor, action, detail, refusal, eventID, roomID, announced])
         return EscalationAuditEntry(id: db.lastInsertedRowID, number: number, at: date, actor: actor, action: action, detail: detail,
-                                    refusal: refusal, eventID: eventID, announced: announced)
+                                    refusal: refusal, eventID: eventID, roomID: roomID, announced: announced)
     }
 }

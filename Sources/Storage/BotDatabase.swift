@@ -96,6 +96,8 @@ public struct BotDatabase: Sendable {
                 table.column("detail", .text)
                 table.column("refusal", .text)
                 table.column("event_id", .text).indexed()
+                // The private room a release ended: the patient's news goes there.
+                table.column("room_id", .text)
                 table.column("announced", .boolean).notNull()
             }
             // Every private room the bot opened for a claim, kept after its escalation closes:

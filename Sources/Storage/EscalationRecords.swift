@@ -16,11 +16,13 @@ public struct EscalationAuditEntry: Codable, Sendable, Equatable, FetchableRecor
     public var refusal: String?
     /// The message or reaction that asked for it, so a retried event is not applied twice.
     public var eventID: String?
+    /// For a release, the private room it ended.
+    public var roomID: String?
     /// Whether the rooms have heard of it: changes made at the command line wait for the bot.
     public var announced: Bool
 
     enum CodingKeys: String, CodingKey {
-        case id, number, at, actor, action, detail, refusal, eventID = "event_id", announced
+        case id, number, at, actor, action, detail, refusal, eventID = "event_id", roomID = "room_id", announced
     }
 }
 

@@ -44,7 +44,7 @@ struct EscalationAnnouncer: Sendable {
             try await handOff(change, command: command)
         case "release":
             // The audit line of a release keeps the private room it ends.
-            if let room = patientsDirectChat(escalation) ?? audit.detail {
+            if let room = patientsDirectChat(escalation) ?? audit.roomID {
                 try await say(EscalationMessages.backInLine, in: room, txn: "\(txn)-patient")
             }
             try await inThread(escalation, EscalationMessages.released(escalation, by: await roster.displayName(audit.actor)), txn: txn, command: command)

@@ -32,9 +32,11 @@ struct QueueCommand: ParsableCommand {
         /// Does an operator's change, or says why not and exits with 1.
         func change(_ number: Int, _ action: EscalationAction, as actor: String?) throws {
             let (database, timers) = try open()
-            let operatorID = actor ?? "operator:\(ProcessInfo.processInfo.userName)"
+            let operatorID = "operator:\(ProcessInfo.processInfo.userName)"
+            // Acting as an ambassador, the operator is named in the audit trail beside them.
+            let who = actor.map { EscalationActor($0, isOperator: true, via: operatorID) } ?? EscalationActor(operatorID, isOperator: true)
             do {
-                let change = try database.changeEscalation(number, action, by: EscalationActor(operatorID, isOperator: true), at: Date(),
+                let change = try database.changeEscalation(number, action, by: who, at: Date(),
                                                            announced: false, timers: timers)
                 print("#\(number) is \(change.escalation.state.rawValue)\(change.escalation.claimant.map { " by \($0)" } ?? ""); the bot will announce it.")
             } catch let refusal as EscalationRefusal {

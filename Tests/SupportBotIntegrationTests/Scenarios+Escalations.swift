@@ -170,6 +170,8 @@ extension Scenarios {
         let claimed = try bot.queue(["claim", "\(number)", "--as", staff.userID])
         #expect(claimed.status == 0, "\(claimed.output)")
         _ = try await waitForPost(setup, as: staff, "the operator's claim is announced") { $0.body?.contains("#\(number) is yours") == true }
+        let trail = try bot.queue(["show", "\(number)"]).output
+        #expect(trail.contains("\(staff.userID)  claim (by operator:"), "the operator who claimed for an ambassador is in the audit trail:\n\(trail)")
         let twice = try bot.queue(["claim", "\(number)", "--as", patient.userID])
         #expect(twice.status != 0 && twice.output.contains("already claimed by \(staff.userID)"))
         try await eventually("the patient is invited to a private room") {

@@ -23,15 +23,19 @@ struct Synapse: TestHomeserver {
     }
 
     /// Runs the script and returns what it printed; its progress goes to the test's output.
+    /// Its output goes to a file, not a pipe: a Synapse it starts inherits the descriptor and
+    /// would hold a pipe open, so reading it to the end would never finish.
     private static func run(_ arguments: [String]) throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("synapse-sh-\(UUID().uuidString)")
+        try Data().write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = [script] + arguments
-        let output = Pipe()
-        process.standardOutput = output
+        process.standardOutput = try FileHandle(forWritingTo: file)
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        let data = try Data(contentsOf: file)
         guard process.terminationStatus == 0 else {
             throw TestFailure("synapse.sh \(arguments.first ?? "") failed with status \(process.terminationStatus)")
         }
