@@ -13,10 +13,6 @@ public struct EscalationTimers: Sendable, Equatable {
         self.pageModeratorsAfter = pageModeratorsAfter
     }
 
-    func reping(_ priority: Escalation.Priority) -> Double { Self.seconds(repingAfter[priority] ?? .seconds(120)) }
-    func pageModerators(_ priority: Escalation.Priority) -> Double { Self.seconds(pageModeratorsAfter[priority] ?? .seconds(600)) }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    func reping(_ priority: Escalation.Priority) -> Double { (repingAfter[priority] ?? .seconds(120)) / .seconds(1) }
+    func pageModerators(_ priority: Escalation.Priority) -> Double { (pageModeratorsAfter[priority] ?? .seconds(600)) / .seconds(1) }
 }

@@ -17,7 +17,7 @@ extension BotDatabase {
                 let next = try active.applying(.request(priority), by: EscalationActor(patient), at: date, timers: timers)
                 try Self.update(next, db)
                 let audit = try Self.audit(next.number, actor: patient, action: "request", detail: priority.rawValue, eventID: eventID, at: date, db)
-                return EscalationChange(escalation: next, previous: active, audit: audit, replayed: false)
+                return EscalationChange(escalation: next, audit: audit, replayed: false)
             }
             let draft = Escalation.opened(number: 0, patient: patient, roomID: roomID, sourceEventID: eventID, reason: reason,
                                           priority: priority, at: date, timers: timers)
@@ -25,7 +25,7 @@ extension BotDatabase {
             let number = Int(db.lastInsertedRowID)
             let audit = try Self.audit(number, actor: patient, action: "open", detail: "\(priority.rawValue) \(reason)", eventID: eventID, at: date, db)
             let opened = try Self.escalation(number, db)!
-            return EscalationChange(escalation: opened, previous: nil, audit: audit, replayed: false)
+            return EscalationChange(escalation: opened, audit: audit, replayed: false)
         }
     }
 
@@ -56,7 +56,7 @@ extension BotDatabase {
                 // A release keeps the room it ends in the audit line: the patient's news goes there.
                 let audit = try Self.audit(number, actor: actor.id, action: action.name, detail: Self.detail(action.detail, via: actor.via),
                                            eventID: eventID, roomID: action == .release ? current.handoffRoomID : nil, at: date, announced: announced, db)
-                return .success(EscalationChange(escalation: next, previous: current, audit: audit, replayed: false))
+                return .success(EscalationChange(escalation: next, audit: audit, replayed: false))
             case let .failure(refusal):
                 _ = try Self.audit(number, actor: actor.id, action: action.name, detail: Self.detail(action.detail, via: actor.via), refusal: refusal.description,
                                    eventID: eventID, at: date, db)
@@ -168,7 +168,7 @@ extension BotDatabase {
     public func unannouncedChanges() throws -> [EscalationChange] {
         try writer.read { db in
             try EscalationAuditEntry.fetchAll(db, sql: "SELECT * FROM escalation_audit WHERE announced = 0 ORDER BY id").compactMap { audit in
-                try Self.escalation(audit.number, db).map { EscalationChange(escalation: $0, previous: nil, audit: audit, replayed: false) }
+                try Self.escalation(audit.number, db).map { EscalationChange(escalation: $0, audit: audit, replayed: false) }
             }
         }
     }
@@ -204,7 +204,7 @@ extension BotDatabase {
         guard let audit = try EscalationAuditEntry.fetchOne(db, sql: "SELECT * FROM escalation_audit WHERE event_id = ? ORDER BY id LIMIT 1", arguments: [eventID]),
               let escalation = try escalation(audit.number, db)
         else { return nil }
-        return EscalationChange(escalation: escalation, previous: audit.action == "open" ? nil : escalation, audit: audit, replayed: true)
+        return EscalationChange(escalation: escalation, audit: audit, replayed: true)
     }
 
     /// An operator acting for someone is named beside what they did.

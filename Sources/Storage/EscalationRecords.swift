@@ -26,17 +26,15 @@ public struct EscalationAuditEntry: Codable, Sendable, Equatable, FetchableRecor
     }
 }
 
-/// An escalation as it is after a change, with what it was before.
+/// An escalation as it is after a change, and the change's audit line.
 public struct EscalationChange: Sendable {
     public let escalation: Escalation
-    /// `nil` when the change opened it.
-    public let previous: Escalation?
     public let audit: EscalationAuditEntry
     /// The event was applied before (a retried batch): nothing changed now, but what should
     /// have followed it (messages, rooms) may not have happened yet.
     public let replayed: Bool
 
-    public var opened: Bool { previous == nil }
+    public var opened: Bool { audit.action == "open" }
 }
 
 /// A private room the bot opened for a claim.

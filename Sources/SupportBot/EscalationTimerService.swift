@@ -13,6 +13,7 @@ public struct EscalationTimerService: Service {
     let database: BotDatabase
     let configuration: BotConfiguration
     let rules: IntentRules
+    let configuredRooms: ConfiguredRooms
     let logger: Logger
     let now: @Sendable () -> Date
 
@@ -20,7 +21,7 @@ public struct EscalationTimerService: Service {
     static let interval = Duration.seconds(1)
 
     public func run() async throws {
-        let rooms = try await RoomDirectory.join(configuration, client: client, database: database)
+        let rooms = try await configuredRooms.directory()
         let announcer = EscalationAnnouncer.make(client: client, database: database, rooms: rooms, configuration: configuration, rules: rules, logger: logger)
         while !Task.isShuttingDownGracefully {
             await tick(announcer, at: now())

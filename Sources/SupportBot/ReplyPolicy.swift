@@ -76,8 +76,5 @@ public struct ReplyPolicy: Sendable {
 }
 
 extension Duration {
-    var seconds: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
-    }
+    var seconds: TimeInterval { self / .seconds(1) }
 }

@@ -40,10 +40,11 @@ public enum SupportBotApp {
         )
         // Healthy while syncs keep coming: a long-poll returns at least every sync timeout.
         let health = BotHealth(staleAfter: configuration.syncTimeout * 2 + .seconds(60))
+        let rooms = ConfiguredRooms(configuration: configuration, client: client, database: database)
         let sync = SyncService(client: client, database: database, handler: handler, configuration: configuration,
-                               health: health, logger: logger)
+                               health: health, configuredRooms: rooms, logger: logger)
         let timers = EscalationTimerService(client: client, database: database, configuration: configuration, rules: rules,
-                                            logger: logger, now: { Date() })
+                                            configuredRooms: rooms, logger: logger, now: { Date() })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: sync, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: timers, failureTerminationBehavior: .gracefullyShutdownGroup),

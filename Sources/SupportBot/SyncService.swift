@@ -18,6 +18,7 @@ public struct SyncService: Service {
     let handler: EventHandler
     let configuration: BotConfiguration
     let health: BotHealth
+    let configuredRooms: ConfiguredRooms
     let logger: Logger
 
     /// A gap is filled page by page down to the saved position; this many pages (a hundred
@@ -29,7 +30,7 @@ public struct SyncService: Service {
         guard whoami == configuration.userID else {
             throw BotStartupError.wrongUser(token: whoami, configured: configuration.userID)
         }
-        let rooms = try await RoomDirectory.join(configuration, client: client, database: database)
+        let rooms = try await configuredRooms.directory()
         let escalations = EscalationAnnouncer.make(client: client, database: database, rooms: rooms, configuration: configuration,
                                                    rules: handler.rules, logger: logger)
         let desk = AmbassadorDesk(database: database, announcer: escalations, botUserID: configuration.userID, logger: logger, now: handler.now)
@@ -68,13 +69,13 @@ public struct SyncService: Service {
             }
             health.synced()
             try await acceptInvites(response, rooms: rooms)
-            let complete = try? await cancelWhenGracefulShutdown {
-                    await handle(response, since: position, rooms: rooms, escalations: escalations, desk: desk)
-                }
+            let complete = await cancelWhenGracefulShutdown {
+                await handle(response, since: position, rooms: rooms, escalations: escalations, desk: desk)
+            }
             // A batch cut short (shutdown, homeserver or database trouble) is handled again from
             // the same position; what was recorded as handled is not repeated.
             guard !Task.isShuttingDownGracefully, !Task.isCancelled else { break }
-            guard complete == true else {
+            guard complete else {
                 retries += 1
                 let delay = Duration.seconds(min(1 << min(retries, 5), 30))
                 logger.warning("some messages could not be answered yet; trying the batch again", metadata: ["bot.retry_in_s": "\(delay.components.seconds)"])

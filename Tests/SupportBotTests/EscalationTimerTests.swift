@@ -25,6 +25,7 @@ struct EscalationTimerTests {
         func service(_ database: BotDatabase) -> (EscalationTimerService, EscalationAnnouncer) {
             let logger = Logger(label: "timer-test")
             let service = EscalationTimerService(client: bot, database: database, configuration: configuration, rules: rules,
+                                                 configuredRooms: ConfiguredRooms(configuration: configuration, client: bot, database: database),
                                                  logger: logger, now: { Date() })
             return (service, EscalationAnnouncer.make(client: bot, database: database, rooms: rooms, configuration: configuration,
                                                       rules: rules, logger: logger))
