@@ -1,6 +1,8 @@
 import Crypto
 import Foundation
 import MatrixClient
+import NIOCore
+import NIOPosix
 
 /// Everything the relay knows, behind one actor: accounts and sessions, rooms rebuilt from
 /// one ordered event log, aliases, filters and transaction ids. Long-polls wait here for the
@@ -225,13 +227,14 @@ actor RelayStore {
         data.rooms[roomID]?.state[RelayRoom.stateKey(type, key)].map { data.log[$0 - 1].content }
     }
 
-    /// Waits until the log grows past `position`, or `timeout` passes.
+    /// Waits until the log grows past `position`, or `timeout` passes. The timeout is an event
+    /// loop's scheduled task, gone as soon as it is cancelled: a sleeping task would keep its
+    /// memory for the whole long-poll, and every sync that finds news would leave one behind.
     func waitForEvents(after position: Int, timeout: Duration) async {
         guard data.log.count <= position, timeout > .zero else { return }
         let id = UUID()
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
-            await self?.wake(id)
+        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) {
+            Task { await self.wake(id) }
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { waiters[id] = $0 }
@@ -288,11 +291,21 @@ actor RelayStore {
     // MARK: - Helpers
 
     private static let usernameBytes = Set("abcdefghijklmnopqrstuvwxyz0123456789._=-/".utf8)
-    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    private static let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789".utf8)
 
+    /// Letters and digits from the system's secure generator (tokens are made of them), ten
+    /// per 64-bit draw: every event id is one, and a draw is a system call.
     static func randomString(_ count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return String((0..<count).map { _ in alphabet.randomElement(using: &generator)! })
+        var characters: [UInt8] = []
+        characters.reserveCapacity(count)
+        var bits: UInt64 = 0
+        for index in 0..<count {
+            if index % 10 == 0 { bits = generator.next() }
+            characters.append(alphabet[Int(bits % UInt64(alphabet.count))])
+            bits /= UInt64(alphabet.count)
+        }
+        return String(decoding: characters, as: UTF8.self)
     }
 
     private static func hash(_ password: String, salt: String) -> String {
