@@ -173,9 +173,13 @@ extension BotDatabase {
     }
 
     /// Records that an event is handled, with what handling it changed, in one transaction.
+    /// Runs for every message, so its statements are cached SQL upserts: no reads, no records.
     public func commit(_ handling: Handling) throws {
+        // A date becomes text through a formatter: once, not once a column.
+        let at = handling.at.databaseValue
         try writer.write { db in
-            try HandledEvent(eventID: handling.eventID, roomID: handling.roomID, handledAt: handling.at).insert(db, onConflict: .ignore)
+            try db.cachedStatement(sql: "INSERT INTO handled_event (event_id, room_id, handled_at) VALUES (?, ?, ?) ON CONFLICT(event_id) DO NOTHING")
+                .execute(arguments: [handling.eventID, handling.roomID, at])
             // Handled before: its changes were made then.
             guard db.changesCount > 0, let userID = handling.patient else { return }
             if handling.forget {
@@ -186,17 +190,16 @@ extension BotDatabase {
                 try db.execute(sql: "UPDATE handoff_room SET patient = NULL WHERE patient = ?", arguments: [userID])
                 return
             }
-            var patient = try Self.patient(userID, db) ?? Patient(userID: userID, optedOut: false, disclosed: false, lastSeenAt: handling.at)
-            patient.lastSeenAt = handling.at
-            if let optedOut = handling.optedOut { patient.optedOut = optedOut }
-            if handling.disclosed { patient.disclosed = true }
-            try patient.save(db)
+            try db.cachedStatement(sql: """
+                INSERT INTO patient (user_id, opted_out, disclosed, last_seen_at) VALUES (:user, COALESCE(:optedOut, 0), :disclosed, :at)
+                ON CONFLICT(user_id) DO UPDATE SET
+                    opted_out = COALESCE(:optedOut, opted_out), disclosed = disclosed OR :disclosed, last_seen_at = :at
+                """).execute(arguments: ["user": userID, "optedOut": handling.optedOut, "disclosed": handling.disclosed, "at": at])
             if let intentID = handling.repliedIntent {
-                var log = try Self.replyLog(userID, intentID, db)
-                    ?? ReplyLog(userID: userID, intentID: intentID, turns: 0, lastReplyAt: handling.at)
-                log.turns += 1
-                log.lastReplyAt = handling.at
-                try log.save(db)
+                try db.cachedStatement(sql: """
+                    INSERT INTO reply_log (user_id, intent_id, turns, last_reply_at) VALUES (?, ?, 1, ?)
+                    ON CONFLICT(user_id, intent_id) DO UPDATE SET turns = turns + 1, last_reply_at = excluded.last_reply_at
+                    """).execute(arguments: [userID, intentID, at])
             }
         }
     }
