@@ -187,17 +187,11 @@ public struct MatrixClient: Sendable {
     }
 
     private func urlRequest(_ method: String, _ path: [String], query: [(String, String)], body: JSONValue?, timeout: TimeInterval) throws -> URLRequest {
-        let encodedPath = path.map { $0.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? $0 }.joined(separator: "/")
-        guard var components = URLComponents(url: homeserver, resolvingAgainstBaseURL: false) else {
-            throw MatrixError.malformedResponse("homeserver URL \(homeserver) is not valid")
-        }
-        components.percentEncodedPath = components.percentEncodedPath.trimmingSuffix("/") + "/_matrix/client/v3/" + encodedPath
+        var address = homeserver.absoluteString.trimmingSuffix("/") + "/_matrix/client/v3/" + path.map(Self.percentEncoded).joined(separator: "/")
         if !query.isEmpty {
-            components.percentEncodedQuery = query.map {
-                "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? $0.1)"
-            }.joined(separator: "&")
+            address += "?" + query.map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
         }
-        guard let url = components.url else { throw MatrixError.malformedResponse("cannot build a URL for \(path.first ?? "")") }
+        guard let url = URL(string: address) else { throw MatrixError.malformedResponse("cannot build a URL for \(path.first ?? "")") }
         var request = URLRequest(url: url, timeoutInterval: timeout)
         request.httpMethod = method
         request.setValue("Bearer \(accessToken)", forHTTPHeaderField: "Authorization")
@@ -208,9 +202,25 @@ public struct MatrixClient: Sendable {
         return request
     }
 
-    /// RFC 3986 unreserved characters: everything else in a path segment is percent-encoded
-    /// (`!room:server` and `#alias:server` included).
-    private static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    /// RFC 3986 unreserved characters stay; every other byte is percent-encoded, so a path
+    /// segment keeps `!room:server`, `#alias:server` and `$event` whole. Every request builds
+    /// its address here.
+    static func percentEncoded(_ text: String) -> String {
+        var encoded: [UInt8] = []
+        encoded.reserveCapacity(text.utf8.count + 8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                encoded.append(byte)
+            default:
+                encoded += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+            }
+        }
+        return String(decoding: encoded, as: UTF8.self)
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 }
 
 extension Duration {

@@ -67,6 +67,16 @@ struct MatrixClientTests {
         #expect(request.url?.absoluteString.contains("secret") == false)
     }
 
+    @Test func everyByteOutsideTheUnreservedSetIsPercentEncoded() async throws {
+        let transport = ScriptedTransport([
+            .init(status: 200, body: #"{"room_id":"!abc:localhost"}"#), .init(status: 200, body: #"{"chunk":[]}"#),
+        ])
+        _ = try await client(transport).join("#café~1_a-b.c:localhost")
+        _ = try await client(transport).messages(roomID: "!r:localhost", from: "t 1/2&x=y", to: nil, limit: 5)
+        #expect(transport.requests[0].url?.absoluteString == "http://127.0.0.1:8008/_matrix/client/v3/join/%23caf%C3%A9~1_a-b.c%3Alocalhost")
+        #expect(transport.requests[1].url?.absoluteString == "http://127.0.0.1:8008/_matrix/client/v3/rooms/%21r%3Alocalhost/messages?dir=b&limit=5&from=t%201%2F2%26x%3Dy")
+    }
+
     @Test func syncSkipsMalformedEventsAndKeepsTheRest() async throws {
         let body = """
         {"next_batch":"s2","rooms":{"join":{"!r:localhost":{"timeline":{"limited":true,"prev_batch":"p1","events":[
