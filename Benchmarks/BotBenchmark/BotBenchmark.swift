@@ -79,6 +79,7 @@ struct BotBenchmark: AsyncParsableCommand {
         let clients = registered
         say("\(patients) patients registered and joined; sending")
         let before = await arrivals.replyCount
+        let cpuBefore = setup.cpuSeconds()
         let started = ContinuousClock.now
         let sentAt = try await withThrowingTaskGroup(of: [(String, ContinuousClock.Instant)].self) { group in
             for worker in 0..<concurrency {
@@ -103,11 +104,13 @@ struct BotBenchmark: AsyncParsableCommand {
         }
         try await arrivals.waitForReplies(count: before + patients, timeout: .seconds(1800))
         let elapsed = (await arrivals.lastReply - started).milliseconds / 1000
+        let cpuAfter = setup.cpuSeconds()
         var latencies: [Double] = []
         for (id, at) in sentAt { latencies.append((try await arrivals.reply(to: id, timeout: .seconds(1)) - at).milliseconds) }
         say("\(patients) messages from \(patients) distinct patients, \(concurrency) writing at once\(rate.map { ", offered at \(format($0))/s" } ?? ""):")
         say("  answered in \(format(elapsed)) s: \(format(Double(patients) / elapsed)) messages/s")
         say("  message → reply (ms): p50 \(format(percentile(latencies, 50)))  p99 \(format(percentile(latencies, 99)))")
+        say("  CPU a message (µs): \(setup.botProcessName) \(format((cpuAfter.bot - cpuBefore.bot) * 1e6 / Double(patients))), this benchmark's patients \(format((cpuAfter.benchmark - cpuBefore.benchmark) * 1e6 / Double(patients)))")
         say("  \(setup.botProcessName) memory: \(setup.memory())")
     }
 

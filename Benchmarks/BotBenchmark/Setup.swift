@@ -37,8 +37,20 @@ struct Setup: Sendable {
 
     func memory() -> String {
         let status = (try? String(contentsOfFile: "/proc/\(botProcess.processIdentifier)/status", encoding: .utf8)) ?? ""
-        return status.split(separator: "\n").filter { $0.hasPrefix("VmRSS") || $0.hasPrefix("VmHWM") }
+        return status.split(separator: "\n").filter { ["VmRSS", "VmHWM", "RssAnon", "RssFile"].contains(where: $0.hasPrefix) }
             .map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "  ", with: "") }.joined(separator: ", ")
+    }
+
+    /// CPU time the bot's process and this benchmark have used so far, in seconds.
+    func cpuSeconds() -> (bot: Double, benchmark: Double) {
+        func seconds(_ pid: String) -> Double {
+            // utime and stime, fields 14 and 15 of /proc/PID/stat, after the command's parentheses.
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return .nan }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return Double((Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        }
+        return (seconds("\(botProcess.processIdentifier)"), seconds("self"))
     }
 
     static func start(_ target: BotBenchmark.Target, binary: URL) async throws -> Setup {
@@ -99,7 +111,7 @@ struct Setup: Sendable {
     private static func openUser(_ name: String, url: URL) async throws -> User {
         let answer = try await post(url, "/_matrix/client/v3/register", ["username": name, "password": "pw-\(name)", "auth": ["type": "m.login.dummy"]], token: nil)
         guard let token = answer["access_token"] as? String else { throw ValidationError("cannot register \(name): \(answer)") }
-        return (MatrixClient(homeserver: url, accessToken: token, logger: logger), token)
+        return (MatrixClient(homeserver: url, accessToken: token, transport: NIOTransport.shared, logger: logger), token)
     }
 
     /// Synapse's admin API: create the user, then log in as them.
@@ -108,7 +120,7 @@ struct Setup: Sendable {
         _ = try await post(url, "/_synapse/admin/v2/users/\(userID)", ["password": "pw-\(name)"], token: adminToken, method: "PUT")
         let login = try await post(url, "/_synapse/admin/v1/users/\(userID)/login", [:], token: adminToken)
         guard let token = login["access_token"] as? String else { throw ValidationError("no token for \(name): \(login)") }
-        return (MatrixClient(homeserver: url, accessToken: token, logger: logger), token)
+        return (MatrixClient(homeserver: url, accessToken: token, transport: NIOTransport.shared, logger: logger), token)
     }
 
     private static func post(_ url: URL, _ path: String, _ body: [String: Any], token: String?, method: String = "POST") async throws -> [String: Any] {
