@@ -8,16 +8,22 @@ extension RelayStore {
         var limit = 10
         var types: [String]?
         var notTypes: [String] = []
+        var senders: Set<String>?
+        var notSenders: Set<String> = []
 
         init(_ filter: JSONValue?) {
             let timeline = filter?["room"]?["timeline"]
             if let limit = timeline?["limit"]?.int, limit > 0 { self.limit = min(limit, 1000) }
             types = timeline?["types"]?.array?.compactMap(\.string)
             notTypes = timeline?["not_types"]?.array?.compactMap(\.string) ?? []
+            senders = timeline?["senders"]?.array.map { Set($0.compactMap(\.string)) }
+            notSenders = Set(timeline?["not_senders"]?.array?.compactMap(\.string) ?? [])
         }
 
-        func allows(_ type: String) -> Bool {
+        func allows(_ event: RelayEvent) -> Bool {
+            let type = event.type
             func matches(_ pattern: String) -> Bool { pattern == "*" || pattern == type || (pattern.hasSuffix("*") && type.hasPrefix(pattern.dropLast())) }
+            if notSenders.contains(event.sender) || senders.map({ !$0.contains(event.sender) }) == true { return false }
             if notTypes.contains(where: matches) { return false }
             return types.map { $0.contains(where: matches) } ?? true
         }
@@ -50,8 +56,11 @@ extension RelayStore {
                 let fresh = since.map { joinedAt > $0 } ?? true
                 // Newest first, one past the limit: enough to know whether the timeline is cut.
                 let window = room.positions(after: fresh ? 0 : since ?? 0).reversed().lazy
-                    .filter { filter.allows(self.event(at: $0).type) }.prefix(filter.limit + 1)
+                    .filter { filter.allows(self.event(at: $0)) }.prefix(filter.limit + 1)
                 let shown = Array(window.prefix(filter.limit)).reversed()
+                // Nothing here the filter lets through: the room is left out, as Synapse does,
+                // and a long-poll goes on waiting.
+                guard fresh || !shown.isEmpty else { continue }
                 var timeline: [String: JSONValue] = [
                     "events": .array(shown.map { event(at: $0).clientJSON(for: user) }),
                     "limited": .bool(window.count > filter.limit),

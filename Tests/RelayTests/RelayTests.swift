@@ -134,6 +134,23 @@ struct RelayTests {
         }
     }
 
+    @Test func aLongPollFilteredBySenderWaitsThroughWhatItLeavesOut() async throws {
+        try await RelayHarness.with { relay in
+            let alice = try await relay.user("alice"), bob = try await relay.user("bob")
+            let room = try await alice.client.createRoom(["preset": "public_chat"])
+            try await bob.client.join(room)
+            let filter = #"{"room":{"timeline":{"not_senders":["\#(bob.id)"],"types":["m.room.message"]}}}"#
+            let start = try await bob.client.sync(since: nil, filter: filter, timeout: .zero, userID: bob.id)
+            async let waiting = bob.client.sync(since: start.nextBatch, filter: filter, timeout: .seconds(20), userID: bob.id)
+            try await Task.sleep(for: .milliseconds(200))
+            _ = try await bob.client.send(roomID: room, transactionID: "own", content: ["msgtype": "m.text", "body": "my own words"])
+            try await Task.sleep(for: .milliseconds(300))
+            let id = try await alice.client.send(roomID: room, transactionID: "t", content: ["msgtype": "m.text", "body": "hello"])
+            let woke = try await waiting
+            #expect(woke.joinedRooms.flatMap(\.events).map(\.eventID) == [id], "only Alice's message; Bob's own did not end the poll")
+        }
+    }
+
     @Test func aCappedTimelineSaysLimitedAndMessagesFillsTheGap() async throws {
         try await RelayHarness.with { relay in
             let alice = try await relay.user("alice"), bob = try await relay.user("bob")
