@@ -91,7 +91,7 @@ struct BotBenchmark: AsyncParsableCommand {
                         var at = ContinuousClock.now
                         if let rate {
                             at = started + .seconds(Double(index) / rate)
-                            try await Task.sleep(until: at, clock: .continuous)
+                            await NIOTransport.sleep(until: at)
                         }
                         let id = try await clients[index].send(roomID: setup.room, transactionID: "load-\(index)",
                                                                content: ["msgtype": "m.text", "body": "i cant sleep again tonight"])
