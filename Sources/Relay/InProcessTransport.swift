@@ -14,8 +14,8 @@ import NIOEmbedded
 struct InProcessTransport<Responder: HTTPResponder>: HTTPTransport where Responder.Context == BasicRequestContext {
     let responder: Responder
     let logger: Logger
-    /// The context wants a channel; the routes never use it. One for every request: a channel
-    /// a request would start and finish an event loop of its own, and wake threads to do it.
+    /// The context wants a channel, which the routes never use. One serves every request: a
+    /// channel per request started and stopped an event loop each time, waking threads to do it.
     let channel = NIOAsyncTestingChannel()
 
     func send(_ urlRequest: URLRequest) async throws -> (Data, HTTPURLResponse) {
