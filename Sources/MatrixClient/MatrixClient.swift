@@ -11,6 +11,9 @@ import Logging
 /// `Authorization` header and never reaches a log.
 public struct MatrixClient: Sendable {
     public let homeserver: URL
+    /// The homeserver's address without query, fragment or trailing slash: every request's
+    /// address is this plus its path, so an operator's `https://host/prefix/` works as given.
+    private let base: String
     private let accessToken: String
     private let transport: any HTTPTransport
     private let retry: RetryPolicy
@@ -20,6 +23,10 @@ public struct MatrixClient: Sendable {
 
     public init(homeserver: URL, accessToken: String, transport: any HTTPTransport = URLSessionTransport(), retry: RetryPolicy = RetryPolicy(), logger: Logger) {
         self.homeserver = homeserver
+        var components = URLComponents(url: homeserver, resolvingAgainstBaseURL: false)
+        components?.query = nil
+        components?.fragment = nil
+        base = (components?.string ?? homeserver.absoluteString).trimmingSuffix("/")
         self.accessToken = accessToken
         self.transport = transport
         self.retry = retry
@@ -187,7 +194,7 @@ public struct MatrixClient: Sendable {
     }
 
     private func urlRequest(_ method: String, _ path: [String], query: [(String, String)], body: JSONValue?, timeout: TimeInterval) throws -> URLRequest {
-        var address = homeserver.absoluteString.trimmingSuffix("/") + "/_matrix/client/v3/" + path.map(Self.percentEncoded).joined(separator: "/")
+        var address = base + "/_matrix/client/v3/" + path.map(Self.percentEncoded).joined(separator: "/")
         if !query.isEmpty {
             address += "?" + query.map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
         }

@@ -67,6 +67,15 @@ struct MatrixClientTests {
         #expect(request.url?.absoluteString.contains("secret") == false)
     }
 
+    @Test func aHomeserverUnderAPathPrefixKeepsItAndDropsQueryAndFragment() async throws {
+        for address in ["https://example.org/matrix", "https://example.org/matrix/", "https://example.org/matrix/?x=1#top"] {
+            let transport = ScriptedTransport([.init(status: 200, body: #"{"user_id":"@bot:example.org"}"#)])
+            let client = MatrixClient(homeserver: URL(string: address)!, accessToken: "t", transport: transport, retry: fast, logger: Logger(label: "test"))
+            _ = try await client.whoami()
+            #expect(transport.requests.first?.url?.absoluteString == "https://example.org/matrix/_matrix/client/v3/account/whoami", "\(address)")
+        }
+    }
+
     @Test func everyByteOutsideTheUnreservedSetIsPercentEncoded() async throws {
         let transport = ScriptedTransport([
             .init(status: 200, body: #"{"room_id":"!abc:localhost"}"#), .init(status: 200, body: #"{"chunk":[]}"#),
