@@ -242,3 +242,11 @@ extension String {
         hasSuffix(suffix) ? String(dropLast(suffix.count)) : self
     }
 }
+
+/// Printed, dumped or logged (service lifecycles log their services at debug level), a client
+/// shows its homeserver, never its access token.
+extension MatrixClient: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "MatrixClient(\(homeserver.absoluteString))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["homeserver": homeserver]) }
+}

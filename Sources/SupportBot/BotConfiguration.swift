@@ -60,3 +60,11 @@ public struct BotConfiguration: Sendable {
         userID.split(separator: ":", maxSplits: 1).last.map(String.init) ?? ""
     }
 }
+
+/// Printed, dumped or logged (the services that hold it are logged at debug level), the
+/// configuration says whose it is, never the access token.
+extension BotConfiguration: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "BotConfiguration(homeserver: \(homeserver.absoluteString), user: \(userID))" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: ["homeserver": homeserver, "userID": userID]) }
+}

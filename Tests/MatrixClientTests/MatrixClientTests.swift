@@ -67,6 +67,17 @@ struct MatrixClientTests {
         #expect(request.url?.absoluteString.contains("secret") == false)
     }
 
+    @Test func theAccessTokenNeverShowsWhenTheClientIsPrinted() {
+        let client = client(ScriptedTransport([]))
+        struct Holder { let client: MatrixClient } // as a service that holds one is logged
+        var dumped = ""
+        dump(Holder(client: client), to: &dumped)
+        for text in [String(describing: client), String(reflecting: client), String(describing: Holder(client: client)), dumped] {
+            #expect(!text.contains("secret-token"))
+            #expect(text.contains("127.0.0.1:8008"))
+        }
+    }
+
     @Test func aHomeserverUnderAPathPrefixKeepsItAndDropsQueryAndFragment() async throws {
         for address in ["https://example.org/matrix", "https://example.org/matrix/", "https://example.org/matrix/?x=1#top"] {
             let transport = ScriptedTransport([.init(status: 200, body: #"{"user_id":"@bot:example.org"}"#)])

@@ -200,6 +200,7 @@ struct Scenarios {
         #expect(replies.to(sent[3]).isEmpty && replies.to(sent[4]).isEmpty, "an image, and another bot's notice, are not answered")
         #expect(replies.to(sent[2]).count == 1, "an HTML message is read by its plain body")
         #expect(!bot.logs.contains("so tired of all this pain"), "patients' words stay out of the logs")
+        #expect(!bot.logs.contains(bot.user.accessToken), "the access token stays out of the logs, trace level included")
     }
 
     /// Several patients write at once, `count` messages in all, while `disrupt` runs beside

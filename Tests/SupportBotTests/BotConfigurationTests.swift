@@ -35,6 +35,16 @@ struct BotConfigurationTests {
       ambassadors: "!amb:example.org"
     """
 
+    @Test func theAccessTokenNeverShowsWhenTheConfigurationIsPrinted() throws {
+        let configuration = try load(minimal, environment: ["SUPPORTBOT_ACCESS_TOKEN": "syt_secret_token"])
+        var dumped = ""
+        dump(configuration, to: &dumped)
+        for text in [String(describing: configuration), String(reflecting: configuration), "\([configuration])", dumped] {
+            #expect(!text.contains("syt_secret_token"))
+            #expect(text.contains("@supportbot:example.org"))
+        }
+    }
+
     @Test func defaultsForWhatIsNotSet() throws {
         let configuration = try load(minimal)
         #expect(configuration.accessToken == "token")
