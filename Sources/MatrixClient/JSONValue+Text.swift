@@ -70,59 +70,48 @@ private struct JSONParser {
     }
 
     private mutating func object() throws(JSONParsingError) -> JSONValue {
-        try nest()
-        index += 1
         var members: [String: JSONValue] = [:]
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(members)
+        try list(closedBy: "}") { parser throws(JSONParsingError) in
+            parser.skipWhitespace()
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: "\"") else { throw parser.failure("expected a key") }
+            let key = try parser.string()
+            parser.skipWhitespace()
+            guard parser.index < parser.bytes.count, parser.bytes[parser.index] == UInt8(ascii: ":") else { throw parser.failure("expected ':'") }
+            parser.index += 1
+            members[key] = try parser.value()
         }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw failure("expected a key") }
-            let key = try string()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw failure("expected ':'") }
-            index += 1
-            members[key] = try value()
-            skipWhitespace()
-            guard index < bytes.count else { throw failure("unexpected end") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-            } else if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                depth -= 1
-                return .object(members)
-            } else {
-                throw failure("expected ',' or '}'")
-            }
-        }
+        return .object(members)
     }
 
     private mutating func array() throws(JSONParsingError) -> JSONValue {
+        var elements: [JSONValue] = []
+        try list(closedBy: "]") { parser throws(JSONParsingError) in elements.append(try parser.value()) }
+        return .array(elements)
+    }
+
+    /// An object's members or an array's elements: from the opening bracket to `closing`,
+    /// `element` read each one, commas between.
+    private mutating func list(closedBy closing: Unicode.Scalar, _ element: (inout JSONParser) throws(JSONParsingError) -> Void) throws(JSONParsingError) {
         try nest()
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+        if index < bytes.count, bytes[index] == UInt8(ascii: closing) {
             index += 1
             depth -= 1
-            return .array(elements)
+            return
         }
         while true {
-            elements.append(try value())
+            try element(&self)
             skipWhitespace()
             guard index < bytes.count else { throw failure("unexpected end") }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
-            } else if bytes[index] == UInt8(ascii: "]") {
+            } else if bytes[index] == UInt8(ascii: closing) {
                 index += 1
                 depth -= 1
-                return .array(elements)
+                return
             } else {
-                throw failure("expected ',' or ']'")
+                throw failure("expected ',' or '\(closing)'")
             }
         }
     }
