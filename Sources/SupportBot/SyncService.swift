@@ -123,8 +123,14 @@ public struct SyncService: Service {
                 continue
             }
             guard let kind = rooms.patientRoom(room.roomID) else { continue }
+            guard let messages = await newEvents(room, since: since, rooms: rooms, where: handler.isPatientMessage) else {
+                gathered = false
+                continue
+            }
+            guard !messages.isEmpty else { continue }
             // A private room the bot opened for a claim is the patient's and the ambassador's to
             // talk in: the bot answers only a crisis from the patient there (safety rule 1).
+            // Looked up only for a direct room with messages to answer, not for every reply echoed back.
             let handoff: HandoffRoom?
             do {
                 handoff = kind == .direct ? try database.handoffRoom(room.roomID) : nil
@@ -133,14 +139,8 @@ public struct SyncService: Service {
                 gathered = false
                 continue
             }
-            let wanted: (ClientEvent) -> Bool = handoff.map { handoff in
-                { event in handler.isPatientMessage(event) && event.sender == handoff.patient }
-            } ?? handler.isPatientMessage
-            guard let messages = await newEvents(room, since: since, rooms: rooms, where: wanted) else {
-                gathered = false
-                continue
-            }
-            pending += messages.map(handler.read).filter { handoff == nil || $0.isCrisis }
+            pending += messages.filter { handoff == nil || $0.sender == handoff?.patient }.map(handler.read)
+                .filter { handoff == nil || $0.isCrisis }
                 .map { Pending(roomID: room.roomID, kind: kind, message: $0) }
         }
         // Ambassadors' commands and claims, in the order they were made; after the patients,
