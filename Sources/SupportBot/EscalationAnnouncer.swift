@@ -15,6 +15,8 @@ struct EscalationAnnouncer: Sendable {
     let roster: AmbassadorRoster
     let rooms: RoomDirectory
     let settings: EscalationSettings
+    /// Where the private rooms' aliases live: the bot's own server.
+    let serverName: String
     let titles: @Sendable (String) -> String
     let logger: Logger
 
@@ -151,7 +153,7 @@ struct EscalationAnnouncer: Sendable {
                 "invite": [.string(escalation.patient), .string(claimant)],
             ])
         } catch let error as MatrixError where error.errcode == "M_ROOM_IN_USE" {
-            return try await client.resolveAlias("#\(alias):\(roster.botUserID.split(separator: ":", maxSplits: 1).last ?? "")")
+            return try await client.resolveAlias("#\(alias):\(serverName)")
         }
     }
 
@@ -227,6 +229,6 @@ extension EscalationAnnouncer {
                      rules: IntentRules, logger: Logger) -> EscalationAnnouncer {
         let roster = AmbassadorRoster(client: client, roomID: rooms.ambassadors, settings: configuration.escalation, botUserID: configuration.userID)
         return EscalationAnnouncer(client: client, database: database, roster: roster, rooms: rooms, settings: configuration.escalation,
-                                   titles: { rules.current.catalog.intent(withID: $0)?.title ?? $0 }, logger: logger)
+                                   serverName: configuration.serverName, titles: { rules.current.catalog.intent(withID: $0)?.title ?? $0 }, logger: logger)
     }
 }
