@@ -129,10 +129,6 @@ public struct MatrixClient: Sendable {
         return (response["joined"]?.object ?? [:]).mapValues { $0["display_name"]?.string }
     }
 
-    public func powerLevels(roomID: String) async throws -> JSONValue {
-        try await request("GET", ["rooms", roomID, "state", "m.room.power_levels", ""], name: "power_levels")
-    }
-
     /// Every state event of a room: who created it, its power levels, its members.
     public func roomState(roomID: String) async throws -> [ClientEvent] {
         let response = try await request("GET", ["rooms", roomID, "state"], name: "state")

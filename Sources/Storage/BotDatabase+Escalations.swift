@@ -75,7 +75,6 @@ extension BotDatabase {
 
     /// The private room opened for the patient and the ambassador who claimed it; `false` when
     /// the claim changed meanwhile (released, or claimed by someone else), and the room is not its.
-    @discardableResult
     public func recordHandoff(_ escalation: Escalation, roomID: String) throws -> Bool {
         try writer.write { db in
             try db.execute(sql: "INSERT INTO handoff_room (room_id, patient) VALUES (?, ?) ON CONFLICT(room_id) DO NOTHING",
