@@ -110,7 +110,10 @@ struct BotConfigurationTests {
         #expect(settings.claimPowerLevel == 25 && settings.ambassadors == ["@alex:example.org"] && settings.excerptCharacters == 0)
         #expect(settings.timers.repingAfter == [.urgent: .seconds(90), .normal: .seconds(1200)])
         #expect(settings.timers.pageModeratorsAfter == [.urgent: .seconds(3600), .normal: .seconds(3600)])
-        #expect(try load(minimal).escalation.timers == EscalationTimers(), "defaults: urgent 2 minutes, normal 15")
+        let defaults = try load(minimal).escalation
+        #expect(defaults.timers.repingAfter == [.urgent: .seconds(120), .normal: .seconds(900)], "re-ping: urgent 2 minutes, normal 15")
+        #expect(defaults.timers.pageModeratorsAfter == [.urgent: .seconds(600), .normal: .seconds(3600)], "moderators: urgent 10 minutes, normal an hour")
+        #expect(defaults.claimPowerLevel == 50 && defaults.excerptCharacters == 80 && defaults.ambassadors.isEmpty)
     }
 
     @Test func badEscalationSettingsNameTheLine() {

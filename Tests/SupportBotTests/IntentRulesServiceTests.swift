@@ -42,7 +42,7 @@ struct IntentRulesServiceTests {
             try edit(celebrate) {
                 $0.replacingOccurrences(of: "    - my tens unit is my best friend\n", with: "").replacingOccurrences(of: "priority:", with: "not_a_key: 1\npriority:")
             }
-            _ = service.reloadIfChanged(since: seen)
+            #expect(service.reloadIfChanged(since: seen) != seen, "the broken edit was seen and tried")
             #expect(rules.current.classifier.classify(message).intentID == "celebrate", "a broken file leaves the running rules in place")
             #expect(rules.current.classifier.classify("i want to end my life").intentID == IntentCatalog.crisisID)
         }
