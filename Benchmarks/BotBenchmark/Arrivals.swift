@@ -6,6 +6,8 @@ actor Arrivals {
     let bot: String
     private var seen: [String: ContinuousClock.Instant] = [:]
     private var replies: [String: ContinuousClock.Instant] = [:]
+    /// What each reply said: a claim counts only when confirmed.
+    private var replyBodies: [String: String] = [:]
     private(set) var lastReply = ContinuousClock.now
 
     init(bot: String) { self.bot = bot }
@@ -33,6 +35,7 @@ actor Arrivals {
                     seen[event.eventID] = seen[event.eventID] ?? now
                     if event.sender == bot, let target = event.content["m.relates_to"]?["m.in_reply_to"]?["event_id"]?.string, replies[target] == nil {
                         replies[target] = now
+                        replyBodies[target] = event.content["body"]?.string ?? ""
                         lastReply = now
                     }
                 }
@@ -48,6 +51,8 @@ actor Arrivals {
     func reply(to id: String, timeout: Duration) async throws -> ContinuousClock.Instant {
         try await waitFor(timeout) { replies[id] }
     }
+
+    func replyBody(to id: String) -> String? { replyBodies[id] }
 
     func waitForReplies(count: Int, timeout: Duration) async throws {
         _ = try await waitFor(timeout) { replies.count >= count ? ContinuousClock.now : nil }
