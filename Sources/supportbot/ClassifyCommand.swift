@@ -8,29 +8,40 @@ struct ClassifyCommand: ParsableCommand {
         abstract: "Show which intent each message is read as.",
         discussion: """
         With no message, reads standard input one message per line and writes one result per \
-        line as it goes. --explain shows which rule matched which words.
+        line as it goes. --explain shows which rule matched which words. --conversation reads the \
+        messages as one patient's, in order, each with the memory of the ones before (a minute \
+        apart), as the bot does.
         """
     )
 
     @OptionGroup var intents: IntentsFolderOption
-    @Flag(help: "Write one JSON object per line (intent, variant, score, escalate, evidence).")
+    @Flag(help: "Write one JSON object per line (intent, variant, risk, score, escalate, evidence).")
     var json = false
     @Flag(help: "Show every intent that any rule touched, and why.")
     var explain = false
+    @Flag(help: "Read the messages as one patient's conversation, each with the memory of the ones before.")
+    var conversation = false
     @Argument(help: "Messages to classify; none means standard input.")
     var messages: [String] = []
 
     func run() throws {
         let classifier = IntentClassifier(catalog: try intents.loadCatalog())
         let format = ClassificationFormat(json: json, explain: explain)
-        if messages.isEmpty {
-            var output = BufferedOutput()
-            for line in StandardInputLines() {
-                output.write(format.render(classifier.classify(line)))
+        var memory = RiskMemory.calm
+        var time = Date()
+        var output = BufferedOutput()
+        let lines: AnySequence<String> = messages.isEmpty ? AnySequence(StandardInputLines()) : AnySequence(messages)
+        for line in lines {
+            let classification: Classification
+            if conversation {
+                (classification, memory) = classifier.classify(line, remembering: memory, at: time)
+                time += 60
+            } else {
+                classification = classifier.classify(line)
             }
-            output.flush()
-        } else {
-            for message in messages { print(format.render(classifier.classify(message)), terminator: "") }
+            output.write(format.render(classification))
+            if !messages.isEmpty { output.flush() }
         }
+        output.flush()
     }
 }

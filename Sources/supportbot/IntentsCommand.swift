@@ -1,11 +1,12 @@
 import ArgumentParser
+import Foundation
 import IntentEngine
 
 struct IntentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intents",
         abstract: "Check and test the intent rules that moderators keep.",
-        subcommands: [Check.self, Test.self]
+        subcommands: [Check.self, Test.self, Evaluate.self]
     )
 
     struct Check: ParsableCommand {
@@ -39,6 +40,38 @@ struct IntentsCommand: ParsableCommand {
             let report = ExampleReport(classifier: IntentClassifier(catalog: try intents.loadCatalog(folder)))
             print(report.text)
             if !report.passed { throw ExitCode.failure }
+        }
+    }
+
+    struct Evaluate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure the rules on a labelled evaluation set.",
+            discussion: """
+            Prints accuracy, macro-F1, crisis recall and false alarms, precision, recall and F1 per \
+            intent, the confusions, and every message read wrongly. Exits with 1 when the set misses \
+            the safety bar (crisis recall 1.00, false alarms at most 2%), unless --report-only.
+            """
+        )
+        @OptionGroup var intents: IntentsFolderOption
+        @Flag(help: "Write the figures as one JSON object.")
+        var json = false
+        @Flag(help: "Print the figures without failing on them (for the held-out set).")
+        var reportOnly = false
+        @Argument(help: ArgumentHelp("The evaluation file, such as Intents/evaluation/dev.yaml.", valueName: "file"))
+        var file: String
+
+        func run() throws {
+            let catalog = try intents.loadCatalog()
+            let set: EvaluationSet
+            do {
+                set = try EvaluationSet.load(from: URL(fileURLWithPath: file), catalog: catalog)
+            } catch {
+                for problem in error.problems { Console.write("\(problem)\n", to: .standardError) }
+                throw ExitCode.failure
+            }
+            let report = EvaluationReport(set: set, classifier: IntentClassifier(catalog: catalog))
+            Console.write(json ? report.json : "\(file): " + report.text)
+            if !report.meetsSafetyBar, !reportOnly { throw ExitCode.failure }
         }
     }
 }

@@ -53,8 +53,8 @@ struct StandardInputLines: Sequence, IteratorProtocol {
 struct BufferedOutput {
     private var pending: [UInt8] = []
 
-    mutating func write(_ text: String) {
-        pending += text.utf8
+    mutating func write(_ bytes: [UInt8]) {
+        pending += bytes
         if pending.count >= 1 << 16 { flush() }
     }
 

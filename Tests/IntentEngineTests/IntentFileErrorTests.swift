@@ -55,7 +55,7 @@ struct YAMLProblemTests {
 
     @Test func unknownKey() throws {
         let found = try problems("sleep.yaml", sleep.replacingOccurrences(of: "  phrases:", with: "  phrase:"))
-        #expect(found.first == "sleep.yaml:5:3: match.phrase: unknown key; expected one of: phrases, hints, require, exclude, patterns")
+        #expect(found.first == "sleep.yaml:5:3: match.phrase: unknown key; expected one of: phrases, hints, together, context, require, exclude, patterns")
     }
 
     @Test func duplicateKey() throws {

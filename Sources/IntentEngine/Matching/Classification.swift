@@ -4,8 +4,25 @@ public struct Classification: Sendable {
     public let best: Candidate
     /// Every intent that any rule touched, matched ones first (by priority, then score).
     public let candidates: [Candidate]
+    /// The conversation's risk level before this message (see `RiskMemory`).
+    public let priorRiskLevel: Double
+    /// Whether that level counted as raised, so that `context` rules counted.
+    public let riskWasRaised: Bool
+    /// The warning signs found: they raise the level but never make a crisis alone.
+    public let warningSigns: [Evidence]
 
     public var intentID: String { best.intentID }
+    /// Set when the message is a crisis: how sure it is.
+    public var risk: RiskLevel? { best.risk }
+
+    /// What this message adds to the conversation's risk level.
+    public var riskRaise: Double {
+        switch best.risk {
+        case .definite: RiskMemory.Raise.definite
+        case .possible: RiskMemory.Raise.possible
+        case nil: warningSigns.isEmpty ? 0 : RiskMemory.Raise.warningSign
+        }
+    }
 }
 
 /// One intent's standing for a message.
@@ -15,6 +32,8 @@ public struct Candidate: Sendable {
     public let variantID: String?
     public let priority: Int
     public let escalate: Intent.Escalation
+    /// Crisis only: how sure the match is.
+    public let risk: RiskLevel?
     /// 0–1: what the matched rules add up to.
     public let score: Double
     /// The score reached the threshold, no exclusion vetoed it, and any required word is there.
@@ -26,7 +45,7 @@ public struct Candidate: Sendable {
 /// One rule that touched a message.
 public struct Evidence: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable {
-        case phrase, hint, require, exclude, pattern
+        case phrase, hint, together, context, require, exclude, pattern
     }
 
     public let kind: Kind
@@ -36,4 +55,34 @@ public struct Evidence: Sendable, Equatable, Codable {
     public let words: String
     /// Cancelled by a negation word before it ("not depressed").
     public let negated: Bool
+    /// A `context` rule from a patient whose risk is not raised: shown, not counted.
+    public var outOfContext = false
+    /// A `together` rule: each term and the words that matched it, in the message's order.
+    public var terms: [TermMatch] = []
+    /// A `together` rule: how many words apart the first words of its terms stand.
+    public var distance: Int?
+    /// Words of the message read as the fuzzy word they misspell.
+    public var typos: [Typo] = []
+
+    public init(kind: Kind, rule: String, words: String, negated: Bool) {
+        self.kind = kind
+        self.rule = rule
+        self.words = words
+        self.negated = negated
+    }
+
+    /// Whether the rule counted towards its intent's score.
+    public var counted: Bool { !negated && !outOfContext }
+
+    public struct TermMatch: Sendable, Equatable, Codable {
+        public let term: String
+        public let words: String
+    }
+
+    public struct Typo: Sendable, Equatable, Codable {
+        /// The word as the patient wrote it.
+        public let written: String
+        /// The fuzzy word it was read as.
+        public let readAs: String
+    }
 }

@@ -1,100 +1,222 @@
 import YAMLReader
 
-/// Every intent's rules as flat arrays of word numbers. Nothing that matching reads holds a
+/// Every intent's rules as flat arrays of numbers. Nothing that matching reads holds a
 /// reference, so scanning a message neither retains nor allocates.
+///
+/// A rule text becomes a *pattern*: a sequence of elements, each a word's key (0 or more) or a
+/// concept (`-2 - index`). A concept is itself a set of patterns. A pattern's match is for its
+/// *owner*: a rule (0 or more) or a concept (`-1 - index`), whose match may complete others.
 struct CompiledRules: Sendable {
     let lexicon: Lexicon
 
-    // Per rule: its words are `keys[keyStart[r]..<keyStart[r + 1]]`.
-    let keyStart: [Int32]
-    let keys: [Int32]
+    // MARK: Patterns
+
+    /// Pattern `p`'s elements are `elements[patternStart[p]..<patternStart[p + 1]]`.
+    let patternStart: [Int32]
+    let elements: [Int32]
+    let patternOwner: [Int32]
+    /// The patterns whose first element is word `w`: `byFirstWord.list[byFirstWord.start[w]..<byFirstWord.start[w + 1]]`.
+    let byFirstWord: Index
+    /// The patterns whose first element is concept `c`, likewise.
+    let byFirstConcept: Index
+    /// Named concepts first (as in the catalog), then the unnamed ones `together` terms need.
+    let conceptCount: Int
+
+    // MARK: Rules
+
     let ruleTarget: [Int32]
     let ruleKind: [Evidence.Kind]
     /// The rule as written, for evidence.
     let ruleText: [String]
+    /// `together` rules: rule number, window, and terms (concepts)
+    /// `togetherTerms[togetherTermStart[t]..<togetherTermStart[t + 1]]`; the terms as written alike.
+    let togetherRule: [Int32]
+    let togetherWithin: [Int32]
+    let togetherTermStart: [Int32]
+    let togetherTerms: [Int32]
+    let togetherTermText: [String]
 
-    /// The rules whose first word is `w`: `firstKeyRules[firstKeyStart[w]..<firstKeyStart[w + 1]]`.
-    let firstKeyStart: [Int32]
-    let firstKeyRules: [Int32]
+    // MARK: Targets
 
-    /// A target is what a rule can make true: an intent, or one of its variants.
+    /// A target is what a rule can make true: an intent, one of its variants, or crisis's warning signs.
     let targetIntent: [Int32]
-    /// The variant's index in its intent, or -1 for the intent itself.
+    /// The variant's index in its intent, `-1` for the intent itself, `-2` for warning signs.
     let targetVariant: [Int32]
+    /// Crisis targets: 1 possible, 2 definite; 0 for every other intent.
+    let targetRisk: [UInt8]
     let targetNegationApplies: [Bool]
     let targetHasRequire: [Bool]
     let targetPatterns: [[MatchRules.Pattern]]
     let hasPatterns: Bool
 
-    /// For each word number: 1 if it is a negation, 2 if it ends a clause.
+    static let mainTarget: Int32 = -1
+    static let warningSignsTarget: Int32 = -2
+
+    /// For each rule word: 1 if it is a negation, 2 if it ends a clause.
     let wordFlags: [UInt8]
     /// The most keys one word of a message can become.
     let longestReplacement: Int
 
     var ruleCount: Int { ruleKind.count }
     var targetCount: Int { targetIntent.count }
+    var patternCount: Int { patternOwner.count }
+
+    /// Lists of pattern numbers by a key, flattened.
+    struct Index: Sendable {
+        let start: [Int32]
+        let list: [Int32]
+
+        init(_ lists: [[Int32]]) {
+            var start: [Int32] = [0]
+            for list in lists { start.append(start.last! + Int32(list.count)) }
+            self.start = start
+            self.list = lists.flatMap { $0 }
+        }
+    }
 
     init(catalog: IntentCatalog) {
-        var lexicon = Lexicon(settings: catalog.settings)
-        var keyStart: [Int32] = [], keys: [Int32] = [], ruleTarget: [Int32] = [], ruleKind: [Evidence.Kind] = [], ruleText: [String] = []
-        var targetIntent: [Int32] = [], targetVariant: [Int32] = [], negation: [Bool] = [], hasRequire: [Bool] = []
+        var builder = Builder(catalog: catalog)
+        builder.addConcepts()
+        for (index, intent) in catalog.intents.enumerated() {
+            let risk: UInt8 = intent.id == IntentCatalog.crisisID ? 2 : 0
+            if let match = intent.match { builder.add(match, intent: index, variant: Self.mainTarget, risk: risk) }
+            for (variant, definition) in intent.variants.enumerated() {
+                builder.add(definition.match, intent: index, variant: Int32(variant), risk: risk == 0 ? 0 : (definition.risk == .definite ? 2 : 1))
+            }
+            if let signs = intent.warningSigns { builder.add(signs, intent: index, variant: Self.warningSignsTarget, risk: 0) }
+        }
+        builder.lexicon.addTypos(of: catalog.fuzzyWords.map(\.value), knownWords: catalog.knownWords)
+        let lexicon = builder.lexicon
+
+        let wordCount = lexicon.ruleWordCount
+        var byWord = Array(repeating: [Int32](), count: wordCount)
+        var byConcept = Array(repeating: [Int32](), count: builder.conceptCount)
+        for pattern in 0..<builder.patternOwner.count {
+            let first = builder.elements[Int(builder.patternStart[pattern])]
+            if first >= 0 { byWord[Int(first)].append(Int32(pattern)) } else { byConcept[Int(-2 - first)].append(Int32(pattern)) }
+        }
+        byFirstWord = Index(byWord)
+        byFirstConcept = Index(byConcept)
+        conceptCount = builder.conceptCount
+        patternStart = builder.patternStart + [Int32(builder.elements.count)]
+        elements = builder.elements
+        patternOwner = builder.patternOwner
+        ruleTarget = builder.ruleTarget
+        ruleKind = builder.ruleKind
+        ruleText = builder.ruleText
+        togetherRule = builder.togetherRule
+        togetherWithin = builder.togetherWithin
+        togetherTermStart = builder.togetherTermStart + [Int32(builder.togetherTerms.count)]
+        togetherTerms = builder.togetherTerms
+        togetherTermText = builder.togetherTermText
+        targetIntent = builder.targetIntent
+        targetVariant = builder.targetVariant
+        targetRisk = builder.targetRisk
+        targetNegationApplies = builder.negation
+        targetHasRequire = builder.hasRequire
+        targetPatterns = builder.patterns
+        hasPatterns = builder.patterns.contains { !$0.isEmpty }
+        wordFlags = (0..<Int32(wordCount)).map { id in
+            (lexicon.isNegation(id) ? 1 : 0) | (lexicon.isClauseBreak(id) ? 2 : 0)
+        }
+        longestReplacement = max(1, lexicon.longestReplacement)
+        self.lexicon = lexicon
+    }
+
+    /// Gathers the arrays while the catalog is walked.
+    private struct Builder {
+        let catalog: IntentCatalog
+        var lexicon: Lexicon
+        var conceptIndex: [String: Int32] = [:]
+        var conceptCount = 0
+        var patternStart: [Int32] = [], elements: [Int32] = [], patternOwner: [Int32] = []
+        var ruleTarget: [Int32] = [], ruleKind: [Evidence.Kind] = [], ruleText: [String] = []
+        var togetherRule: [Int32] = [], togetherWithin: [Int32] = [], togetherTermStart: [Int32] = [], togetherTerms: [Int32] = []
+        var togetherTermText: [String] = []
+        var targetIntent: [Int32] = [], targetVariant: [Int32] = [], targetRisk: [UInt8] = [], negation: [Bool] = [], hasRequire: [Bool] = []
         var patterns: [[MatchRules.Pattern]] = []
 
-        func add(_ match: MatchRules, intent: Int, variant: Int) {
+        init(catalog: IntentCatalog) {
+            self.catalog = catalog
+            lexicon = Lexicon(settings: catalog.settings)
+        }
+
+        mutating func addConcepts() {
+            for concept in catalog.concepts where conceptIndex[concept.name] == nil {
+                conceptIndex[concept.name] = Int32(conceptCount)
+                conceptCount += 1
+            }
+            for concept in catalog.concepts {
+                let owner = -1 - conceptIndex[concept.name]!
+                for term in concept.terms { addPattern(term.value, owner: owner) }
+            }
+        }
+
+        /// The pattern of a rule text, owned by `owner`; nothing for a text without words.
+        mutating func addPattern(_ text: String, owner: Int32) {
+            guard case let .success(parts) = RuleText.parts(of: text) else { return }
+            var sequence: [Int32] = []
+            for part in parts {
+                switch part {
+                case let .words(words): sequence += lexicon.keys(of: words)
+                case let .concept(name):
+                    // The loader has checked every name; an unknown one cannot match.
+                    guard let index = conceptIndex[name] else { return }
+                    sequence.append(-2 - index)
+                }
+            }
+            guard !sequence.isEmpty else { return }
+            patternStart.append(Int32(elements.count))
+            elements += sequence
+            patternOwner.append(owner)
+        }
+
+        /// The concept a `together` term stands for: a `<name>` alone is that concept; any
+        /// other text becomes a concept of its own.
+        mutating func termConcept(_ text: String) -> Int32 {
+            if case let .success(parts) = RuleText.parts(of: text), parts.count == 1, case let .concept(name) = parts[0],
+               let index = conceptIndex[name] {
+                return index
+            }
+            let index = Int32(conceptCount)
+            conceptCount += 1
+            addPattern(text, owner: -1 - index)
+            return index
+        }
+
+        mutating func add(_ match: MatchRules, intent: Int, variant: Int32, risk: UInt8) {
             let target = Int32(targetIntent.count)
             targetIntent.append(Int32(intent))
-            targetVariant.append(Int32(variant))
+            targetVariant.append(variant)
+            targetRisk.append(risk)
             negation.append(catalog.intents[intent].negation == .applies)
             hasRequire.append(!match.require.isEmpty)
             patterns.append(match.patterns)
             let lists: [(Evidence.Kind, [Located<String>])] = [
-                (.phrase, match.phrases), (.hint, match.hints), (.require, match.require), (.exclude, match.exclude),
+                (.phrase, match.phrases), (.hint, match.hints), (.context, match.context), (.require, match.require), (.exclude, match.exclude),
             ]
             for (kind, entries) in lists {
                 for entry in entries {
-                    let words = lexicon.keys(of: entry.value)
-                    guard !words.isEmpty else { continue }
-                    keyStart.append(Int32(keys.count))
-                    keys += words
+                    let rule = Int32(ruleKind.count)
                     ruleTarget.append(target)
                     ruleKind.append(kind)
                     ruleText.append(entry.value)
+                    addPattern(entry.value, owner: rule)
+                }
+            }
+            for together in match.together {
+                let rule = Int32(ruleKind.count)
+                ruleTarget.append(target)
+                ruleKind.append(.together)
+                ruleText.append(together.text)
+                togetherRule.append(rule)
+                togetherWithin.append(Int32(together.within))
+                togetherTermStart.append(Int32(togetherTerms.count))
+                for term in together.terms {
+                    togetherTerms.append(termConcept(term.value))
+                    togetherTermText.append(term.value)
                 }
             }
         }
-        for (index, intent) in catalog.intents.enumerated() {
-            if let match = intent.match { add(match, intent: index, variant: -1) }
-            for (variant, definition) in intent.variants.enumerated() {
-                add(definition.match, intent: index, variant: variant)
-            }
-        }
-        keyStart.append(Int32(keys.count))
-
-        let vocabularySize = lexicon.vocabularySize
-        var byFirstKey = Array(repeating: [Int32](), count: vocabularySize)
-        for rule in 0..<ruleKind.count {
-            byFirstKey[Int(keys[Int(keyStart[rule])])].append(Int32(rule))
-        }
-        var firstKeyStart: [Int32] = [0]
-        for rules in byFirstKey { firstKeyStart.append(firstKeyStart.last! + Int32(rules.count)) }
-
-        self.firstKeyStart = firstKeyStart
-        self.firstKeyRules = byFirstKey.flatMap { $0 }
-        self.wordFlags = (0..<Int32(vocabularySize)).map { id in
-            (lexicon.isNegation(id) ? 1 : 0) | (lexicon.isClauseBreak(id) ? 2 : 0)
-        }
-        self.longestReplacement = max(1, lexicon.longestReplacement)
-        self.lexicon = lexicon
-        self.keyStart = keyStart
-        self.keys = keys
-        self.ruleTarget = ruleTarget
-        self.ruleKind = ruleKind
-        self.ruleText = ruleText
-        self.targetIntent = targetIntent
-        self.targetVariant = targetVariant
-        self.targetNegationApplies = negation
-        self.targetHasRequire = hasRequire
-        self.targetPatterns = patterns
-        self.hasPatterns = patterns.contains { !$0.isEmpty }
     }
 }

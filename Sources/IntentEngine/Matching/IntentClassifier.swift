@@ -1,9 +1,10 @@
+import Foundation
+
 /// Reads a message as one of the catalog's intents. Pure and `Sendable`: build it once from
 /// the rules, then call `classify` from anywhere, as often as needed.
 ///
 /// Every rule's words are numbered once at build time; a message is then scanned in a single
-/// pass over its bytes, each word looks up only the rules that start with it, and scores add
-/// up in scratch space on the stack.
+/// pass over its words (see `MessageScan`), and scores add up in scratch space on the stack.
 public struct IntentClassifier: Sendable {
     public let catalog: IntentCatalog
     private let rules: CompiledRules
@@ -27,35 +28,68 @@ public struct IntentClassifier: Sendable {
 
     // MARK: - Classifying
 
-    /// A word of the message, as the matcher sees it.
-    private struct Token {
-        var key: Int32
-        var start: Int32
-        var end: Int32
-        /// Words since the last negation in the same clause; `Int32.max` when there is none.
-        var sinceNegation: Int32
+    /// The message as one patient's, remembering their conversation: returns what it is read
+    /// as and the memory after it.
+    public func classify(_ message: String, remembering memory: RiskMemory, at date: Date) -> (Classification, RiskMemory) {
+        let fade = catalog.settings.riskFade
+        let classification = classify(message, riskLevel: memory.level(at: date, fadingOver: fade))
+        return (classification, memory.after(raising: classification.riskRaise, at: date, fadingOver: fade))
     }
 
-    /// A rule that matched, kept as evidence.
-    private struct Hit {
-        var rule: Int32
-        var start: Int32
-        var end: Int32
-        var negated: Bool
-    }
-
-    public func classify(_ message: String) -> Classification {
-        TextNormalizer.withScannableUTF8(message) { bytes in
-            withUnsafeTemporaryAllocation(of: Token.self, capacity: (bytes.count / 2 + 1) * rules.longestReplacement) { tokenBuffer in
+    /// - Parameter riskLevel: the conversation's risk level before this message (0: nothing
+    ///   worrying is known, as for a message on its own).
+    public func classify(_ message: String, riskLevel: Double = 0) -> Classification {
+        let raised = riskLevel >= catalog.settings.raisedRiskLevel
+        return TextNormalizer.withScannableUTF8(message) { bytes in
+            withUnsafeTemporaryAllocation(of: MessageScan.Token.self, capacity: (bytes.count / 2 + 1) * rules.longestReplacement) { tokenBuffer in
                 let tokens = UnsafeBufferPointer(rebasing: tokenBuffer[0..<tokenize(bytes, into: tokenBuffer)])
-                return withUnsafeTemporaryAllocation(of: Hit.self, capacity: Self.maximumEvidence) { hits in
-                    withUnsafeTemporaryAllocation(of: Double.self, capacity: rules.targetCount) { scores in
-                        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: rules.targetCount + 2 * rules.ruleCount) { flags in
-                            scores.initialize(repeating: 0)
-                            flags.initialize(repeating: 0)
-                            let hitCount = score(tokens, scores: scores, flags: flags, hits: hits)
-                            return rank(UnsafeBufferPointer(rebasing: hits[0..<hitCount]), tokens: tokens, bytes: bytes,
-                                        message: message, scores: scores, flags: flags)
+                return withScratch(tokenCount: tokens.count) { scores, flags, hits, occurrences, heads, seen, chosen in
+                    var scan = MessageScan(rules: rules, settings: catalog.settings, tokens: tokens, riskRaised: raised, scores: scores, flags: flags,
+                                           hits: hits, occurrences: occurrences, heads: heads, conceptSeen: seen, chosen: chosen)
+                    scan.matchPatterns()
+                    scan.matchTogether()
+                    var found = UnsafeMutableBufferPointer(rebasing: hits[0..<scan.hitCount])
+                    found.sort { $0.start < $1.start }
+                    return rank(UnsafeBufferPointer(found), scan: scan, bytes: bytes, message: message, riskLevel: riskLevel, raised: raised)
+                }
+            }
+        }
+    }
+
+    private func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: UnsafeMutableBufferPointer<MessageScan.Token>) -> Int {
+        var count = 0
+        var lastNegation = -1
+        var sentence: Int32 = 0
+        rules.lexicon.forEachWord(bytes) { word in
+            let flags = word.key >= 0 ? rules.wordFlags[Int(word.key)] : 0
+            if word.breakBefore != .none || flags & 2 != 0 { lastNegation = -1 }
+            if word.breakBefore == .sentence { sentence += 1 }
+            let since = lastNegation >= 0 ? Int32(count - lastNegation) : Int32.max
+            tokens[count] = MessageScan.Token(key: word.key, start: Int32(word.range.lowerBound), end: Int32(word.range.upperBound),
+                                              sinceNegation: since, sentence: sentence, typoOf: word.typoOf)
+            if flags & 1 != 0 { lastNegation = count }
+            count += 1
+        }
+        return count
+    }
+
+    /// Scratch space for one scan, on the stack when it is small.
+    private func withScratch<Result>(
+        tokenCount: Int,
+        _ body: (UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<UInt8>, UnsafeMutableBufferPointer<MessageScan.Hit>,
+                 UnsafeMutableBufferPointer<MessageScan.Occurrence>, UnsafeMutableBufferPointer<Int32>, UnsafeMutableBufferPointer<UInt8>,
+                 UnsafeMutableBufferPointer<Int32>) -> Result
+    ) -> Result {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: rules.targetCount) { scores in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: rules.targetCount + rules.ruleCount + rules.conceptCount) { bytes in
+                withUnsafeTemporaryAllocation(of: MessageScan.Hit.self, capacity: Self.maximumEvidence) { hits in
+                    withUnsafeTemporaryAllocation(of: MessageScan.Occurrence.self, capacity: MessageScan.occurrenceCapacity(tokenCount: tokenCount)) { occurrences in
+                        withUnsafeTemporaryAllocation(of: Int32.self, capacity: tokenCount + 1 + rules.togetherTerms.count) { numbers in
+                            let flags = UnsafeMutableBufferPointer(rebasing: bytes[0..<(rules.targetCount + rules.ruleCount)])
+                            let seen = UnsafeMutableBufferPointer(rebasing: bytes[(rules.targetCount + rules.ruleCount)...])
+                            let heads = UnsafeMutableBufferPointer(rebasing: numbers[0..<(tokenCount + 1)])
+                            let chosen = UnsafeMutableBufferPointer(rebasing: numbers[(tokenCount + 1)...])
+                            return body(scores, flags, hits, occurrences, heads, seen, chosen)
                         }
                     }
                 }
@@ -63,109 +97,59 @@ public struct IntentClassifier: Sendable {
         }
     }
 
-    private func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: UnsafeMutableBufferPointer<Token>) -> Int {
-        var count = 0
-        var lastNegation = -1
-        rules.lexicon.forEachKey(bytes) { key, range, clauseBreakBefore in
-            let flags = key >= 0 ? rules.wordFlags[Int(key)] : 0
-            if clauseBreakBefore || flags & 2 != 0 { lastNegation = -1 }
-            let since = lastNegation >= 0 ? Int32(count - lastNegation) : Int32.max
-            tokens[count] = Token(key: key, start: Int32(range.lowerBound), end: Int32(range.upperBound), sinceNegation: since)
-            if flags & 1 != 0 { lastNegation = count }
-            count += 1
-        }
-        return count
-    }
-
-    // Flags: one byte per target (bit 0 excluded, bit 1 a required word is there), then one byte
-    // per rule (bit 0 counted, bit 1 kept as negated evidence).
-    private static let excluded: UInt8 = 1, required: UInt8 = 2, counted: UInt8 = 1, shownNegated: UInt8 = 2
-
-    /// Adds up what every rule match is worth; returns how many matches it kept as evidence.
-    private func score(_ tokens: UnsafeBufferPointer<Token>, scores: UnsafeMutableBufferPointer<Double>,
-                       flags: UnsafeMutableBufferPointer<UInt8>, hits: UnsafeMutableBufferPointer<Hit>) -> Int {
-        let settings = catalog.settings
-        let ruleFlags = rules.targetCount
-        var hitCount = 0
-        for start in 0..<tokens.count {
-            let key = tokens[start].key
-            guard key >= 0 else { continue }
-            for index in Int(rules.firstKeyStart[Int(key)])..<Int(rules.firstKeyStart[Int(key) + 1]) {
-                let rule = Int(rules.firstKeyRules[index])
-                let first = Int(rules.keyStart[rule]), length = Int(rules.keyStart[rule + 1]) - first
-                guard start + length <= tokens.count else { continue }
-                var offset = 1
-                while offset < length, tokens[start + offset].key == rules.keys[first + offset] { offset += 1 }
-                guard offset == length else { continue }
-
-                let target = Int(rules.ruleTarget[rule])
-                let kind = rules.ruleKind[rule]
-                let negated = rules.targetNegationApplies[target] && (kind == .phrase || kind == .hint)
-                    && tokens[start].sinceNegation <= settings.negationWindow
-                let seen = negated ? Self.shownNegated : Self.counted
-                guard flags[ruleFlags + rule] & seen == 0 else { continue }
-                flags[ruleFlags + rule] |= seen
-                if !negated {
-                    switch kind {
-                    case .phrase, .pattern: scores[target] += 1
-                    case .hint: scores[target] += settings.hintWeight
-                    case .require: flags[target] |= Self.required
-                    case .exclude: flags[target] |= Self.excluded
-                    }
-                }
-                if hitCount < hits.count {
-                    hits[hitCount] = Hit(rule: Int32(rule), start: Int32(start), end: Int32(start + length), negated: negated)
-                    hitCount += 1
-                }
-            }
-        }
-        return hitCount
-    }
+    // MARK: - Ranking
 
     /// One candidate per intent that any rule touched, matched ones first.
-    private func rank(_ hits: UnsafeBufferPointer<Hit>, tokens: UnsafeBufferPointer<Token>, bytes: UnsafeBufferPointer<UInt8>,
-                      message: String, scores: UnsafeMutableBufferPointer<Double>, flags: UnsafeMutableBufferPointer<UInt8>) -> Classification {
-        var patternEvidence = rules.hasPatterns ? matchPatterns(message, scores: scores) : []
+    private func rank(_ hits: UnsafeBufferPointer<MessageScan.Hit>, scan: MessageScan, bytes: UnsafeBufferPointer<UInt8>, message: String,
+                      riskLevel: Double, raised: Bool) -> Classification {
+        var patternEvidence = rules.hasPatterns ? matchPatterns(message, scores: scan.scores) : []
         guard !hits.isEmpty || !patternEvidence.isEmpty else {
-            return Classification(best: candidate(fallback, variant: nil, score: 0, matched: true, evidence: []), candidates: [])
+            return Classification(best: candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: []), candidates: [],
+                                  priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: [])
         }
         let threshold = catalog.settings.threshold
         var candidates: [Candidate] = []
+        var warningSigns: [Evidence] = []
         var target = 0
         while target < rules.targetCount {
             let intent = Int(rules.targetIntent[target])
             var end = target
             while end < rules.targetCount, Int(rules.targetIntent[end]) == intent { end += 1 }
             defer { target = end }
-            let touched = hits.contains { (target..<end).contains(Int(rules.ruleTarget[Int($0.rule)])) }
-                || patternEvidence.contains { (target..<end).contains($0.target) }
+            let members = target..<end
+            let touched = hits.contains { members.contains(Int(rules.ruleTarget[Int($0.rule)])) }
+                || patternEvidence.contains { members.contains($0.target) }
             guard touched else { continue }
-            var score = 0.0, matched = false, variant: String?
-            for member in target..<end {
-                let memberScore = min(1, scores[member])
-                let memberMatched = memberScore >= threshold && flags[member] & Self.excluded == 0
-                    && (!rules.targetHasRequire[member] || flags[member] & Self.required != 0)
+            var score = 0.0, matched = false, variant: String?, risk: RiskLevel?, bestStanding = -1
+            var evidence: [Evidence] = []
+            for member in members {
+                let memberScore = min(1, scan.scores[member])
+                let memberMatched = memberScore >= threshold && scan.flags[member] & MessageScan.excluded == 0
+                    && (!rules.targetHasRequire[member] || scan.flags[member] & MessageScan.required != 0)
                 let variantIndex = Int(rules.targetVariant[member])
-                if memberMatched, variantIndex >= 0, variant == nil {
-                    variant = catalog.intents[intent].variants[variantIndex].id
+                let memberEvidence = self.evidence(hits, target: member, scan: scan, bytes: bytes)
+                if variantIndex == Int(CompiledRules.warningSignsTarget) {
+                    if memberMatched { warningSigns = memberEvidence }
+                    continue
+                }
+                evidence += memberEvidence
+                // The surest risk wins; at the same risk a variant says more than the intent itself.
+                let standing = Int(rules.targetRisk[member]) * 2 + (variantIndex >= 0 ? 1 : 0)
+                if memberMatched, standing > bestStanding {
+                    bestStanding = standing
+                    variant = variantIndex >= 0 ? catalog.intents[intent].variants[variantIndex].id : nil
+                    risk = rules.targetRisk[member] == 2 ? .definite : rules.targetRisk[member] == 1 ? .possible : nil
                 }
                 score = max(score, memberScore)
                 matched = matched || memberMatched
             }
-            var evidence: [Evidence] = []
-            for hit in hits where (target..<end).contains(Int(rules.ruleTarget[Int(hit.rule)])) {
-                let lower = Int(tokens[Int(hit.start)].start), upper = Int(tokens[Int(hit.end) - 1].end)
-                evidence.append(Evidence(
-                    kind: rules.ruleKind[Int(hit.rule)], rule: rules.ruleText[Int(hit.rule)],
-                    words: String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self), negated: hit.negated
-                ))
-            }
             patternEvidence.removeAll { entry in
-                guard (target..<end).contains(entry.target) else { return false }
+                guard members.contains(entry.target) else { return false }
                 evidence.append(entry.evidence)
                 return true
             }
-            candidates.append(candidate(intent, variant: variant, score: score, matched: matched, evidence: evidence))
+            guard !evidence.isEmpty else { continue }
+            candidates.append(candidate(intent, variant: variant, risk: risk, score: score, matched: matched, evidence: evidence))
         }
         candidates.sort { a, b in
             if a.matched != b.matched { return a.matched }
@@ -173,8 +157,43 @@ public struct IntentClassifier: Sendable {
             return a.score > b.score
         }
         let best = candidates.first.flatMap { $0.matched ? $0 : nil }
-            ?? candidate(fallback, variant: nil, score: 0, matched: true, evidence: [])
-        return Classification(best: best, candidates: candidates)
+            ?? candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: [])
+        return Classification(best: best, candidates: candidates, priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: warningSigns)
+    }
+
+    /// What the hits of one target show a moderator.
+    private func evidence(_ hits: UnsafeBufferPointer<MessageScan.Hit>, target: Int, scan: MessageScan, bytes: UnsafeBufferPointer<UInt8>) -> [Evidence] {
+        var evidence: [Evidence] = []
+        for hit in hits where Int(rules.ruleTarget[Int(hit.rule)]) == target {
+            let tokens = scan.tokens
+            func text(_ start: Int, _ end: Int) -> String {
+                let lower = Int(tokens[start].start), upper = Int(tokens[end - 1].end)
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+            }
+            let rule = Int(hit.rule)
+            var terms: [Evidence.TermMatch] = []
+            var distance: Int?
+            if hit.chosenStart >= 0, let together = rules.togetherRule.firstIndex(of: Int32(rule)) {
+                let termRange = Int(rules.togetherTermStart[together])..<Int(rules.togetherTermStart[together + 1])
+                let picks = termRange.enumerated().map { slot, term in
+                    (term: term, occurrence: scan.occurrences[Int(scan.chosen[Int(hit.chosenStart) + slot])])
+                }.sorted { $0.occurrence.start < $1.occurrence.start }
+                terms = picks.map { Evidence.TermMatch(term: rules.togetherTermText[$0.term], words: text(Int($0.occurrence.start), Int($0.occurrence.end))) }
+                distance = Int(picks.last!.occurrence.start - picks.first!.occurrence.start)
+            }
+            var entry = Evidence(kind: rules.ruleKind[rule], rule: rules.ruleText[rule],
+                                 words: terms.isEmpty ? text(Int(hit.start), Int(hit.end)) : terms.map(\.words).joined(separator: " … "),
+                                 negated: hit.negated)
+            entry.outOfContext = hit.outOfContext
+            entry.terms = terms
+            entry.distance = distance
+            for position in Int(hit.start)..<Int(hit.end) where tokens[position].typoOf >= 0 {
+                entry.typos.append(Evidence.Typo(written: text(position, position + 1),
+                                                 readAs: rules.lexicon.fuzzyWords[Int(tokens[position].typoOf)]))
+            }
+            evidence.append(entry)
+        }
+        return evidence
     }
 
     /// The escape hatch: moderators' regular expressions over the normalized text.
@@ -193,13 +212,13 @@ public struct IntentClassifier: Sendable {
 
     /// An intent chosen by other means than its words (a patient's `!ambassador`), as a candidate.
     public func candidate(forIntent id: String) -> Candidate? {
-        intentIDs.firstIndex(of: id).map { candidate($0, variant: nil, score: 1, matched: true, evidence: []) }
+        intentIDs.firstIndex(of: id).map { candidate($0, variant: nil, risk: nil, score: 1, matched: true, evidence: []) }
     }
 
-    private func candidate(_ intent: Int, variant: String?, score: Double, matched: Bool, evidence: [Evidence]) -> Candidate {
+    private func candidate(_ intent: Int, variant: String?, risk: RiskLevel?, score: Double, matched: Bool, evidence: [Evidence]) -> Candidate {
         Candidate(
             intentID: intentIDs[intent], variantID: variant, priority: priorities[intent], escalate: escalations[intent],
-            score: score, matched: matched, evidence: evidence
+            risk: risk, score: score, matched: matched, evidence: evidence
         )
     }
 }

@@ -1,14 +1,23 @@
 /// The words the rules know, numbered, with what normalization does to a word before it is
-/// looked up: squeeze repeated letters, apply `common.yaml`'s replacements, strip an ending.
+/// looked up: squeeze repeated letters, apply `common.yaml`'s replacements, strip an ending;
+/// and, for fuzzy words, their misspellings one letter away that are not real words.
 struct Lexicon: Sendable {
     /// A word in a message that no rule uses.
     static let unknown: Int32 = -1
 
+    /// The rules' words, then the misspellings of fuzzy words (numbered from `ruleWordCount`).
     private var vocabulary = ByteKeyTable()
     private var replacementWords = ByteKeyTable()
     private var replacementKeys: [[Int32]] = []
     private var negationIDs: Set<Int32> = []
     private var clauseBreakIDs: Set<Int32> = []
+    /// For each misspelling, the index of the fuzzy word it stands for.
+    private var typoTargets: [Int32] = []
+    /// The fuzzy words as written, and their keys.
+    private(set) var fuzzyWords: [String] = []
+    private var fuzzyKeys: [Int32] = []
+    /// Words numbered below this are the rules' own; at and above, misspellings.
+    private(set) var ruleWordCount = 0
 
     init(settings: CommonSettings) {
         for (word, replacement) in settings.replacements {
@@ -20,9 +29,10 @@ struct Lexicon: Sendable {
         }
         for word in settings.negations { negationIDs.formUnion(keys(of: word)) }
         for word in settings.clauseBreaks { clauseBreakIDs.formUnion(keys(of: word)) }
+        ruleWordCount = vocabulary.count
     }
 
-    /// The keys of a rule's text, adding new words to the vocabulary.
+    /// The keys of a rule's words, adding new words to the vocabulary.
     mutating func keys(of text: String, replacing: Bool = true) -> [Int32] {
         var keys: [Int32] = []
         TextNormalizer.withScannableUTF8(text) { bytes in
@@ -32,25 +42,127 @@ struct Lexicon: Sendable {
                             stemmed: { keys.append(vocabulary.insert($0)) })
             }
         }
+        ruleWordCount = vocabulary.count
         return keys
     }
 
-    var vocabularySize: Int { vocabulary.count }
     /// The most keys one word of a message can become (`cant` → `can not` is two).
     var longestReplacement: Int { replacementKeys.map(\.count).max() ?? 1 }
 
     func isNegation(_ id: Int32) -> Bool { negationIDs.contains(id) }
     func isClauseBreak(_ id: Int32) -> Bool { clauseBreakIDs.contains(id) }
 
-    /// Calls `body` for every key of a message's scannable bytes, with the bytes of the
-    /// word it came from and whether a clause break stands before it.
-    func forEachKey(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Int32, Range<Int>, _ clauseBreakBefore: Bool) -> Void) {
-        TextNormalizer.scanWords(bytes) { range, clauseBreak in
+    /// One word of a message as the matcher sees it.
+    struct Word {
+        var key: Int32
+        var range: Range<Int>
+        var breakBefore: TextNormalizer.Break
+        /// The fuzzy word a misspelling stands for, or -1.
+        var typoOf: Int32
+    }
+
+    /// Calls `body` for every key of a message's scannable bytes.
+    func forEachWord(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Word) -> Void) {
+        TextNormalizer.scanWords(bytes) { range, breakBefore in
             withWordKey(bytes, range, replacing: true,
                         replaced: { keys in
-                            for (offset, key) in keys.enumerated() { body(key, range, clauseBreak && offset == 0) }
+                            for (offset, key) in keys.enumerated() {
+                                body(Word(key: key, range: range, breakBefore: offset == 0 ? breakBefore : .none, typoOf: -1))
+                            }
                         },
-                        stemmed: { body(vocabulary.number(of: $0) ?? Self.unknown, range, clauseBreak) })
+                        stemmed: { stem in
+                            guard let id = vocabulary.number(of: stem) else {
+                                return body(Word(key: Self.unknown, range: range, breakBefore: breakBefore, typoOf: -1))
+                            }
+                            guard Int(id) >= ruleWordCount else {
+                                return body(Word(key: id, range: range, breakBefore: breakBefore, typoOf: -1))
+                            }
+                            let fuzzy = typoTargets[Int(id) - ruleWordCount]
+                            body(Word(key: fuzzyKeys[Int(fuzzy)], range: range, breakBefore: breakBefore, typoOf: fuzzy))
+                        })
+        }
+    }
+
+    // MARK: - Typos
+
+    /// Adds every misspelling one edit away from each fuzzy word (a letter inserted, dropped,
+    /// changed, or two neighbours swapped) that is neither a rule's word nor a real word.
+    /// Call once, after every rule's words are in.
+    mutating func addTypos(of words: [String], knownWords: WordList) {
+        var candidates = ByteKeyTable()
+        var candidateTargets: [Int32] = []
+        var known: [Bool] = []
+        for word in words {
+            let keys = keys(of: word)
+            guard keys.count == 1 else { continue }
+            let fuzzy = Int32(fuzzyWords.count)
+            fuzzyWords.append(word)
+            fuzzyKeys.append(keys[0])
+            Self.forEachEdit(of: Array(word.utf8)) { variant in
+                withTypoKey(variant) { key in
+                    guard vocabulary.number(of: key) == nil else { return }
+                    if candidates.insert(key) == candidateTargets.count {
+                        candidateTargets.append(fuzzy)
+                        known.append(false)
+                    }
+                }
+            }
+        }
+        knownWords.forEachWord { word in
+            withTypoKey(Array(word)) { key in
+                if let candidate = candidates.number(of: key) { known[Int(candidate)] = true }
+            }
+        }
+        ruleWordCount = vocabulary.count
+        for candidate in 0..<Int32(candidateTargets.count) where !known[Int(candidate)] {
+            candidates.key(candidate).withUnsafeBufferPointer { _ = vocabulary.insert($0) }
+            typoTargets.append(candidateTargets[Int(candidate)])
+        }
+    }
+
+    /// The key a misspelling is looked up by, if it is long enough to stand for a word and is
+    /// not replaced by `common.yaml`'s replacements (those say themselves what it means).
+    private func withTypoKey(_ word: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        word.withUnsafeBufferPointer { bytes in
+            let range = 0..<bytes.count
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextNormalizer.maximumWordLength) { buffer in
+                guard range.count <= buffer.count else { return }
+                let count = TextNormalizer.foldWord(bytes, range, maximumRun: 1, into: buffer)
+                let squeezed = UnsafeBufferPointer(rebasing: buffer[0..<count])
+                guard count >= Self.shortestTypo, replacementWords.number(of: squeezed) == nil else { return }
+                body(UnsafeBufferPointer(rebasing: buffer[0..<Self.stemLength(squeezed)]))
+            }
+        }
+    }
+
+    /// A misspelling shorter than this ("kl" for "kill") is too likely to be something else.
+    private static let shortestTypo = 3
+
+    /// Every string one edit away from a lowercase word.
+    static func forEachEdit(of word: [UInt8], _ body: ([UInt8]) -> Void) {
+        let letters = UInt8(ascii: "a")...UInt8(ascii: "z")
+        var edited = word
+        for index in word.indices {
+            edited.remove(at: index)
+            body(edited)
+            edited = word
+            if index + 1 < word.count, word[index] != word[index + 1] {
+                edited.swapAt(index, index + 1)
+                body(edited)
+                edited = word
+            }
+            for letter in letters where letter != word[index] {
+                edited[index] = letter
+                body(edited)
+            }
+            edited = word
+        }
+        for index in 0...word.count {
+            for letter in letters {
+                edited.insert(letter, at: index)
+                body(edited)
+                edited = word
+            }
         }
     }
 

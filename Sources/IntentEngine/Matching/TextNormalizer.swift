@@ -35,15 +35,26 @@ public enum TextNormalizer {
         return text.utf8.withContiguousStorageIfAvailable(body)!
     }
 
-    /// Finds the words of scannable UTF-8, telling for each whether a clause break
-    /// (punctuation that ends a negation's reach) stands between it and the word before.
-    static func scanWords(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, _ clauseBreakBefore: Bool) -> Void) {
+    /// What stands between a word and the one before it.
+    enum Break: UInt8, Comparable {
+        case none
+        /// A comma, colon or semicolon: ends a negation's reach.
+        case clause
+        /// A full stop, `!`, `?` or a new line: also ends a co-occurrence's reach.
+        case sentence
+
+        static func < (lhs: Break, rhs: Break) -> Bool { lhs.rawValue < rhs.rawValue }
+    }
+
+    /// Finds the words of scannable UTF-8, telling for each what punctuation stands between it
+    /// and the word before.
+    static func scanWords(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, _ breakBefore: Break) -> Void) {
         var index = 0
-        var clauseBreak = false
+        var pending = Break.none
         while index < bytes.count {
             let byte = bytes[index]
             guard isWordByte(byte) else {
-                if isClauseBreak(byte) { clauseBreak = true }
+                pending = max(pending, breakKind(byte))
                 index += 1
                 continue
             }
@@ -51,8 +62,8 @@ public enum TextNormalizer {
             while index < bytes.count, isWordByte(bytes[index]) || (isApostrophe(bytes[index]) && index + 1 < bytes.count && isWordByte(bytes[index + 1])) {
                 index += 1
             }
-            body(start..<index, clauseBreak)
-            clauseBreak = false
+            body(start..<index, pending)
+            pending = .none
         }
     }
 
@@ -93,19 +104,22 @@ public enum TextNormalizer {
         byte == UInt8(ascii: "'") || byte == UInt8(ascii: "`")
     }
 
-    @inline(__always) private static func isClauseBreak(_ byte: UInt8) -> Bool {
+    @inline(__always) private static func breakKind(_ byte: UInt8) -> Break {
         switch byte {
-        case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
-            return true
+        case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: "\n"), UInt8(ascii: "\r"):
+            return .sentence
+        case UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"):
+            return .clause
         default:
-            return false
+            return .none
         }
     }
 
     // MARK: - Unicode
 
     /// NFKC and case folding, then only letters and digits survive; apostrophes vanish,
-    /// sentence punctuation becomes `.`, and everything else (emoji, symbols, controls) a space.
+    /// punctuation that ends a sentence becomes `.` and a clause `,`, and everything else
+    /// (emoji, symbols, controls) a space.
     private static func unicodeNormalized(_ text: String) -> String {
         let decomposed = text.lowercased().decomposedStringWithCompatibilityMapping
         var kept = String.UnicodeScalarView()
@@ -121,8 +135,10 @@ public enum TextNormalizer {
                 kept.append(scalar)
             } else if apostrophes.contains(scalar) {
                 continue
-            } else if sentencePunctuation.contains(scalar) {
+            } else if sentenceEnds.contains(scalar) {
                 kept.append(".")
+            } else if clausePunctuation.contains(scalar) {
+                kept.append(",")
             } else {
                 kept.append(" ")
             }
@@ -131,7 +147,8 @@ public enum TextNormalizer {
     }
 
     private static let apostrophes: Set<Unicode.Scalar> = ["'", "`", "\u{2018}", "\u{2019}", "\u{02BC}", "\u{FF07}"]
-    private static let sentencePunctuation: Set<Unicode.Scalar> = [
-        ".", ",", ";", ":", "!", "?", "\n", "\r", "\u{2026}", "\u{3002}", "\u{FF0C}", "\u{060C}", "\u{061F}", "\u{00A1}", "\u{00BF}",
+    private static let sentenceEnds: Set<Unicode.Scalar> = [
+        ".", "!", "?", "\n", "\r", "\u{2026}", "\u{3002}", "\u{061F}", "\u{00A1}", "\u{00BF}", "\u{FF01}", "\u{FF1F}",
     ]
+    private static let clausePunctuation: Set<Unicode.Scalar> = [",", ";", ":", "\u{FF0C}", "\u{060C}"]
 }

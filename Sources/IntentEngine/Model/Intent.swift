@@ -23,6 +23,9 @@ public struct Intent: Sendable, Identifiable {
     public var match: MatchRules?
     public var response: ResponseTemplate
     public var variants: [Variant]
+    /// Crisis only: warning signs that are also everyday topics here (withdrawing, no sleep,
+    /// unbearable pain). They never make a message a crisis; they raise the conversation's risk.
+    public var warningSigns: MatchRules?
     public var examples: [Located<String>]
     public var counterexamples: [Located<String>]
     /// Where the intent's `id` is written, for error messages.
@@ -31,6 +34,8 @@ public struct Intent: Sendable, Identifiable {
     /// A sub-case of an intent with its own rules and a partial response (crisis → overdose).
     public struct Variant: Sendable {
         public var id: String
+        /// Crisis only: how sure a match of this variant is.
+        public var risk: RiskLevel
         public var match: MatchRules
         public var response: ResponseTemplate
     }

@@ -1,0 +1,91 @@
+/// One JSON object written straight into bytes: `classify --json` writes a line per message,
+/// hundreds of thousands a second, and an encoder's boxes and dictionaries would cost more
+/// than the classification.
+struct JSONLine {
+    private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+
+    init() {
+        bytes.reserveCapacity(256)
+        bytes.append(UInt8(ascii: "{"))
+    }
+
+    mutating func field(_ name: StaticString, _ value: String?) {
+        key(name)
+        if let value { string(value) } else { bytes += "null".utf8 }
+    }
+
+    mutating func field(_ name: StaticString, _ value: Bool) {
+        key(name)
+        bytes += (value ? "true" : "false").utf8
+    }
+
+    /// A number with at most two decimals, which is all a score or risk level needs.
+    mutating func field(_ name: StaticString, _ value: Double) {
+        key(name)
+        let hundredths = Int((value * 100).rounded())
+        bytes += String(hundredths / 100).utf8
+        let rest = abs(hundredths % 100)
+        if rest != 0 {
+            bytes.append(UInt8(ascii: "."))
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / 10))
+            if rest % 10 != 0 { bytes.append(UInt8(ascii: "0") + UInt8(rest % 10)) }
+        }
+    }
+
+    mutating func field(_ name: StaticString, _ value: Int?) {
+        key(name)
+        bytes += (value.map(String.init) ?? "null").utf8
+    }
+
+    /// A nested array of objects, each written by `body`.
+    mutating func array<Element>(_ name: StaticString, _ elements: [Element], _ body: (inout JSONLine, Element) -> Void) {
+        key(name)
+        bytes.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            var object = JSONLine()
+            body(&object, element)
+            bytes += object.closed
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// The object, closed.
+    var closed: [UInt8] { bytes + [UInt8(ascii: "}")] }
+
+    private mutating func key(_ name: StaticString) {
+        if needsComma { bytes.append(UInt8(ascii: ",")) }
+        needsComma = true
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes += $0 }
+        bytes += "\":".utf8
+    }
+
+    /// A JSON string: copied in runs between the characters that need escaping.
+    private mutating func string(_ value: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { text in
+            var runStart = 0
+            for (index, byte) in text.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                bytes += UnsafeBufferPointer(rebasing: text[runStart..<index])
+                runStart = index + 1
+                switch byte {
+                case UInt8(ascii: "\""): bytes += "\\\"".utf8
+                case UInt8(ascii: "\\"): bytes += "\\\\".utf8
+                case UInt8(ascii: "\n"): bytes += "\\n".utf8
+                case UInt8(ascii: "\t"): bytes += "\\t".utf8
+                case UInt8(ascii: "\r"): bytes += "\\r".utf8
+                default:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    bytes += "\\u00".utf8
+                    bytes.append(hex[Int(byte >> 4)])
+                    bytes.append(hex[Int(byte & 0xF)])
+                }
+            }
+            bytes += UnsafeBufferPointer(rebasing: text[runStart...])
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
