@@ -91,8 +91,13 @@ extension YAMLReader {
             if let node = normalization["replacements"] { settings.replacements = replacements(node, path: "normalization.replacements") }
         }
         if let node = fields["memory"], let memory = self.fields(node, path: "memory", allowed: memoryKeys) {
-            if let node = memory["raised_at"], let value = int(node, path: "memory.raised_at", in: 1...Int(RiskMemory.maximumLevel)) {
-                settings.raisedRiskLevel = Double(value)
+            if let node = memory["raised_at"] {
+                if node.scalar?.style == .plain, let value = node.float, value > 0, value <= RiskMemory.maximumLevel {
+                    settings.raisedRiskLevel = value
+                } else {
+                    report(.wrongType(location(of: node), key: "memory.raised_at",
+                                      expected: "a number above 0 and at most \(Int(RiskMemory.maximumLevel)), such as 0.5 (half a warning sign)"))
+                }
             }
             if let node = memory["fade_hours"], let value = int(node, path: "memory.fade_hours", in: 1...168) {
                 settings.riskFade = .seconds(value * 3600)

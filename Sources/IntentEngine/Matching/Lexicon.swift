@@ -217,8 +217,14 @@ struct Lexicon: Sendable {
                 matches = false
                 break
             }
+            // A "y" after a vowel belongs to the word: "they" is not "the", "today" is "todays".
+            if matches, ending == [UInt8(ascii: "y")], isVowel(word[start - 1]) { continue }
             if matches { return start }
         }
         return word.count
+    }
+
+    private static func isVowel(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "a") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "i") || byte == UInt8(ascii: "o") || byte == UInt8(ascii: "u")
     }
 }

@@ -14,8 +14,9 @@ public struct CommonSettings: Sendable {
     public var negations: [String] = []
     /// Words that end a negation's reach, as punctuation does.
     public var clauseBreaks: [String] = []
-    /// From this level on, a conversation's risk counts as raised (see `RiskMemory`).
-    public var raisedRiskLevel: Double = 1
+    /// From this level on, a conversation's risk counts as raised (see `RiskMemory`): by
+    /// default, one warning sign in the last twelve hours.
+    public var raisedRiskLevel: Double = 0.5
     /// How long a raised risk level takes to fade away.
     public var riskFade: Duration = .seconds(24 * 3600)
 
