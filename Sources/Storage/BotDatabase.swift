@@ -107,6 +107,12 @@ public struct BotDatabase: Sendable {
                 table.column("patient", .text).indexed()
             }
         }
+        migrator.registerMigration("v4: each patient's conversation risk level (a number and a time, never words)") { db in
+            try db.alter(table: "patient") { table in
+                table.add(column: "risk_level", .double).notNull().defaults(to: 0)
+                table.add(column: "risk_at", .datetime)
+            }
+        }
         return migrator
     }
 }
@@ -150,6 +156,21 @@ extension BotDatabase {
         try writer.read { db in (try Self.patient(userID, db), try Self.replyLog(userID, intentID, db)) }
     }
 
+    /// The conversation risk of each of these patients who has one: read once a batch, before
+    /// their messages are classified.
+    public func risks(of userIDs: [String]) throws -> [String: PatientRisk] {
+        guard !userIDs.isEmpty else { return [:] }
+        return try writer.read { db in
+            var risks: [String: PatientRisk] = [:]
+            for userID in userIDs {
+                let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT risk_level, risk_at FROM patient WHERE user_id = ? AND risk_at IS NOT NULL"),
+                                           arguments: [userID])
+                if let row, let at: Date = row["risk_at"] { risks[userID] = PatientRisk(level: row["risk_level"], at: at) }
+            }
+            return risks
+        }
+    }
+
     // Cached statements: these run for every message.
     private static func patient(_ userID: String, _ db: Database) throws -> Patient? {
         try Patient.fetchOne(db.cachedStatement(sql: "SELECT * FROM patient WHERE user_id = ?"), arguments: [userID])
@@ -190,11 +211,19 @@ extension BotDatabase {
                 try db.execute(sql: "UPDATE handoff_room SET patient = NULL WHERE patient = ?", arguments: [userID])
                 return
             }
+            // A risk is kept only if it is newer than the one stored: a batch's messages may be
+            // handled out of order (a crisis first), and the newest message knows the most.
             try db.cachedStatement(sql: """
-                INSERT INTO patient (user_id, opted_out, disclosed, last_seen_at) VALUES (:user, COALESCE(:optedOut, 0), :disclosed, :at)
+                INSERT INTO patient (user_id, opted_out, disclosed, last_seen_at, risk_level, risk_at)
+                VALUES (:user, COALESCE(:optedOut, 0), :disclosed, :at, COALESCE(:riskLevel, 0), :riskAt)
                 ON CONFLICT(user_id) DO UPDATE SET
-                    opted_out = COALESCE(:optedOut, opted_out), disclosed = disclosed OR :disclosed, last_seen_at = :at
-                """).execute(arguments: ["user": userID, "optedOut": handling.optedOut, "disclosed": handling.disclosed, "at": at])
+                    opted_out = COALESCE(:optedOut, opted_out), disclosed = disclosed OR :disclosed, last_seen_at = :at,
+                    risk_level = CASE WHEN :riskAt IS NOT NULL AND (risk_at IS NULL OR risk_at <= :riskAt) THEN :riskLevel ELSE risk_level END,
+                    risk_at = CASE WHEN :riskAt IS NOT NULL AND (risk_at IS NULL OR risk_at <= :riskAt) THEN :riskAt ELSE risk_at END
+                """).execute(arguments: [
+                    "user": userID, "optedOut": handling.optedOut, "disclosed": handling.disclosed, "at": at,
+                    "riskLevel": handling.risk?.level, "riskAt": handling.risk?.at.databaseValue,
+                ])
             if let intentID = handling.repliedIntent {
                 try db.cachedStatement(sql: """
                     INSERT INTO reply_log (user_id, intent_id, turns, last_reply_at) VALUES (?, ?, 1, ?)
@@ -204,13 +233,14 @@ extension BotDatabase {
         }
     }
 
-    /// Deletes what is older than `date`: handled events, reply logs, closed escalations, and
-    /// patients not seen since, except a `!stop`, which lasts until `!start` or `!forget`.
+    /// Deletes what is older than `date`: handled events, reply logs, closed escalations, risk
+    /// levels, and patients not seen since, except a `!stop`, which lasts until `!start` or `!forget`.
     public func purge(before date: Date) throws {
         try writer.write { db in
             try HandledEvent.filter(Column("handled_at") < date).deleteAll(db)
             try ReplyLog.filter(Column("last_reply_at") < date).deleteAll(db)
             try Patient.filter(Column("last_seen_at") < date && Column("opted_out") == false).deleteAll(db)
+            try db.execute(sql: "UPDATE patient SET risk_level = 0, risk_at = NULL WHERE risk_at < ?", arguments: [date])
             try db.execute(sql: "DELETE FROM escalation WHERE updated_at < ? AND state NOT IN ('open', 'claimed')", arguments: [date])
         }
     }

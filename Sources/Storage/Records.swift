@@ -22,9 +22,25 @@ public struct Patient: Codable, Sendable, Equatable, FetchableRecord, Persistabl
     /// Has been told the bot is a bot, not a clinician.
     public var disclosed: Bool
     public var lastSeenAt: Date
+    /// The conversation's risk level when it was last raised, and when (see `PatientRisk`).
+    public var riskLevel: Double
+    public var riskAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case userID = "user_id", optedOut = "opted_out", disclosed = "disclosed", lastSeenAt = "last_seen_at"
+        case riskLevel = "risk_level", riskAt = "risk_at"
+    }
+}
+
+/// A patient's conversation risk: a number and the time it was last raised, never words.
+/// Warning signs and crisis messages raise it; it fades within a day.
+public struct PatientRisk: Sendable, Equatable {
+    public var level: Double
+    public var at: Date
+
+    public init(level: Double, at: Date) {
+        self.level = level
+        self.at = at
     }
 }
 
@@ -63,6 +79,8 @@ public struct Handling: Sendable {
     public var optedOut: Bool?
     /// `!forget`: erase the patient.
     public var forget = false
+    /// The patient's conversation risk after this message, when there is one to remember.
+    public var risk: PatientRisk?
 
     public init(eventID: String, roomID: String, at: Date, patient: String? = nil) {
         self.eventID = eventID

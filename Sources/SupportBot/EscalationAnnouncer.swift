@@ -229,6 +229,6 @@ extension EscalationAnnouncer {
                      rules: IntentRules, logger: Logger) -> EscalationAnnouncer {
         let roster = AmbassadorRoster(client: client, roomID: rooms.ambassadors, settings: configuration.escalation, botUserID: configuration.userID)
         return EscalationAnnouncer(client: client, database: database, roster: roster, rooms: rooms, settings: configuration.escalation,
-                                   serverName: configuration.serverName, titles: { rules.current.catalog.intent(withID: $0)?.title ?? $0 }, logger: logger)
+                                   serverName: configuration.serverName, titles: { EscalationReason(text: $0).title(in: rules.current.catalog) }, logger: logger)
     }
 }

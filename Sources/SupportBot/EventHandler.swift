@@ -36,19 +36,30 @@ public struct EventHandler: Sendable {
         let classification: Classification?
         /// The rules it was read with: it is answered with the same, even if they change meanwhile.
         let rules: IntentRules.Rules
+        /// The patient's conversation risk after this message, when the message raised it.
+        let raisedRisk: RiskMemory?
 
         var isEdit: Bool { event.relationType == "m.replace" }
         public var isCrisis: Bool { classification?.intentID == IntentCatalog.crisisID }
     }
 
-    func read(_ event: ClientEvent) -> Reading {
+    /// One patient's new messages, oldest first, each read with the memory of the ones before
+    /// (`memory`: what was remembered of the conversation before them).
+    func read(_ events: [ClientEvent], remembering memory: RiskMemory) -> [Reading] {
         let rules = self.rules.current
-        let content = event.relationType == "m.replace" ? event.content["m.new_content"] ?? event.content : event.content
-        guard let body = content["body"]?.string, ["m.text", "m.emote"].contains(content["msgtype"]?.string ?? "") else {
-            return Reading(event: event, text: nil, classification: nil, rules: rules)
+        var memory = memory
+        return events.map { event in
+            let content = event.relationType == "m.replace" ? event.content["m.new_content"] ?? event.content : event.content
+            guard let body = content["body"]?.string, ["m.text", "m.emote"].contains(content["msgtype"]?.string ?? "") else {
+                return Reading(event: event, text: nil, classification: nil, rules: rules, raisedRisk: nil)
+            }
+            let text = String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)
+            let sent = Date(timeIntervalSince1970: Double(event.originServerTS) / 1000)
+            let (classification, after) = rules.classifier.classify(text, remembering: memory, at: sent)
+            memory = after
+            return Reading(event: event, text: text, classification: classification, rules: rules,
+                           raisedRisk: classification.riskRaise > 0 ? after : nil)
         }
-        let text = String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)
-        return Reading(event: event, text: text, classification: rules.classifier.classify(text), rules: rules)
     }
 
     /// Whether an event is a patient's message at all; everything else is skipped unrecorded.
@@ -91,13 +102,16 @@ public struct EventHandler: Sendable {
             mentionsBot: mentionsBot(event, text: text), patient: patient, now: at
         )
         var handling = Handling(eventID: event.eventID, roomID: roomID, at: at, patient: event.sender)
+        handling.risk = message.raisedRisk.map { PatientRisk(level: $0.level, at: $0.updatedAt) }
         var reply: Reply
         var failure: (any Error)?
         var change: EscalationChange?
         switch decision {
         case let .ignore(reason):
             logger.debug("not answered", metadata: ["bot.reason": "\(reason.rawValue)", "bot.intent": "\(classification.intentID)"])
-            handling.patient = nil // nothing about a patient the bot did not answer is kept
+            // Nothing about a patient the bot did not answer is kept, except a raised risk level
+            // (a number, never words): warning signs count even when they are not answered.
+            if handling.risk == nil { handling.patient = nil }
             return record(handling, .ignored, logger)
         case let .reply(intentID, turn, disclose):
             reply = rules.composer.reply(to: classification.best, turn: turn, disclose: disclose)
@@ -128,7 +142,7 @@ public struct EventHandler: Sendable {
         if reply.escalate != .none {
             do {
                 let opened = try database.requestEscalation(
-                    patient: event.sender, roomID: roomID, eventID: event.eventID, reason: reply.intentID,
+                    patient: event.sender, roomID: roomID, eventID: event.eventID, reason: EscalationReason(reply).text,
                     priority: reply.escalate == .urgent ? .urgent : .normal, at: at, timers: escalations.settings.timers
                 )
                 change = opened

@@ -1,4 +1,5 @@
 import Foundation
+import IntentEngine
 import Logging
 import MatrixClient
 import Metrics
@@ -110,7 +111,7 @@ public struct SyncService: Service {
     /// patients side by side, so a busy room does not make everyone wait in one line; patients
     /// with a crisis message first. Returns whether every message was recorded.
     private func handle(_ response: SyncResponse, since: String?, rooms: RoomDirectory, escalations: EscalationAnnouncer, desk: AmbassadorDesk) async -> Bool {
-        var pending: [Pending] = []
+        var arrived: [(roomID: String, kind: ReplyPolicy.Room, handoff: HandoffRoom?, event: ClientEvent)] = []
         var staff: [ClientEvent] = []
         var gathered = true
         for room in response.joinedRooms {
@@ -139,10 +140,9 @@ public struct SyncService: Service {
                 gathered = false
                 continue
             }
-            pending += messages.filter { handoff == nil || $0.sender == handoff?.patient }.map(handler.read)
-                .filter { handoff == nil || $0.isCrisis }
-                .map { Pending(roomID: room.roomID, kind: kind, message: $0) }
+            arrived += messages.filter { handoff == nil || $0.sender == handoff?.patient }.map { (room.roomID, kind, handoff, $0) }
         }
+        let pending = read(arrived)
         // Ambassadors' commands and claims, in the order they were made; after the patients,
         // so that a crisis in the same batch is never behind them.
         let handleStaff = {
@@ -186,7 +186,7 @@ public struct SyncService: Service {
         }
         await withTaskGroup(of: Void.self) { group in
             for roomID in Set(pending.map(\.roomID)) {
-                let last = pending.last { $0.roomID == roomID }!.event.eventID
+                let last = pending.filter { $0.roomID == roomID }.max { $0.event.originServerTS < $1.event.originServerTS }!.event.eventID
                 group.addTask {
                     if directRooms.contains(roomID) {
                         await notify { try await client.setTyping(false, userID: configuration.userID, roomID: roomID) }
@@ -196,6 +196,28 @@ public struct SyncService: Service {
             }
         }
         return await handleStaff() && complete && gathered
+    }
+
+    /// Reads the new messages, each patient's in order with the memory of their conversation
+    /// (read once for all of them). In a claim's private room only a crisis is kept.
+    private func read(_ arrived: [(roomID: String, kind: ReplyPolicy.Room, handoff: HandoffRoom?, event: ClientEvent)]) -> [Pending] {
+        guard !arrived.isEmpty else { return [] }
+        var risks: [String: PatientRisk] = [:]
+        do {
+            risks = try database.risks(of: Array(Set(arrived.map(\.event.sender))))
+        } catch {
+            // A crisis answer never waits on storage: read as from a patient with nothing remembered.
+            logger.error("cannot read patients' risk levels; reading their messages without them", metadata: ["error": "\(error)"])
+        }
+        var pending: [Pending] = []
+        for (sender, items) in Dictionary(grouping: arrived, by: \.event.sender) {
+            let items = items.sorted { $0.event.originServerTS < $1.event.originServerTS }
+            let memory = risks[sender].map { RiskMemory(level: $0.level, updatedAt: $0.at) } ?? .calm
+            for (item, reading) in zip(items, handler.read(items.map(\.event), remembering: memory)) where item.handoff == nil || reading.isCrisis {
+                pending.append(Pending(roomID: item.roomID, kind: item.kind, message: reading))
+            }
+        }
+        return pending
     }
 
     /// A room's new events in this sync that `wanted` picks, with any gap back-filled, minus

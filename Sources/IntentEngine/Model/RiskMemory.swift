@@ -37,11 +37,11 @@ public struct RiskMemory: Sendable, Equatable {
         return level * (1 - elapsed / fadeSeconds)
     }
 
-    /// The memory after a message at `date` that raised the level by `amount` (maybe 0).
+    /// The memory after a message at `date` that raised the level by `amount`; a message that
+    /// raised nothing changes nothing (the level goes on fading from when it was last raised).
     /// A message dated before the last one (a batch tried again) fades nothing.
     public func after(raising amount: Double, at date: Date, fadingOver fade: Duration) -> RiskMemory {
-        let current = level(at: date, fadingOver: fade)
-        guard amount > 0 else { return RiskMemory(level: current, updatedAt: max(date, updatedAt)) }
-        return RiskMemory(level: min(Self.maximumLevel, current + amount), updatedAt: max(date, updatedAt))
+        guard amount > 0 else { return self }
+        return RiskMemory(level: min(Self.maximumLevel, level(at: date, fadingOver: fade) + amount), updatedAt: max(date, updatedAt))
     }
 }

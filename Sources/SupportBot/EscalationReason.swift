@@ -1,0 +1,31 @@
+import IntentEngine
+
+/// What an escalation is about, as the queue stores it: the intent, and its variant when that
+/// says more to an ambassador ("crisis/possible": ask them directly; "crisis/overdose").
+struct EscalationReason: Equatable {
+    let intentID: String
+    let variantID: String?
+
+    init(_ reply: Reply) {
+        intentID = reply.intentID
+        variantID = reply.variantID
+    }
+
+    init(text: String) {
+        let parts = text.split(separator: "/", maxSplits: 1).map(String.init)
+        intentID = parts.first ?? text
+        variantID = parts.count > 1 ? parts[1] : nil
+    }
+
+    var text: String { variantID.map { "\(intentID)/\($0)" } ?? intentID }
+
+    /// How ambassadors see it: the intent's title, and for a possible risk what to do.
+    func title(in catalog: IntentCatalog) -> String {
+        guard let intent = catalog.intent(withID: intentID) else { return text }
+        guard let variantID, let variant = intent.variants.first(where: { $0.id == variantID }) else { return intent.title }
+        if intentID == IntentCatalog.crisisID, variant.risk == .possible {
+            return "Possible crisis (\(variantID)) — ask them directly whether they are thinking about ending their life"
+        }
+        return "\(intent.title) (\(variantID))"
+    }
+}
