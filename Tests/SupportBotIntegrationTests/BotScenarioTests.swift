@@ -48,6 +48,11 @@ struct BotScenarioTests {
     }
 
     @Test(arguments: Homeserver.allCases)
+    func remembersAConversationsRiskAcrossARestart(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).remembersAConversationsRiskAcrossARestart()
+    }
+
+    @Test(arguments: Homeserver.allCases)
     func servesHealthAndMetricsWithoutPatientData(_ homeserver: Homeserver) async throws {
         try await scenarios(homeserver).servesHealthAndMetricsWithoutPatientData()
     }

@@ -162,6 +162,39 @@ struct Scenarios {
         #expect(replies.to(unknown).first?.body?.contains("!help") == true)
     }
 
+    /// A line that is harmless alone is a crisis from a patient whose earlier messages raised
+    /// their risk: the level is kept in the database (a number, never words), so a restart
+    /// between the two changes nothing, and `!forget` erases it.
+    func remembersAConversationsRiskAcrossARestart() async throws {
+        let setup = try await community(patients: 2)
+        let (bot, patient, other) = (setup.bot, setup.patients[0], setup.patients[1])
+        let room = try await directChat(patient, with: bot)
+        let signs = try await patient.say("havent slept in days and i feel like such a burden on my family", in: room)
+        var replies = try await waitForReply(to: signs, in: room, as: patient, bot: bot)
+        #expect(replies.to(signs).first?.body?.contains("988") == false, "warning signs alone are not a crisis")
+        #expect(bot.stop() == 0)
+        try await bot.start()
+        let ready = try await patient.say("anyway ive got everything ready", in: room)
+        replies = try await waitForReply(to: ready, in: room, as: patient, bot: bot)
+        let answer = try #require(replies.to(ready).first?.body)
+        #expect(answer.contains("988"), "the resources, at once")
+        #expect(answer.lowercased().contains("are you thinking about ending your life?"), "a possible risk is asked about directly")
+        try await eventually("the ambassadors are asked to check in") {
+            try await setup.staff.history(of: setup.ambassadors).contains { $0.sender == bot.user.userID && $0.body?.contains("ask them directly") == true }
+        }
+
+        let otherRoom = try await directChat(other, with: bot)
+        let same = try await other.say("anyway ive got everything ready", in: otherRoom)
+        replies = try await waitForReply(to: same, in: otherRoom, as: other, bot: bot)
+        #expect(replies.to(same).first?.body?.contains("988") == false, "the same words from a patient with nothing worrying before are harmless")
+
+        let forget = try await patient.say("!forget", in: room)
+        _ = try await waitForReply(to: forget, in: room, as: patient, bot: bot)
+        let again = try await patient.say("ok ive got everything ready", in: room)
+        replies = try await waitForReply(to: again, in: room, as: patient, bot: bot)
+        #expect(replies.to(again).first?.body?.contains("988") == false, "!forget erases the risk level too")
+    }
+
     func leavesTheHistoryOfANewlyAddedRoomAlone() async throws {
         let setup = try await community(patients: 1)
         let patient = setup.patients[0]
