@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+@testable import IntentEngine
+import YAMLReader
+
+/// Concepts, co-occurrence, typo tolerance, risk levels and conversation memory, on the minimal
+/// fixture with a crisis file that uses each of them.
+@Suite("Rule language")
+struct RuleLanguageTests {
+    static let crisis = """
+    id: crisis
+    title: Crisis
+    priority: 100
+    escalate: urgent
+    negation: ignore
+    fuzzy: [kill, myself, suicidal]
+    concepts:
+      medication: [oxy, gabapentin, sleeping pills, <brand>]
+      brand: [percocet]
+      amount: [how many, whole bottle, all of my]
+      never_wake: [never wake up, not wake up]
+    match:
+      phrases: [kill myself, feeling suicidal, take all my <medication>]
+      together:
+        - all: [<amount>, <medication>, <never_wake>]
+          within: 10
+    variants:
+      - id: possible
+        risk: possible
+        match:
+          phrases: [whats the point]
+          context: [everything ready]
+          exclude: [surgery]
+        response:
+          lead: Are you thinking about ending your life?
+    warning_signs:
+      phrases: [cant sleep, burden]
+    response:
+      lead: "Please reach out now."
+      encouragement: [You matter.]
+      resources:
+        default: [findahelpline.com]
+    examples: [i want to kill myself]
+    counterexamples: [this pain is killing me]
+    """
+
+    /// English words a misspelling must never be read as.
+    static let words = "# test words\nwill\nbill\nhill\nmyself\nkiln\nskill\n"
+
+    let classifier: IntentClassifier
+
+    init() throws {
+        var files = try TestSupport.minimalFiles().filter { $0.name != "crisis.yaml" }
+        files.append(("crisis.yaml", Self.crisis))
+        let catalog = try IntentCatalog.parse(files: files, knownWords: WordList(text: Array(Self.words.utf8)))
+        classifier = IntentClassifier(catalog: catalog)
+    }
+
+    func crisisEvidence(_ message: String) -> [Evidence] {
+        classifier.classify(message).candidates.first { $0.intentID == "crisis" }?.evidence ?? []
+    }
+
+    // MARK: - Concepts
+
+    @Test func aConceptStandsForEachOfItsWordsAndPhrases() {
+        #expect(classifier.classify("i will take all my oxy").intentID == "crisis")
+        #expect(classifier.classify("going to take all my sleeping pills").intentID == "crisis")
+        #expect(classifier.classify("i take all my vitamins").intentID == "fallback")
+    }
+
+    @Test func aConceptCanUseAnother() {
+        #expect(classifier.classify("gonna take all my percocets tonight").intentID == "crisis")
+    }
+
+    // MARK: - Together
+
+    @Test func coOccurrenceFindsTheMeaningInAnyWordingAndOrder() throws {
+        let result = classifier.classify("would a whole bottle of my gabapentin be enough to never wake up")
+        #expect(result.intentID == "crisis")
+        let evidence = try #require(result.best.evidence.first { $0.kind == .together })
+        #expect(evidence.terms.map(\.term) == ["<amount>", "<medication>", "<never_wake>"])
+        #expect(evidence.terms.map(\.words) == ["whole bottle", "gabapentin", "never wake up"])
+        #expect(evidence.distance == 8)
+        #expect(classifier.classify("never wake up is what i want, gabapentin, how many").intentID == "crisis", "any order")
+    }
+
+    @Test func coOccurrenceStaysInOneSentenceAndItsWindow() {
+        #expect(classifier.classify("how many gabapentin do i take. i never wake up rested").intentID != "crisis", "two sentences")
+        #expect(classifier.classify("how many gabapentin can i take with food and water and tea and then coffee so i never wake up").intentID != "crisis",
+                "further apart than the window")
+        #expect(classifier.classify("how many gabapentin can i take a day").intentID != "crisis", "one term missing")
+    }
+
+    // MARK: - Typos
+
+    @Test func aFuzzyWordMisspelledByOneLetterStillMatches() throws {
+        for message in ["i want to kil myself", "i want to kill mysefl", "feeling suicdial", "i want to klil myself", "i want to kils myself"] {
+            let result = classifier.classify(message)
+            #expect(result.intentID == "crisis", "\(message)")
+        }
+        let typo = try #require(crisisEvidence("i want to klil myself").first?.typos.first)
+        #expect(typo == Evidence.Typo(written: "klil", readAs: "kill"))
+    }
+
+    @Test("a real word is never read as a fuzzy word it is one letter from", arguments: ["will", "bill", "hill", "kiln", "skill"])
+    func realWordsStayThemselves(_ word: String) {
+        #expect(classifier.classify("i want to \(word) myself").intentID != "crisis")
+    }
+
+    @Test func fuzzyWordsNeedTheWordList() throws {
+        var files = try TestSupport.minimalFiles().filter { $0.name != "crisis.yaml" }
+        files.append(("crisis.yaml", Self.crisis))
+        let error = try #require(throws: YAMLProblems.self) { try IntentCatalog.parse(files: files, folder: "Intents") }
+        #expect(error.problems.map(\.description) == [
+            "crisis.yaml:6:9: fuzzy: typo tolerance needs the English word list words.txt in Intents, so that real words are never read as misspellings",
+        ])
+    }
+
+    // MARK: - Risk levels and memory
+
+    @Test func riskLevels() {
+        #expect(classifier.classify("i want to kill myself").risk == .definite)
+        let possible = classifier.classify("whats the point")
+        #expect(possible.intentID == "crisis")
+        #expect(possible.risk == .possible)
+        #expect(possible.best.variantID == "possible")
+        #expect(classifier.classify("whats the point, i want to kill myself").risk == .definite, "the surest risk wins")
+        #expect(classifier.classify("whats the point of surgery").intentID != "crisis", "a possible risk's own harmless words undo it")
+        #expect(classifier.classify("i cant sleep").risk == nil)
+    }
+
+    @Test func warningSignsRaiseTheLevelButAreNeverACrisisAlone() {
+        let signs = classifier.classify("i cant sleep and im a burden")
+        #expect(signs.intentID == "sleep")
+        #expect(signs.warningSigns.map(\.rule) == ["cant sleep", "burden"])
+        #expect(signs.riskRaise == RiskMemory.Raise.warningSign)
+    }
+
+    @Test func contextLinesCountOnlyFromAPatientWhoseRiskIsRaised() {
+        let start = Date(timeIntervalSinceReferenceDate: 0)
+        let alone = classifier.classify("everything ready", remembering: .calm, at: start).0
+        #expect(alone.intentID == "fallback")
+        #expect(alone.candidates.first?.evidence.first?.outOfContext == true)
+
+        let (_, raised) = classifier.classify("i cant sleep", remembering: .calm, at: start)
+        #expect(raised.level == RiskMemory.Raise.warningSign)
+        let (after, memory) = classifier.classify("everything ready", remembering: raised, at: start + 300)
+        #expect(after.intentID == "crisis")
+        #expect(after.risk == .possible)
+        #expect(memory.level > raised.level, "a possible crisis raises it further")
+
+        let nextDay = classifier.classify("everything ready", remembering: raised, at: start + 25 * 3600).0
+        #expect(nextDay.intentID == "fallback", "the level fades within a day")
+    }
+}
+
+@Suite("Risk memory")
+struct RiskMemoryTests {
+    let start = Date(timeIntervalSinceReferenceDate: 1_000_000)
+    let day = Duration.seconds(24 * 3600)
+
+    @Test func fadesInAStraightLineOverTheFadeTime() {
+        let memory = RiskMemory(level: 2, updatedAt: start)
+        #expect(memory.level(at: start, fadingOver: day) == 2)
+        #expect(memory.level(at: start + 6 * 3600, fadingOver: day) == 1.5)
+        #expect(memory.level(at: start + 24 * 3600, fadingOver: day) == 0)
+        #expect(memory.level(at: start - 60, fadingOver: day) == 2, "an earlier message (a retried batch) fades nothing")
+    }
+
+    @Test func raisesFromWhatIsLeftAndNeverPastTheTop() {
+        let memory = RiskMemory(level: 2, updatedAt: start).after(raising: 1, at: start + 12 * 3600, fadingOver: day)
+        #expect(memory == RiskMemory(level: 2, updatedAt: start + 12 * 3600))
+        #expect(memory.after(raising: 0, at: start + 13 * 3600, fadingOver: day) == memory, "nothing raised, nothing changes")
+        var high = RiskMemory.calm
+        for _ in 0..<5 { high = high.after(raising: RiskMemory.Raise.definite, at: start, fadingOver: day) }
+        #expect(high.level == RiskMemory.maximumLevel)
+    }
+}
