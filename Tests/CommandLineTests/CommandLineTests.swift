@@ -71,6 +71,57 @@ struct CommandLineTests {
         #expect(evidence.first?["rule"] as? String == "took all my pills")
     }
 
+    @Test func classifyShowsRiskCoOccurrenceTyposAndMemoryWithTheShippedRules() throws {
+        let shipped = Self.root.appendingPathComponent("Intents").path
+        let json = try supportbot(["classify", "--json", "--intents", shipped, "would a whole bottle of my gabapentin be enough to never wake up"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any])
+        #expect(object["intent"] as? String == "crisis")
+        #expect(object["risk"] as? String == "definite")
+        let together = try #require((object["evidence"] as? [[String: Any]])?.first { $0["kind"] as? String == "together" })
+        #expect((together["terms"] as? [[String: Any]])?.count == 3)
+        #expect(together["distance"] as? Int != nil)
+
+        let typo = try supportbot(["classify", "--explain", "--intents", shipped, "feeling suicdial again"])
+        #expect(typo.output.contains("(typo: \"suicdial\" read as \"suicidal\")"))
+
+        let conversation = try supportbot(["classify", "--explain", "--conversation", "--intents", shipped],
+                                          input: Data("havent slept in days, i feel like a burden\nanyway ive got everything ready\n".utf8))
+        let explanations = conversation.output.components(separatedBy: "\n").filter { !$0.hasPrefix(" ") && !$0.isEmpty }
+        #expect(explanations.count == 2)
+        #expect(explanations.last?.hasPrefix("crisis (finality)  risk possible") == true)
+        #expect(conversation.output.contains("risk level 1.00 before this message (raised: context rules count)"))
+        let alone = try supportbot(["classify", "--intents", shipped, "anyway ive got everything ready"])
+        #expect(!alone.output.hasPrefix("crisis"), "alone, the same line is harmless")
+    }
+
+    @Test func evaluatePrintsTheFiguresAndFailsBelowTheSafetyBar() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("evaluation-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("set.yaml")
+        try """
+        messages:
+          - {intent: crisis, text: "i want to kill myself"}
+          - {intent: crisis, tag: plan, text: "ive decided. sunday."}
+          - {intent: sleep, text: "i cant sleep"}
+        """.write(to: file, atomically: true, encoding: .utf8)
+        let failing = try supportbot(["intents", "evaluate", "--intents", Self.minimal, file.path])
+        #expect(failing.status == 1)
+        #expect(failing.output.contains("crisis recall        0.50  (1/2 found: 1 definite, 0 possible)"))
+        #expect(failing.output.contains("safety bar           NOT MET"))
+        #expect(failing.output.contains("\(file.path):3:5 [plan] crisis read as fallback: \"ive decided. sunday.\""))
+        let reported = try supportbot(["intents", "evaluate", "--report-only", "--json", "--intents", Self.minimal, file.path])
+        #expect(reported.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(reported.output.utf8)) as? [String: Any])
+        #expect(object["crisisRecall"] as? Double == 0.5)
+        #expect(object["meetsSafetyBar"] as? Bool == false)
+
+        try "messages:\n  - {intent: slep, text: \"hi\"}\n".write(to: file, atomically: true, encoding: .utf8)
+        let bad = try supportbot(["intents", "evaluate", "--intents", Self.minimal, file.path])
+        #expect(bad.status == 1)
+        #expect(bad.errors.contains("\(file.path):2:14: messages[0].intent: no intent 'slep' in the rules"))
+    }
+
     @Test func explainShowsCancelledRules() throws {
         let run = try supportbot(["classify", "--explain", "--intents", Self.minimal, "I'm not depressed, I just can't sleep"])
         #expect(run.output.contains("phrase \"cant sleep\" matched \"can't sleep\""))

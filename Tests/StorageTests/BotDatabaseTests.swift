@@ -102,4 +102,44 @@ struct BotDatabaseTests {
         try database.purge(before: now.addingTimeInterval(86_400 * 365))
         #expect(try database.patient("@quiet:localhost")?.optedOut == true)
     }
+
+    // MARK: - Conversation risk
+
+    func raise(_ database: BotDatabase, _ event: String, level: Double, at date: Date, patient: String = "@p:localhost") throws {
+        var handling = Handling(eventID: event, roomID: "!r", at: date, patient: patient)
+        handling.risk = PatientRisk(level: level, at: date)
+        try database.commit(handling)
+    }
+
+    @Test func aRiskLevelIsKeptAcrossReopeningAndTheNewestWins() throws {
+        try withDatabaseFile { path in
+            do {
+                let database = try BotDatabase.open(path: path)
+                try raise(database, "$2", level: 3, at: now.addingTimeInterval(60))
+                try raise(database, "$1", level: 1, at: now) // an earlier message handled later (a crisis went first)
+                var plain = Handling(eventID: "$3", roomID: "!r", at: now.addingTimeInterval(120), patient: "@p:localhost")
+                plain.repliedIntent = "sleep"
+                try database.commit(plain)
+            }
+            let reopened = try BotDatabase.open(path: path)
+            #expect(try reopened.risks(of: ["@p:localhost", "@nobody:localhost"]) == ["@p:localhost": PatientRisk(level: 3, at: now.addingTimeInterval(60))])
+        }
+    }
+
+    @Test func forgetAndTheRetentionEraseTheRiskLevel() throws {
+        let database = try BotDatabase.inMemory()
+        try raise(database, "$1", level: 2, at: now)
+        var forget = Handling(eventID: "$2", roomID: "!r", at: now, patient: "@p:localhost")
+        forget.forget = true
+        try database.commit(forget)
+        #expect(try database.risks(of: ["@p:localhost"]).isEmpty)
+
+        var stop = Handling(eventID: "$3", roomID: "!r", at: now, patient: "@quiet:localhost")
+        stop.optedOut = true
+        stop.risk = PatientRisk(level: 2, at: now)
+        try database.commit(stop)
+        try database.purge(before: now.addingTimeInterval(86_400 * 30))
+        #expect(try database.patient("@quiet:localhost")?.optedOut == true, "!stop outlasts the retention")
+        #expect(try database.risks(of: ["@quiet:localhost"]).isEmpty, "its risk level does not")
+    }
 }
