@@ -54,8 +54,11 @@ struct ClassificationFormat {
         return text
     }
 
+    /// Two decimals, without a formatter: this runs for every line `classify` prints.
     private func score(_ value: Double) -> String {
-        String(format: "%.2f", value)
+        let hundredths = Int((value * 100).rounded())
+        let rest = abs(hundredths % 100)
+        return "\(hundredths < 0 && hundredths > -100 ? "-" : "")\(hundredths / 100).\(rest < 10 ? "0" : "")\(rest)"
     }
 
     // MARK: - JSON
@@ -84,7 +87,7 @@ struct ClassificationFormat {
                 object.array("evidence", candidate.evidence, write)
             }
         }
-        return line.closed + [UInt8(ascii: "\n")]
+        return line.finish()
     }
 
     private func write(_ object: inout JSONLine, _ evidence: Evidence) {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IntentEngine
+import Synchronization
 
 struct ClassifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,21 +28,45 @@ struct ClassifyCommand: ParsableCommand {
     func run() throws {
         let classifier = IntentClassifier(catalog: try intents.loadCatalog())
         let format = ClassificationFormat(json: json, explain: explain)
-        var memory = RiskMemory.calm
-        var time = Date()
         var output = BufferedOutput()
-        let lines: AnySequence<String> = messages.isEmpty ? AnySequence(StandardInputLines()) : AnySequence(messages)
-        for line in lines {
-            let classification: Classification
-            if conversation {
-                (classification, memory) = classifier.classify(line, remembering: memory, at: time)
-                time += 60
-            } else {
-                classification = classifier.classify(line)
+        var input = StandardInputLines()
+        if conversation || !messages.isEmpty {
+            // One at a time: a conversation's lines are read in order, each with the memory of the ones before.
+            var memory = RiskMemory.calm
+            var time = Date()
+            var arguments = messages[...]
+            while let line = messages.isEmpty ? input.next() : arguments.popFirst() {
+                let classification: Classification
+                if conversation {
+                    (classification, memory) = classifier.classify(line, remembering: memory, at: time, explaining: explain)
+                    time += 60
+                } else {
+                    classification = classifier.classify(line, explaining: explain)
+                }
+                output.write(format.render(classification))
+                output.flush()
             }
-            output.write(format.render(classification))
-            if !messages.isEmpty { output.flush() }
+            return
+        }
+        while case let lines = input.nextBatch(limit: Self.batchSize), !lines.isEmpty {
+            for rendered in Self.render(lines, classifier: classifier, format: format) { output.write(rendered) }
+            if lines.count < Self.batchSize { output.flush() }
         }
         output.flush()
+    }
+
+    /// Lines taken from standard input at once, when that many are waiting.
+    static let batchSize = 4096
+
+    /// Each line's result, in order; a large batch is classified in two halves side by side.
+    static func render(_ lines: [String], classifier: IntentClassifier, format: ClassificationFormat) -> [[UInt8]] {
+        guard lines.count >= 256 else { return lines.map { format.render(classifier.classify($0, explaining: format.explain)) } }
+        let halves = [lines[..<(lines.count / 2)], lines[(lines.count / 2)...]]
+        let results = Mutex<[[[UInt8]]]>([[], []])
+        DispatchQueue.concurrentPerform(iterations: 2) { half in
+            let rendered = halves[half].map { format.render(classifier.classify($0, explaining: format.explain)) }
+            results.withLock { $0[half] = rendered }
+        }
+        return results.withLock { $0[0] + $0[1] }
     }
 }

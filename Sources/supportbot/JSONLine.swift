@@ -38,21 +38,27 @@ struct JSONLine {
         bytes += (value.map(String.init) ?? "null").utf8
     }
 
-    /// A nested array of objects, each written by `body`.
+    /// A nested array of objects, each written by `body` into the same bytes.
     mutating func array<Element>(_ name: StaticString, _ elements: [Element], _ body: (inout JSONLine, Element) -> Void) {
         key(name)
         bytes.append(UInt8(ascii: "["))
         for (index, element) in elements.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            var object = JSONLine()
-            body(&object, element)
-            bytes += object.closed
+            bytes.append(UInt8(ascii: "{"))
+            needsComma = false
+            body(&self, element)
+            bytes.append(UInt8(ascii: "}"))
         }
         bytes.append(UInt8(ascii: "]"))
+        needsComma = true
     }
 
-    /// The object, closed.
-    var closed: [UInt8] { bytes + [UInt8(ascii: "}")] }
+    /// The object, closed, and a new line.
+    mutating func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        bytes.append(UInt8(ascii: "\n"))
+        return bytes
+    }
 
     private mutating func key(_ name: StaticString) {
         if needsComma { bytes.append(UInt8(ascii: ",")) }

@@ -13,9 +13,22 @@ struct StandardInputLines: Sequence, IteratorProtocol {
     private var finished = false
 
     mutating func next() -> String? {
+        next(readingMore: true)
+    }
+
+    /// The lines already read, at most `limit`, reading more only when none is waiting: a
+    /// pipe's backlog comes in batches, and a line typed by hand is answered at once.
+    mutating func nextBatch(limit: Int) -> [String] {
+        var lines: [String] = []
+        while lines.count < limit, let line = next(readingMore: lines.isEmpty) { lines.append(line) }
+        return lines
+    }
+
+    private mutating func next(readingMore: Bool) -> String? {
         while true {
             if position == buffer.count {
                 if finished { return flushLast() }
+                guard readingMore else { return nil }
                 let chunk = FileHandle.standardInput.readData(ofLength: 1 << 16)
                 if chunk.isEmpty { finished = true; continue }
                 buffer = Array(chunk)

@@ -46,6 +46,23 @@ struct TextNormalizerTests {
         #expect(TextNormalizer.normalize("שלום עולם") == "שלום עולם")
     }
 
+    @Test func emojiAndSymbolsReadTheSameWithoutDecomposition() {
+        // Only symbols beyond ASCII: the quick path; an accent or a mark after a letter: the full one.
+        #expect(TextNormalizer.normalize("i can’t sleep 😴😴, again… ❤️ love you all 👨‍👩‍👧") == "i cant sleep again love you all")
+        #expect(TextNormalizer.normalize("good morning ☀️ everyone — new here") == "good morning everyone new here")
+        #expect(TextNormalizer.normalize("cafe\u{0301} ☕") == "cafe")
+        #expect(TextNormalizer.normalize("kms\u{200D}") == "kms")
+        #expect(TextNormalizer.normalize("sleep！") == "sleep")
+    }
+
+    @Test func sentencesAndClausesAreToldApart() {
+        var breaks: [TextNormalizer.Break] = []
+        TextNormalizer.withScannableUTF8("one, two. three！ four； five\nsix") { bytes in
+            TextNormalizer.scanWords(bytes) { _, breakBefore in breaks.append(breakBefore) }
+        }
+        #expect(breaks == [.none, .clause, .sentence, .sentence, .clause, .sentence])
+    }
+
     @Test func hugeMessageIsNormalized() {
         let huge = String(repeating: "my back hurts so much ", count: 5_000)
         #expect(huge.utf8.count > 100_000)

@@ -2,7 +2,8 @@
 public struct Classification: Sendable {
     /// The intent the message is read as: the best matching candidate, or the fallback.
     public let best: Candidate
-    /// Every intent that any rule touched, matched ones first (by priority, then score).
+    /// Every intent that any rule touched, matched ones first (by priority, then score). Their
+    /// evidence is written only when classifying with `explaining`; the result's always is.
     public let candidates: [Candidate]
     /// The conversation's risk level before this message (see `RiskMemory`).
     public let priorRiskLevel: Double

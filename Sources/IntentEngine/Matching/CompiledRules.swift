@@ -1,13 +1,14 @@
 import YAMLReader
 
-/// Every intent's rules as flat arrays of numbers. Nothing that matching reads holds a
-/// reference, so scanning a message neither retains nor allocates.
+/// Every intent's rules as flat arrays of numbers, built once. A class, so that a scan holds
+/// one reference to it, not a copy of each array: a message costs no retains beyond that.
 ///
 /// A rule text becomes a *pattern*: a sequence of elements, each a word's key (0 or more) or a
 /// concept (`-2 - index`). A concept is itself a set of patterns. A pattern's match is for its
 /// *owner*: a rule (0 or more) or a concept (`-1 - index`), whose match may complete others.
-struct CompiledRules: Sendable {
+final class CompiledRules: Sendable {
     let lexicon: Lexicon
+    let settings: CommonSettings
 
     // MARK: Patterns
 
@@ -48,6 +49,16 @@ struct CompiledRules: Sendable {
     let targetHasRequire: [Bool]
     let targetPatterns: [[MatchRules.Pattern]]
     let hasPatterns: Bool
+
+    // MARK: Intents, for candidates
+
+    let intentIDs: [String]
+    let priorities: [Int]
+    let escalations: [Intent.Escalation]
+    /// Per intent, its variants' ids.
+    let variantIDs: [[String]]
+    /// The intent that answers when nothing matches.
+    let fallback: Int
 
     static let mainTarget: Int32 = -1
     static let warningSignsTarget: Int32 = -2
@@ -121,6 +132,12 @@ struct CompiledRules: Sendable {
         }
         longestReplacement = max(1, lexicon.longestReplacement)
         self.lexicon = lexicon
+        settings = catalog.settings
+        intentIDs = catalog.intents.map(\.id)
+        priorities = catalog.intents.map(\.priority)
+        escalations = catalog.intents.map(\.escalate)
+        variantIDs = catalog.intents.map { $0.variants.map(\.id) }
+        fallback = catalog.intents.firstIndex { $0.id == IntentCatalog.fallbackID } ?? 0
     }
 
     /// Gathers the arrays while the catalog is walked.

@@ -39,7 +39,6 @@ struct MessageScan {
     }
 
     let rules: CompiledRules
-    let settings: CommonSettings
     let tokens: UnsafeBufferPointer<Token>
     /// The conversation's risk is raised: `context` rules count.
     let riskRaised: Bool
@@ -64,12 +63,11 @@ struct MessageScan {
     /// How much scratch space a message of `tokenCount` words needs for occurrences.
     static func occurrenceCapacity(tokenCount: Int) -> Int { tokenCount * 8 + 64 }
 
-    init(rules: CompiledRules, settings: CommonSettings, tokens: UnsafeBufferPointer<Token>, riskRaised: Bool,
+    init(rules: CompiledRules, tokens: UnsafeBufferPointer<Token>, riskRaised: Bool,
          scores: UnsafeMutableBufferPointer<Double>, flags: UnsafeMutableBufferPointer<UInt8>, hits: UnsafeMutableBufferPointer<Hit>,
          occurrences: UnsafeMutableBufferPointer<Occurrence>, heads: UnsafeMutableBufferPointer<Int32>,
          conceptSeen: UnsafeMutableBufferPointer<UInt8>, chosen: UnsafeMutableBufferPointer<Int32>) {
         self.rules = rules
-        self.settings = settings
         self.tokens = tokens
         self.riskRaised = riskRaised
         self.scores = scores
@@ -192,7 +190,7 @@ struct MessageScan {
     private mutating func record(rule: Int, start: Int, end: Int, chosenStart: Int) {
         let target = Int(rules.ruleTarget[rule])
         let kind = rules.ruleKind[rule]
-        let negated = rules.targetNegationApplies[target] && kind.isNegatable && tokens[start].sinceNegation <= settings.negationWindow
+        let negated = rules.targetNegationApplies[target] && kind.isNegatable && tokens[start].sinceNegation <= rules.settings.negationWindow
         let outOfContext = kind == .context && !riskRaised
         let seen = negated || outOfContext ? Self.shownUncounted : Self.counted
         let ruleFlag = rules.targetCount + rule
@@ -201,7 +199,7 @@ struct MessageScan {
         if seen == Self.counted {
             switch kind {
             case .phrase, .pattern, .together, .context: scores[target] += 1
-            case .hint: scores[target] += settings.hintWeight
+            case .hint: scores[target] += rules.settings.hintWeight
             case .require: flags[target] |= Self.required
             case .exclude: flags[target] |= Self.excluded
             }

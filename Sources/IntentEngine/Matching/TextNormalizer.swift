@@ -121,6 +121,7 @@ public enum TextNormalizer {
     /// punctuation that ends a sentence becomes `.` and a clause `,`, and everything else
     /// (emoji, symbols, controls) a space.
     private static func unicodeNormalized(_ text: String) -> String {
+        if let simple = symbolsOnlyNormalized(text) { return simple }
         let decomposed = text.lowercased().decomposedStringWithCompatibilityMapping
         var kept = String.UnicodeScalarView()
         for scalar in decomposed.unicodeScalars {
@@ -145,6 +146,40 @@ public enum TextNormalizer {
         }
         return String(kept).precomposedStringWithCanonicalMapping
     }
+
+    /// The common case without Unicode decomposition: when no letter or digit is beyond
+    /// ASCII and no mark or invisible character stands right after an ASCII one (emoji, curly
+    /// quotes, dashes and their variation selectors), each such scalar only becomes what the
+    /// full path would make of it. `nil` when the full path is needed.
+    private static func symbolsOnlyNormalized(_ text: String) -> String? {
+        var kept = String.UnicodeScalarView()
+        var afterASCIIWord = false
+        for scalar in text.unicodeScalars {
+            if scalar.isASCII {
+                kept.append(scalar)
+                afterASCIIWord = scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                continue
+            }
+            // Letters and digits, and punctuation whose compatibility form is ASCII (fullwidth
+            // "！", small "﹐", "…"), need the full path.
+            if compatibilityPunctuation.contains(where: { $0.contains(scalar.value) }) { return nil }
+            let properties = scalar.properties
+            if properties.isAlphabetic || properties.numericType != nil { return nil }
+            switch properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .spacingMark, .format:
+                if afterASCIIWord { return nil }
+                continue
+            default:
+                break
+            }
+            afterASCIIWord = false
+            if apostrophes.contains(scalar) { continue }
+            kept.append(sentenceEnds.contains(scalar) ? "." : clausePunctuation.contains(scalar) ? "," : " ")
+        }
+        return String(kept)
+    }
+
+    private static let compatibilityPunctuation: [ClosedRange<UInt32>] = [0x2024...0x2026, 0xFE50...0xFE6F, 0xFF00...0xFFEF]
 
     private static let apostrophes: Set<Unicode.Scalar> = ["'", "`", "\u{2018}", "\u{2019}", "\u{02BC}", "\u{FF07}"]
     private static let sentenceEnds: Set<Unicode.Scalar> = [

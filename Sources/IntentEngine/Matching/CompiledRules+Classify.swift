@@ -1,0 +1,202 @@
+import Foundation
+
+/// Classifying one message with the compiled rules: tokenize, scan (`MessageScan`), rank.
+/// Methods of the class, so the closures around the scratch space capture one reference.
+extension CompiledRules {
+    /// At most this many rule matches are kept as evidence for one message; all of them count.
+    static let maximumEvidence = 64
+
+    func classify(_ message: String, riskLevel: Double, explaining: Bool) -> Classification {
+        let raised = riskLevel >= settings.raisedRiskLevel
+        return TextNormalizer.withScannableUTF8(message) { bytes in
+            withUnsafeTemporaryAllocation(of: MessageScan.Token.self, capacity: (bytes.count / 2 + 1) * longestReplacement) { tokenBuffer in
+                let tokens = UnsafeBufferPointer(rebasing: tokenBuffer[0..<tokenize(bytes, into: tokenBuffer)])
+                return withScratch(tokenCount: tokens.count) { scores, flags, hits, occurrences, heads, seen, chosen in
+                    var scan = MessageScan(rules: self, tokens: tokens, riskRaised: raised, scores: scores, flags: flags,
+                                           hits: hits, occurrences: occurrences, heads: heads, conceptSeen: seen, chosen: chosen)
+                    scan.matchPatterns()
+                    scan.matchTogether()
+                    var found = UnsafeMutableBufferPointer(rebasing: hits[0..<scan.hitCount])
+                    found.sort { $0.start < $1.start }
+                    return rank(UnsafeBufferPointer(found), scan: scan, bytes: bytes, message: message, riskLevel: riskLevel, raised: raised,
+                                explaining: explaining)
+                }
+            }
+        }
+    }
+
+    private func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: UnsafeMutableBufferPointer<MessageScan.Token>) -> Int {
+        var count = 0
+        var lastNegation = -1
+        var sentence: Int32 = 0
+        lexicon.forEachWord(bytes) { word in
+            let flags = word.key >= 0 ? wordFlags[Int(word.key)] : 0
+            if word.breakBefore != .none || flags & 2 != 0 { lastNegation = -1 }
+            if word.breakBefore == .sentence { sentence += 1 }
+            let since = lastNegation >= 0 ? Int32(count - lastNegation) : Int32.max
+            tokens[count] = MessageScan.Token(key: word.key, start: Int32(word.range.lowerBound), end: Int32(word.range.upperBound),
+                                              sinceNegation: since, sentence: sentence, typoOf: word.typoOf)
+            if flags & 1 != 0 { lastNegation = count }
+            count += 1
+        }
+        return count
+    }
+
+    /// Scratch space for one scan, on the stack when it is small.
+    private func withScratch<Result>(
+        tokenCount: Int,
+        _ body: (UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<UInt8>, UnsafeMutableBufferPointer<MessageScan.Hit>,
+                 UnsafeMutableBufferPointer<MessageScan.Occurrence>, UnsafeMutableBufferPointer<Int32>, UnsafeMutableBufferPointer<UInt8>,
+                 UnsafeMutableBufferPointer<Int32>) -> Result
+    ) -> Result {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: targetCount) { scores in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: targetCount + ruleCount + conceptCount) { bytes in
+                withUnsafeTemporaryAllocation(of: MessageScan.Hit.self, capacity: Self.maximumEvidence) { hits in
+                    withUnsafeTemporaryAllocation(of: MessageScan.Occurrence.self, capacity: MessageScan.occurrenceCapacity(tokenCount: tokenCount)) { occurrences in
+                        withUnsafeTemporaryAllocation(of: Int32.self, capacity: tokenCount + 1 + togetherTerms.count) { numbers in
+                            let flags = UnsafeMutableBufferPointer(rebasing: bytes[0..<(targetCount + ruleCount)])
+                            let seen = UnsafeMutableBufferPointer(rebasing: bytes[(targetCount + ruleCount)...])
+                            let heads = UnsafeMutableBufferPointer(rebasing: numbers[0..<(tokenCount + 1)])
+                            let chosen = UnsafeMutableBufferPointer(rebasing: numbers[(tokenCount + 1)...])
+                            return body(scores, flags, hits, occurrences, heads, seen, chosen)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // MARK: - Ranking
+
+    /// How one intent stands, before its evidence is written out.
+    private struct Standing {
+        let intent: Int
+        let members: Range<Int>
+        var variant: String?
+        var risk: RiskLevel?
+        var score = 0.0
+        var matched = false
+    }
+
+    /// One candidate per intent that any rule touched, matched ones first. Evidence (strings
+    /// of the message's words) is written for the result, or for every candidate when explaining.
+    private func rank(_ hits: UnsafeBufferPointer<MessageScan.Hit>, scan: MessageScan, bytes: UnsafeBufferPointer<UInt8>, message: String,
+                      riskLevel: Double, raised: Bool, explaining: Bool) -> Classification {
+        let patternEvidence = hasPatterns ? matchPatterns(message, scores: scan.scores) : []
+        guard !hits.isEmpty || !patternEvidence.isEmpty else {
+            return Classification(best: candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: []), candidates: [],
+                                  priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: [])
+        }
+        var standings: [Standing] = []
+        var warningSigns: [Evidence] = []
+        var target = 0
+        while target < targetCount {
+            let intent = Int(targetIntent[target])
+            var end = target
+            while end < targetCount, Int(targetIntent[end]) == intent { end += 1 }
+            defer { target = end }
+            let members = target..<end
+            let touched = hits.contains { members.contains(Int(ruleTarget[Int($0.rule)])) && !isWarningSigns(Int(ruleTarget[Int($0.rule)])) }
+                || patternEvidence.contains { members.contains($0.target) }
+            var standing = Standing(intent: intent, members: members)
+            var bestStanding = -1
+            for member in members {
+                let memberScore = min(1, scan.scores[member])
+                let memberMatched = memberScore >= settings.threshold && scan.flags[member] & MessageScan.excluded == 0
+                    && (!targetHasRequire[member] || scan.flags[member] & MessageScan.required != 0)
+                let variantIndex = Int(targetVariant[member])
+                if isWarningSigns(member) {
+                    if memberMatched { warningSigns = evidence(hits, target: member, scan: scan, bytes: bytes) }
+                    continue
+                }
+                // The surest risk wins; at the same risk a variant says more than the intent itself.
+                let rank = Int(targetRisk[member]) * 2 + (variantIndex >= 0 ? 1 : 0)
+                if memberMatched, rank > bestStanding {
+                    bestStanding = rank
+                    standing.variant = variantIndex >= 0 ? variantIDs[intent][variantIndex] : nil
+                    standing.risk = targetRisk[member] == 2 ? .definite : targetRisk[member] == 1 ? .possible : nil
+                }
+                standing.score = max(standing.score, memberScore)
+                standing.matched = standing.matched || memberMatched
+            }
+            if touched { standings.append(standing) }
+        }
+        standings.sort { a, b in
+            if a.matched != b.matched { return a.matched }
+            if a.matched, priorities[a.intent] != priorities[b.intent] { return priorities[a.intent] > priorities[b.intent] }
+            return a.score > b.score
+        }
+        let candidates = standings.enumerated().map { index, standing in
+            let written = explaining || (index == 0 && standing.matched)
+            var evidence: [Evidence] = []
+            if written {
+                for member in standing.members { evidence += self.evidence(hits, target: member, scan: scan, bytes: bytes) }
+                evidence += patternEvidence.filter { standing.members.contains($0.target) }.map(\.evidence)
+            }
+            return candidate(standing.intent, variant: standing.variant, risk: standing.risk, score: standing.score, matched: standing.matched, evidence: evidence)
+        }
+        let best = candidates.first.flatMap { $0.matched ? $0 : nil }
+            ?? candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: [])
+        return Classification(best: best, candidates: candidates, priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: warningSigns)
+    }
+
+    private func isWarningSigns(_ target: Int) -> Bool {
+        targetVariant[target] == CompiledRules.warningSignsTarget
+    }
+
+    /// What the hits of one target show a moderator.
+    private func evidence(_ hits: UnsafeBufferPointer<MessageScan.Hit>, target: Int, scan: MessageScan, bytes: UnsafeBufferPointer<UInt8>) -> [Evidence] {
+        var evidence: [Evidence] = []
+        for hit in hits where Int(ruleTarget[Int(hit.rule)]) == target {
+            let tokens = scan.tokens
+            func text(_ start: Int, _ end: Int) -> String {
+                let lower = Int(tokens[start].start), upper = Int(tokens[end - 1].end)
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+            }
+            let rule = Int(hit.rule)
+            var terms: [Evidence.TermMatch] = []
+            var distance: Int?
+            if hit.chosenStart >= 0, let together = togetherRule.firstIndex(of: Int32(rule)) {
+                let termRange = Int(togetherTermStart[together])..<Int(togetherTermStart[together + 1])
+                let picks = termRange.enumerated().map { slot, term in
+                    (term: term, occurrence: scan.occurrences[Int(scan.chosen[Int(hit.chosenStart) + slot])])
+                }.sorted { $0.occurrence.start < $1.occurrence.start }
+                terms = picks.map { Evidence.TermMatch(term: togetherTermText[$0.term], words: text(Int($0.occurrence.start), Int($0.occurrence.end))) }
+                distance = Int(picks.last!.occurrence.start - picks.first!.occurrence.start)
+            }
+            var entry = Evidence(kind: ruleKind[rule], rule: ruleText[rule],
+                                 words: terms.isEmpty ? text(Int(hit.start), Int(hit.end)) : terms.map(\.words).joined(separator: " … "),
+                                 negated: hit.negated)
+            entry.outOfContext = hit.outOfContext
+            entry.terms = terms
+            entry.distance = distance
+            for position in Int(hit.start)..<Int(hit.end) where tokens[position].typoOf >= 0 {
+                entry.typos.append(Evidence.Typo(written: text(position, position + 1),
+                                                 readAs: lexicon.fuzzyWords[Int(tokens[position].typoOf)]))
+            }
+            evidence.append(entry)
+        }
+        return evidence
+    }
+
+    /// The escape hatch: moderators' regular expressions over the normalized text.
+    private func matchPatterns(_ message: String, scores: UnsafeMutableBufferPointer<Double>) -> [(target: Int, evidence: Evidence)] {
+        let text = TextNormalizer.normalize(message)
+        var found: [(target: Int, evidence: Evidence)] = []
+        for (target, patterns) in targetPatterns.enumerated() {
+            for pattern in patterns {
+                guard let match = try? pattern.regex.firstMatch(in: text) else { continue }
+                scores[target] += 1
+                found.append((target, Evidence(kind: .pattern, rule: pattern.source.value, words: String(text[match.range]), negated: false)))
+            }
+        }
+        return found
+    }
+
+    func candidate(_ intent: Int, variant: String?, risk: RiskLevel?, score: Double, matched: Bool, evidence: [Evidence]) -> Candidate {
+        Candidate(
+            intentID: intentIDs[intent], variantID: variant, priority: priorities[intent], escalate: escalations[intent],
+            risk: risk, score: score, matched: matched, evidence: evidence
+        )
+    }
+}
