@@ -45,7 +45,7 @@ public struct Candidate: Sendable {
 
 /// One rule that touched a message.
 public struct Evidence: Sendable, Equatable, Codable {
-    public enum Kind: String, Sendable, Codable {
+    public enum Kind: String, Sendable, Codable, BitwiseCopyable {
         case phrase, hint, together, context, require, exclude, pattern
     }
 

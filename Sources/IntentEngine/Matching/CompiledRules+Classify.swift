@@ -11,12 +11,11 @@ extension CompiledRules {
         return TextNormalizer.withScannableUTF8(message) { bytes in
             withUnsafeTemporaryAllocation(of: MessageScan.Token.self, capacity: (bytes.count / 2 + 1) * longestReplacement) { tokenBuffer in
                 let tokens = UnsafeBufferPointer(rebasing: tokenBuffer[0..<tokenize(bytes, into: tokenBuffer)])
-                return withScratch(tokenCount: tokens.count) { scores, flags, hits, occurrences, heads, seen, chosen in
-                    var scan = MessageScan(rules: self, tokens: tokens, riskRaised: raised, scores: scores, flags: flags,
-                                           hits: hits, occurrences: occurrences, heads: heads, conceptSeen: seen, chosen: chosen)
+                return withScratch(tokenCount: tokens.count) { scratch in
+                    var scan = MessageScan(rules: self, tokens: tokens, riskRaised: raised, scratch: scratch)
                     scan.matchPatterns()
                     scan.matchTogether()
-                    var found = UnsafeMutableBufferPointer(rebasing: hits[0..<scan.hitCount])
+                    var found = UnsafeMutableBufferPointer(rebasing: scratch.hits[0..<scan.hitCount])
                     found.sort { $0.start < $1.start }
                     return rank(UnsafeBufferPointer(found), scan: scan, bytes: bytes, message: message, riskLevel: riskLevel, raised: raised,
                                 explaining: explaining)
@@ -42,27 +41,21 @@ extension CompiledRules {
         return count
     }
 
-    /// Scratch space for one scan, on the stack when it is small.
-    private func withScratch<Result>(
-        tokenCount: Int,
-        _ body: (UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<UInt8>, UnsafeMutableBufferPointer<MessageScan.Hit>,
-                 UnsafeMutableBufferPointer<MessageScan.Occurrence>, UnsafeMutableBufferPointer<Int32>, UnsafeMutableBufferPointer<UInt8>,
-                 UnsafeMutableBufferPointer<Int32>) -> Result
-    ) -> Result {
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: targetCount) { scores in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: targetCount + ruleCount + conceptCount) { bytes in
-                withUnsafeTemporaryAllocation(of: MessageScan.Hit.self, capacity: Self.maximumEvidence) { hits in
-                    withUnsafeTemporaryAllocation(of: MessageScan.Occurrence.self, capacity: MessageScan.occurrenceCapacity(tokenCount: tokenCount)) { occurrences in
-                        withUnsafeTemporaryAllocation(of: Int32.self, capacity: tokenCount + 1 + togetherTerms.count) { numbers in
-                            let flags = UnsafeMutableBufferPointer(rebasing: bytes[0..<(targetCount + ruleCount)])
-                            let seen = UnsafeMutableBufferPointer(rebasing: bytes[(targetCount + ruleCount)...])
-                            let heads = UnsafeMutableBufferPointer(rebasing: numbers[0..<(tokenCount + 1)])
-                            let chosen = UnsafeMutableBufferPointer(rebasing: numbers[(tokenCount + 1)...])
-                            return body(scores, flags, hits, occurrences, heads, seen, chosen)
-                        }
-                    }
-                }
-            }
+    /// Scratch space for one scan, in one allocation.
+    private func withScratch<Result>(tokenCount: Int, _ body: (MessageScan.Scratch) -> Result) -> Result {
+        var space = ScratchSpace()
+        let scores = space.add(Double.self, count: targetCount)
+        let hits = space.add(MessageScan.Hit.self, count: Self.maximumEvidence)
+        let occurrences = space.add(MessageScan.Occurrence.self, count: MessageScan.occurrenceCapacity(tokenCount: tokenCount))
+        let heads = space.add(Int32.self, count: tokenCount + 1)
+        let chosen = space.add(Int32.self, count: togetherTerms.count)
+        let flags = space.add(UInt8.self, count: targetCount + ruleCount)
+        let seen = space.add(UInt8.self, count: conceptCount)
+        return space.withAllocation { raw in
+            body(MessageScan.Scratch(
+                scores: scores.bound(in: raw), flags: flags.bound(in: raw), hits: hits.bound(in: raw), occurrences: occurrences.bound(in: raw),
+                heads: heads.bound(in: raw), conceptSeen: seen.bound(in: raw), chosen: chosen.bound(in: raw)
+            ))
         }
     }
 
@@ -88,6 +81,7 @@ extension CompiledRules {
                                   priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: [])
         }
         var standings: [Standing] = []
+        standings.reserveCapacity(8)
         var warningSigns: [Evidence] = []
         var target = 0
         while target < targetCount {
@@ -95,18 +89,19 @@ extension CompiledRules {
             var end = target
             while end < targetCount, Int(targetIntent[end]) == intent { end += 1 }
             defer { target = end }
-            let members = target..<end
-            let touched = hits.contains { members.contains(Int(ruleTarget[Int($0.rule)])) && !isWarningSigns(Int(ruleTarget[Int($0.rule)])) }
+            // Crisis's warning signs come last among its targets, and are not part of the candidate.
+            let members = isWarningSigns(end - 1) ? target..<(end - 1) : target..<end
+            let touched = hits.contains { members.contains(Int(ruleTarget[Int($0.rule)])) }
                 || patternEvidence.contains { members.contains($0.target) }
             var standing = Standing(intent: intent, members: members)
             var bestStanding = -1
-            for member in members {
+            for member in target..<end {
                 let memberScore = min(1, scan.scores[member])
                 let memberMatched = memberScore >= settings.threshold && scan.flags[member] & MessageScan.excluded == 0
                     && (!targetHasRequire[member] || scan.flags[member] & MessageScan.required != 0)
                 let variantIndex = Int(targetVariant[member])
                 if isWarningSigns(member) {
-                    if memberMatched { warningSigns = evidence(hits, target: member, scan: scan, bytes: bytes) }
+                    if memberMatched { warningSigns = evidence(hits, targets: member..<member + 1, scan: scan, bytes: bytes) }
                     continue
                 }
                 // The surest risk wins; at the same risk a variant says more than the intent itself.
@@ -130,8 +125,8 @@ extension CompiledRules {
             let written = explaining || (index == 0 && standing.matched)
             var evidence: [Evidence] = []
             if written {
-                for member in standing.members { evidence += self.evidence(hits, target: member, scan: scan, bytes: bytes) }
-                evidence += patternEvidence.filter { standing.members.contains($0.target) }.map(\.evidence)
+                evidence = self.evidence(hits, targets: standing.members, scan: scan, bytes: bytes)
+                for entry in patternEvidence where standing.members.contains(entry.target) { evidence.append(entry.evidence) }
             }
             return candidate(standing.intent, variant: standing.variant, risk: standing.risk, score: standing.score, matched: standing.matched, evidence: evidence)
         }
@@ -144,10 +139,10 @@ extension CompiledRules {
         targetVariant[target] == CompiledRules.warningSignsTarget
     }
 
-    /// What the hits of one target show a moderator.
-    private func evidence(_ hits: UnsafeBufferPointer<MessageScan.Hit>, target: Int, scan: MessageScan, bytes: UnsafeBufferPointer<UInt8>) -> [Evidence] {
+    /// What the hits of some targets (an intent and its variants) show a moderator.
+    private func evidence(_ hits: UnsafeBufferPointer<MessageScan.Hit>, targets: Range<Int>, scan: MessageScan, bytes: UnsafeBufferPointer<UInt8>) -> [Evidence] {
         var evidence: [Evidence] = []
-        for hit in hits where Int(ruleTarget[Int(hit.rule)]) == target {
+        for hit in hits where targets.contains(Int(ruleTarget[Int(hit.rule)])) {
             let tokens = scan.tokens
             func text(_ start: Int, _ end: Int) -> String {
                 let lower = Int(tokens[start].start), upper = Int(tokens[end - 1].end)
@@ -156,11 +151,14 @@ extension CompiledRules {
             let rule = Int(hit.rule)
             var terms: [Evidence.TermMatch] = []
             var distance: Int?
-            if hit.chosenStart >= 0, let together = togetherRule.firstIndex(of: Int32(rule)) {
+            if hit.together >= 0 {
+                let together = Int(hit.together)
                 let termRange = Int(togetherTermStart[together])..<Int(togetherTermStart[together + 1])
-                let picks = termRange.enumerated().map { slot, term in
-                    (term: term, occurrence: scan.occurrences[Int(scan.chosen[Int(hit.chosenStart) + slot])])
-                }.sorted { $0.occurrence.start < $1.occurrence.start }
+                var picks: [(term: Int, occurrence: MessageScan.Occurrence)] = []
+                for (slot, term) in termRange.enumerated() {
+                    picks.append((term, scan.occurrences[Int(scan.chosen[Int(hit.chosenStart) + slot])]))
+                }
+                picks.sort { $0.occurrence.start < $1.occurrence.start }
                 terms = picks.map { Evidence.TermMatch(term: togetherTermText[$0.term], words: text(Int($0.occurrence.start), Int($0.occurrence.end))) }
                 distance = Int(picks.last!.occurrence.start - picks.first!.occurrence.start)
             }

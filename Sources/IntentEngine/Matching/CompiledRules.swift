@@ -13,9 +13,9 @@ final class CompiledRules: Sendable {
     // MARK: Patterns
 
     /// Pattern `p`'s elements are `elements[patternStart[p]..<patternStart[p + 1]]`.
-    let patternStart: [Int32]
-    let elements: [Int32]
-    let patternOwner: [Int32]
+    let patternStart: FrozenArray<Int32>
+    let elements: FrozenArray<Int32>
+    let patternOwner: FrozenArray<Int32>
     /// The patterns whose first element is word `w`: `byFirstWord.list[byFirstWord.start[w]..<byFirstWord.start[w + 1]]`.
     let byFirstWord: Index
     /// The patterns whose first element is concept `c`, likewise.
@@ -25,35 +25,35 @@ final class CompiledRules: Sendable {
 
     // MARK: Rules
 
-    let ruleTarget: [Int32]
-    let ruleKind: [Evidence.Kind]
+    let ruleTarget: FrozenArray<Int32>
+    let ruleKind: FrozenArray<Evidence.Kind>
     /// The rule as written, for evidence.
     let ruleText: [String]
     /// `together` rules: rule number, window, and terms (concepts)
     /// `togetherTerms[togetherTermStart[t]..<togetherTermStart[t + 1]]`; the terms as written alike.
-    let togetherRule: [Int32]
-    let togetherWithin: [Int32]
-    let togetherTermStart: [Int32]
-    let togetherTerms: [Int32]
+    let togetherRule: FrozenArray<Int32>
+    let togetherWithin: FrozenArray<Int32>
+    let togetherTermStart: FrozenArray<Int32>
+    let togetherTerms: FrozenArray<Int32>
     let togetherTermText: [String]
 
     // MARK: Targets
 
     /// A target is what a rule can make true: an intent, one of its variants, or crisis's warning signs.
-    let targetIntent: [Int32]
+    let targetIntent: FrozenArray<Int32>
     /// The variant's index in its intent, `-1` for the intent itself, `-2` for warning signs.
-    let targetVariant: [Int32]
+    let targetVariant: FrozenArray<Int32>
     /// Crisis targets: 1 possible, 2 definite; 0 for every other intent.
-    let targetRisk: [UInt8]
-    let targetNegationApplies: [Bool]
-    let targetHasRequire: [Bool]
+    let targetRisk: FrozenArray<UInt8>
+    let targetNegationApplies: FrozenArray<Bool>
+    let targetHasRequire: FrozenArray<Bool>
     let targetPatterns: [[MatchRules.Pattern]]
     let hasPatterns: Bool
 
     // MARK: Intents, for candidates
 
     let intentIDs: [String]
-    let priorities: [Int]
+    let priorities: FrozenArray<Int>
     let escalations: [Intent.Escalation]
     /// Per intent, its variants' ids.
     let variantIDs: [[String]]
@@ -64,24 +64,55 @@ final class CompiledRules: Sendable {
     static let warningSignsTarget: Int32 = -2
 
     /// For each rule word: 1 if it is a negation, 2 if it ends a clause.
-    let wordFlags: [UInt8]
+    let wordFlags: FrozenArray<UInt8>
     /// The most keys one word of a message can become.
     let longestReplacement: Int
 
     var ruleCount: Int { ruleKind.count }
     var targetCount: Int { targetIntent.count }
-    var patternCount: Int { patternOwner.count }
 
-    /// Lists of pattern numbers by a key, flattened.
+    deinit {
+        for array in [patternStart, elements, patternOwner, ruleTarget, togetherRule, togetherWithin, togetherTermStart, togetherTerms,
+                      targetIntent, targetVariant] {
+            array.deallocate()
+        }
+        byFirstWord.deallocate()
+        byFirstConcept.deallocate()
+        ruleKind.deallocate()
+        targetRisk.deallocate()
+        wordFlags.deallocate()
+        targetNegationApplies.deallocate()
+        targetHasRequire.deallocate()
+        priorities.deallocate()
+    }
+
+    /// Lists of pattern numbers by a key, flattened, each with the pattern's second element
+    /// beside it: a scan skips a pattern whose second word is not the next one without
+    /// touching the pattern itself (those reads, scattered over memory, were most of its time).
     struct Index: Sendable {
-        let start: [Int32]
-        let list: [Int32]
+        let start: FrozenArray<Int32>
+        let list: FrozenArray<Int32>
+        /// The pattern's second element, or `Index.single` when it has one element.
+        let second: FrozenArray<Int32>
 
-        init(_ lists: [[Int32]]) {
+        static let single = Int32.min
+
+        init(_ lists: [[Int32]], elements: [Int32], patternStart: [Int32]) {
             var start: [Int32] = [0]
             for list in lists { start.append(start.last! + Int32(list.count)) }
-            self.start = start
-            self.list = lists.flatMap { $0 }
+            let list = lists.flatMap { $0 }
+            self.start = FrozenArray(start)
+            self.list = FrozenArray(list)
+            second = FrozenArray(list.map { pattern in
+                let index = Int(patternStart[Int(pattern)]) + 1
+                return index < Int(patternStart[Int(pattern) + 1]) ? elements[index] : Self.single
+            })
+        }
+
+        func deallocate() {
+            start.deallocate()
+            list.deallocate()
+            second.deallocate()
         }
     }
 
@@ -106,35 +137,36 @@ final class CompiledRules: Sendable {
             let first = builder.elements[Int(builder.patternStart[pattern])]
             if first >= 0 { byWord[Int(first)].append(Int32(pattern)) } else { byConcept[Int(-2 - first)].append(Int32(pattern)) }
         }
-        byFirstWord = Index(byWord)
-        byFirstConcept = Index(byConcept)
+        let starts = builder.patternStart + [Int32(builder.elements.count)]
+        byFirstWord = Index(byWord, elements: builder.elements, patternStart: starts)
+        byFirstConcept = Index(byConcept, elements: builder.elements, patternStart: starts)
         conceptCount = builder.conceptCount
-        patternStart = builder.patternStart + [Int32(builder.elements.count)]
-        elements = builder.elements
-        patternOwner = builder.patternOwner
-        ruleTarget = builder.ruleTarget
-        ruleKind = builder.ruleKind
+        patternStart = FrozenArray(starts)
+        elements = FrozenArray(builder.elements)
+        patternOwner = FrozenArray(builder.patternOwner)
+        ruleTarget = FrozenArray(builder.ruleTarget)
+        ruleKind = FrozenArray(builder.ruleKind)
         ruleText = builder.ruleText
-        togetherRule = builder.togetherRule
-        togetherWithin = builder.togetherWithin
-        togetherTermStart = builder.togetherTermStart + [Int32(builder.togetherTerms.count)]
-        togetherTerms = builder.togetherTerms
+        togetherRule = FrozenArray(builder.togetherRule)
+        togetherWithin = FrozenArray(builder.togetherWithin)
+        togetherTermStart = FrozenArray(builder.togetherTermStart + [Int32(builder.togetherTerms.count)])
+        togetherTerms = FrozenArray(builder.togetherTerms)
         togetherTermText = builder.togetherTermText
-        targetIntent = builder.targetIntent
-        targetVariant = builder.targetVariant
-        targetRisk = builder.targetRisk
-        targetNegationApplies = builder.negation
-        targetHasRequire = builder.hasRequire
+        targetIntent = FrozenArray(builder.targetIntent)
+        targetVariant = FrozenArray(builder.targetVariant)
+        targetRisk = FrozenArray(builder.targetRisk)
+        targetNegationApplies = FrozenArray(builder.negation)
+        targetHasRequire = FrozenArray(builder.hasRequire)
         targetPatterns = builder.patterns
         hasPatterns = builder.patterns.contains { !$0.isEmpty }
-        wordFlags = (0..<Int32(wordCount)).map { id in
+        wordFlags = FrozenArray((0..<Int32(wordCount)).map { id in
             (lexicon.isNegation(id) ? 1 : 0) | (lexicon.isClauseBreak(id) ? 2 : 0)
-        }
+        })
         longestReplacement = max(1, lexicon.longestReplacement)
         self.lexicon = lexicon
         settings = catalog.settings
         intentIDs = catalog.intents.map(\.id)
-        priorities = catalog.intents.map(\.priority)
+        priorities = FrozenArray(catalog.intents.map(\.priority))
         escalations = catalog.intents.map(\.escalate)
         variantIDs = catalog.intents.map { $0.variants.map(\.id) }
         fallback = catalog.intents.firstIndex { $0.id == IntentCatalog.fallbackID } ?? 0

@@ -34,8 +34,26 @@ struct MessageScan {
         var end: Int32
         var negated: Bool
         var outOfContext: Bool
-        /// A `together` rule: where its chosen occurrences are in `chosen`, else -1.
+        /// A `together` rule: its number among them, and where its chosen occurrences are in
+        /// `chosen`; -1 for other rules.
+        var together: Int32
         var chosenStart: Int32
+    }
+
+    /// The buffers a scan works in, from `ScratchSpace`.
+    struct Scratch {
+        let scores: UnsafeMutableBufferPointer<Double>
+        /// One byte per target (bit 0 excluded, bit 1 a required word is there), then one byte per
+        /// rule (bit 0 counted, bit 1 kept as uncounted evidence).
+        let flags: UnsafeMutableBufferPointer<UInt8>
+        let hits: UnsafeMutableBufferPointer<Hit>
+        let occurrences: UnsafeMutableBufferPointer<Occurrence>
+        /// The first occurrence at each word, or -1.
+        let heads: UnsafeMutableBufferPointer<Int32>
+        /// One byte per concept: it occurs somewhere in the message.
+        let conceptSeen: UnsafeMutableBufferPointer<UInt8>
+        /// The occurrences each matched `together` rule chose, one per term.
+        let chosen: UnsafeMutableBufferPointer<Int32>
     }
 
     let rules: CompiledRules
@@ -43,18 +61,13 @@ struct MessageScan {
     /// The conversation's risk is raised: `context` rules count.
     let riskRaised: Bool
     let scores: UnsafeMutableBufferPointer<Double>
-    /// One byte per target (bit 0 excluded, bit 1 a required word is there), then one byte per
-    /// rule (bit 0 counted, bit 1 kept as uncounted evidence).
     let flags: UnsafeMutableBufferPointer<UInt8>
     let hits: UnsafeMutableBufferPointer<Hit>
     private(set) var hitCount = 0
     let occurrences: UnsafeMutableBufferPointer<Occurrence>
     private(set) var occurrenceCount = 0
-    /// The first occurrence at each word, or -1.
     let heads: UnsafeMutableBufferPointer<Int32>
-    /// One byte per concept: it occurs somewhere in the message.
     let conceptSeen: UnsafeMutableBufferPointer<UInt8>
-    /// The occurrences each matched `together` rule chose, one per term.
     let chosen: UnsafeMutableBufferPointer<Int32>
     private var chosenCount = 0
 
@@ -63,20 +76,17 @@ struct MessageScan {
     /// How much scratch space a message of `tokenCount` words needs for occurrences.
     static func occurrenceCapacity(tokenCount: Int) -> Int { tokenCount * 8 + 64 }
 
-    init(rules: CompiledRules, tokens: UnsafeBufferPointer<Token>, riskRaised: Bool,
-         scores: UnsafeMutableBufferPointer<Double>, flags: UnsafeMutableBufferPointer<UInt8>, hits: UnsafeMutableBufferPointer<Hit>,
-         occurrences: UnsafeMutableBufferPointer<Occurrence>, heads: UnsafeMutableBufferPointer<Int32>,
-         conceptSeen: UnsafeMutableBufferPointer<UInt8>, chosen: UnsafeMutableBufferPointer<Int32>) {
+    init(rules: CompiledRules, tokens: UnsafeBufferPointer<Token>, riskRaised: Bool, scratch: Scratch) {
         self.rules = rules
         self.tokens = tokens
         self.riskRaised = riskRaised
-        self.scores = scores
-        self.flags = flags
-        self.hits = hits
-        self.occurrences = occurrences
-        self.heads = heads
-        self.conceptSeen = conceptSeen
-        self.chosen = chosen
+        scores = scratch.scores
+        flags = scratch.flags
+        hits = scratch.hits
+        occurrences = scratch.occurrences
+        heads = scratch.heads
+        conceptSeen = scratch.conceptSeen
+        chosen = scratch.chosen
         scores.initialize(repeating: 0)
         flags.initialize(repeating: 0)
         heads.initialize(repeating: -1)
@@ -89,12 +99,7 @@ struct MessageScan {
         var position = tokens.count - 1
         while position >= 0 {
             let key = tokens[position].key
-            if key >= 0 {
-                let index = rules.byFirstWord
-                for slot in Int(index.start[Int(key)])..<Int(index.start[Int(key) + 1]) {
-                    extend(pattern: Int(index.list[slot]), element: 1, at: position + 1, from: position)
-                }
-            }
+            if key >= 0 { extendAll(rules.byFirstWord, key: Int(key), at: position + 1, from: position) }
             position -= 1
         }
     }
@@ -122,7 +127,7 @@ struct MessageScan {
     }
 
     private mutating func found(owner: Int32, start: Int, end: Int) {
-        if owner >= 0 { return record(rule: Int(owner), start: start, end: end, chosenStart: -1) }
+        if owner >= 0 { return record(rule: Int(owner), start: start, end: end, together: -1, chosenStart: -1) }
         let concept = -1 - owner
         var occurrence = heads[start]
         while occurrence >= 0 {
@@ -135,9 +140,17 @@ struct MessageScan {
         heads[start] = Int32(occurrenceCount)
         occurrenceCount += 1
         conceptSeen[Int(concept)] = 1
-        let index = rules.byFirstConcept
-        for slot in Int(index.start[Int(concept)])..<Int(index.start[Int(concept) + 1]) {
-            extend(pattern: Int(index.list[slot]), element: 1, at: end, from: start)
+        extendAll(rules.byFirstConcept, key: Int(concept), at: end, from: start)
+    }
+
+    /// Goes on with every pattern listed under `key`, from its second element at word
+    /// `position`; those whose second word is not the word there are skipped unread.
+    private mutating func extendAll(_ index: CompiledRules.Index, key: Int, at position: Int, from start: Int) {
+        let next = position < tokens.count ? tokens[position].key : Lexicon.unknown
+        for slot in Int(index.start[key])..<Int(index.start[key + 1]) {
+            let second = index.second[slot]
+            if second >= 0, second != next { continue }
+            extend(pattern: Int(index.list[slot]), element: 1, at: position, from: start)
         }
     }
 
@@ -158,7 +171,7 @@ struct MessageScan {
                     }
                     let chosenStart = chosenCount
                     chosenCount += terms.count
-                    record(rule: Int(rules.togetherRule[together]), start: start, end: end, chosenStart: chosenStart)
+                    record(rule: Int(rules.togetherRule[together]), start: start, end: end, together: together, chosenStart: chosenStart)
                     break
                 }
             }
@@ -187,7 +200,7 @@ struct MessageScan {
     // MARK: - Scores
 
     /// Adds what a rule's match is worth, once per rule, and keeps it as evidence if there is room.
-    private mutating func record(rule: Int, start: Int, end: Int, chosenStart: Int) {
+    private mutating func record(rule: Int, start: Int, end: Int, together: Int, chosenStart: Int) {
         let target = Int(rules.ruleTarget[rule])
         let kind = rules.ruleKind[rule]
         let negated = rules.targetNegationApplies[target] && kind.isNegatable && tokens[start].sinceNegation <= rules.settings.negationWindow
@@ -206,7 +219,7 @@ struct MessageScan {
         }
         guard hitCount < hits.count else { return }
         hits[hitCount] = Hit(rule: Int32(rule), start: Int32(start), end: Int32(end), negated: negated, outOfContext: outOfContext,
-                             chosenStart: Int32(chosenStart))
+                             together: Int32(together), chosenStart: Int32(chosenStart))
         hitCount += 1
     }
 }
