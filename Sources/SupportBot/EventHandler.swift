@@ -55,7 +55,7 @@ public struct EventHandler: Sendable {
             }
             let text = String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)
             let sent = Date(timeIntervalSince1970: Double(event.originServerTS) / 1000)
-            let (classification, after) = rules.classifier.classify(text, remembering: memory, at: sent)
+            let (classification, after) = rules.classifier.classify(text, remembering: memory, at: sent, evidence: .none)
             memory = after
             return Reading(event: event, text: text, classification: classification, rules: rules,
                            raisedRisk: classification.riskRaise > 0 ? after : nil)

@@ -6,6 +6,9 @@ struct ClassificationFormat {
     let json: Bool
     let explain: Bool
 
+    /// The evidence a line shows: every candidate's when explaining, the result's in JSON.
+    var evidence: EvidenceDetail { explain ? .all : json ? .result : .none }
+
     func render(_ classification: Classification) -> [UInt8] {
         if json { return jsonLine(classification) }
         let best = classification.best

@@ -38,10 +38,10 @@ struct ClassifyCommand: ParsableCommand {
             while let line = messages.isEmpty ? input.next() : arguments.popFirst() {
                 let classification: Classification
                 if conversation {
-                    (classification, memory) = classifier.classify(line, remembering: memory, at: time, explaining: explain)
+                    (classification, memory) = classifier.classify(line, remembering: memory, at: time, evidence: format.evidence)
                     time += 60
                 } else {
-                    classification = classifier.classify(line, explaining: explain)
+                    classification = classifier.classify(line, evidence: format.evidence)
                 }
                 output.write(format.render(classification))
                 output.flush()
@@ -60,11 +60,11 @@ struct ClassifyCommand: ParsableCommand {
 
     /// Each line's result, in order; a large batch is classified in two halves side by side.
     static func render(_ lines: [String], classifier: IntentClassifier, format: ClassificationFormat) -> [[UInt8]] {
-        guard lines.count >= 256 else { return lines.map { format.render(classifier.classify($0, explaining: format.explain)) } }
+        guard lines.count >= 256 else { return lines.map { format.render(classifier.classify($0, evidence: format.evidence)) } }
         let halves = [lines[..<(lines.count / 2)], lines[(lines.count / 2)...]]
         let results = Mutex<[[[UInt8]]]>([[], []])
         DispatchQueue.concurrentPerform(iterations: 2) { half in
-            let rendered = halves[half].map { format.render(classifier.classify($0, explaining: format.explain)) }
+            let rendered = halves[half].map { format.render(classifier.classify($0, evidence: format.evidence)) }
             results.withLock { $0[half] = rendered }
         }
         return results.withLock { $0[0] + $0[1] }

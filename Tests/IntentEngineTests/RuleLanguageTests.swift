@@ -57,7 +57,7 @@ struct RuleLanguageTests {
     }
 
     func crisisEvidence(_ message: String) -> [Evidence] {
-        classifier.classify(message, explaining: true).candidates.first { $0.intentID == "crisis" }?.evidence ?? []
+        classifier.classify(message, evidence: .all).candidates.first { $0.intentID == "crisis" }?.evidence ?? []
     }
 
     // MARK: - Concepts
@@ -138,7 +138,7 @@ struct RuleLanguageTests {
 
     @Test func contextLinesCountOnlyFromAPatientWhoseRiskIsRaised() {
         let start = Date(timeIntervalSinceReferenceDate: 0)
-        let alone = classifier.classify("everything ready", remembering: .calm, at: start, explaining: true).0
+        let alone = classifier.classify("everything ready", remembering: .calm, at: start, evidence: .all).0
         #expect(alone.intentID == "fallback")
         #expect(alone.candidates.first?.evidence.first?.outOfContext == true)
 

@@ -14,33 +14,40 @@ let benchmarks: @Sendable () -> Void = {
     // Realistic messages: every example and counterexample moderators wrote, and the
     // development set (crisis in many wordings, idioms, typos, emoji, long rambles).
     let development = try! EvaluationSet.load(from: intentsFolder.appendingPathComponent("evaluation/dev.yaml"), catalog: catalog)
-    let messages = catalog.intents.flatMap { $0.examples + $0.counterexamples }.map(\.value)
-        + development.messages.map(\.text) + development.conversations.flatMap(\.lines).map(\.text)
+    let examples = catalog.intents.flatMap { $0.examples + $0.counterexamples }.map(\.value)
+    let messages = examples + development.messages.map(\.text) + development.conversations.flatMap(\.lines).map(\.text)
 
-    Benchmark(
-        "Classify one message (shipped intents, mixed messages)",
-        configuration: .init(
-            metrics: [.wallClock, .throughput, .mallocCountTotal, .instructions],
-            scalingFactor: .kilo,
-            maxDuration: .seconds(5)
-        )
-    ) { benchmark in
-        var index = 0
-        for _ in benchmark.scaledIterations {
-            blackHole(classifier.classify(messages[index]))
-            index = index + 1 == messages.count ? 0 : index + 1
+    let runs: [(name: String, messages: [String], detail: EvidenceDetail)] = [
+        ("as the bot does (no evidence strings)", messages, .none),
+        ("with the result's evidence (classify --json)", messages, .result),
+        ("as the bot does, rule files' examples only (the earlier benchmark's set)", examples, .none),
+    ]
+    for (name, messages, detail) in runs {
+        Benchmark(
+            "Classify one message, \(name)",
+            configuration: .init(
+                metrics: [.wallClock, .throughput, .mallocCountTotal, .instructions],
+                scalingFactor: .kilo,
+                maxDuration: .seconds(5)
+            )
+        ) { benchmark in
+            var index = 0
+            for _ in benchmark.scaledIterations {
+                blackHole(classifier.classify(messages[index], evidence: detail))
+                index = index + 1 == messages.count ? 0 : index + 1
+            }
         }
     }
 
     Benchmark(
-        "Classify one message with its conversation's memory",
+        "Classify one message with its conversation's memory, as the bot does",
         configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], scalingFactor: .kilo, maxDuration: .seconds(5))
     ) { benchmark in
         var index = 0
         var memory = RiskMemory.calm
         var time = Date(timeIntervalSinceReferenceDate: 0)
         for _ in benchmark.scaledIterations {
-            let (classification, after) = classifier.classify(messages[index], remembering: memory, at: time)
+            let (classification, after) = classifier.classify(messages[index], remembering: memory, at: time, evidence: .none)
             blackHole(classification)
             memory = after
             time += 60

@@ -41,7 +41,7 @@ public struct EvaluationReport: Sendable {
 
     public init(set: EvaluationSet, classifier: IntentClassifier) {
         var outcomes = set.messages.map { message in
-            let result = classifier.classify(message.text)
+            let result = classifier.classify(message.text, evidence: .none)
             return Outcome(message: message, predicted: result.intentID, risk: result.risk, conversation: nil)
         }
         // A conversation's lines come minutes apart, each read with the memory of the ones before.
@@ -49,7 +49,7 @@ public struct EvaluationReport: Sendable {
         for conversation in set.conversations {
             var memory = RiskMemory.calm
             for (index, line) in conversation.lines.enumerated() {
-                let (result, after) = classifier.classify(line.text, remembering: memory, at: start.addingTimeInterval(Double(index) * 120))
+                let (result, after) = classifier.classify(line.text, remembering: memory, at: start.addingTimeInterval(Double(index) * 120), evidence: .none)
                 memory = after
                 outcomes.append(Outcome(message: line, predicted: result.intentID, risk: result.risk, conversation: conversation.id))
             }

@@ -41,7 +41,7 @@ public struct ExampleReport: Sendable {
             func run(_ messages: [Located<String>], counter: Bool) -> Int {
                 var passed = 0
                 for message in messages {
-                    let result = classifier.classify(message.value).intentID
+                    let result = classifier.classify(message.value, evidence: .none).intentID
                     if (result == intent.id) != counter {
                         passed += 1
                     } else {

@@ -2,8 +2,8 @@
 public struct Classification: Sendable {
     /// The intent the message is read as: the best matching candidate, or the fallback.
     public let best: Candidate
-    /// Every intent that any rule touched, matched ones first (by priority, then score). Their
-    /// evidence is written only when classifying with `explaining`; the result's always is.
+    /// Every intent that any rule touched, matched ones first (by priority, then score), with
+    /// the evidence the classification was asked for (`EvidenceDetail`).
     public let candidates: [Candidate]
     /// The conversation's risk level before this message (see `RiskMemory`).
     public let priorRiskLevel: Double
@@ -24,6 +24,17 @@ public struct Classification: Sendable {
         case nil: warningSigns.isEmpty ? 0 : RiskMemory.Raise.warningSign
         }
     }
+}
+
+/// Which candidates' evidence a classification writes: the words it matched are strings, the
+/// costliest part of a classification, and the bot needs none of them.
+public enum EvidenceDetail: Sendable {
+    /// None: what the message is read as, and how sure.
+    case none
+    /// The result's (`classify --json`, tests).
+    case result
+    /// Every candidate's (`classify --explain`).
+    case all
 }
 
 /// One intent's standing for a message.

@@ -6,7 +6,7 @@ extension CompiledRules {
     /// At most this many rule matches are kept as evidence for one message; all of them count.
     static let maximumEvidence = 64
 
-    func classify(_ message: String, riskLevel: Double, explaining: Bool) -> Classification {
+    func classify(_ message: String, riskLevel: Double, evidence detail: EvidenceDetail) -> Classification {
         let raised = riskLevel >= settings.raisedRiskLevel
         return TextNormalizer.withScannableUTF8(message) { bytes in
             withUnsafeTemporaryAllocation(of: MessageScan.Token.self, capacity: (bytes.count / 2 + 1) * longestReplacement) { tokenBuffer in
@@ -18,7 +18,7 @@ extension CompiledRules {
                     var found = UnsafeMutableBufferPointer(rebasing: scratch.hits[0..<scan.hitCount])
                     found.sort { $0.start < $1.start }
                     return rank(UnsafeBufferPointer(found), scan: scan, bytes: bytes, message: message, riskLevel: riskLevel, raised: raised,
-                                explaining: explaining)
+                                evidence: detail)
                 }
             }
         }
@@ -51,10 +51,12 @@ extension CompiledRules {
         let chosen = space.add(Int32.self, count: togetherTerms.count)
         let flags = space.add(UInt8.self, count: targetCount + ruleCount)
         let seen = space.add(UInt8.self, count: conceptCount)
+        let intentTouched = space.add(UInt8.self, count: intentIDs.count)
         return space.withAllocation { raw in
             body(MessageScan.Scratch(
                 scores: scores.bound(in: raw), flags: flags.bound(in: raw), hits: hits.bound(in: raw), occurrences: occurrences.bound(in: raw),
-                heads: heads.bound(in: raw), conceptSeen: seen.bound(in: raw), chosen: chosen.bound(in: raw)
+                heads: heads.bound(in: raw), conceptSeen: seen.bound(in: raw), chosen: chosen.bound(in: raw),
+                intentTouched: intentTouched.bound(in: raw)
             ))
         }
     }
@@ -71,10 +73,10 @@ extension CompiledRules {
         var matched = false
     }
 
-    /// One candidate per intent that any rule touched, matched ones first. Evidence (strings
-    /// of the message's words) is written for the result, or for every candidate when explaining.
+    /// One candidate per intent that any rule touched, matched ones first, with the evidence
+    /// `detail` asks for.
     private func rank(_ hits: UnsafeBufferPointer<MessageScan.Hit>, scan: MessageScan, bytes: UnsafeBufferPointer<UInt8>, message: String,
-                      riskLevel: Double, raised: Bool, explaining: Bool) -> Classification {
+                      riskLevel: Double, raised: Bool, evidence detail: EvidenceDetail) -> Classification {
         let patternEvidence = hasPatterns ? matchPatterns(message, scores: scan.scores) : []
         guard !hits.isEmpty || !patternEvidence.isEmpty else {
             return Classification(best: candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: []), candidates: [],
@@ -83,12 +85,11 @@ extension CompiledRules {
         var standings: [Standing] = []
         standings.reserveCapacity(8)
         var warningSigns: [Evidence] = []
-        var target = 0
-        while target < targetCount {
-            let intent = Int(targetIntent[target])
-            var end = target
-            while end < targetCount, Int(targetIntent[end]) == intent { end += 1 }
-            defer { target = end }
+        let touchedIntents = scan.intentTouched
+        for hit in hits { touchedIntents[Int(targetIntent[Int(ruleTarget[Int(hit.rule)])])] = 1 }
+        for entry in patternEvidence { touchedIntents[Int(targetIntent[entry.target])] = 1 }
+        for intent in 0..<intentIDs.count where touchedIntents[intent] != 0 {
+            let target = Int(intentTargetStart[intent]), end = Int(intentTargetStart[intent + 1])
             // Crisis's warning signs come last among its targets, and are not part of the candidate.
             let members = isWarningSigns(end - 1) ? target..<(end - 1) : target..<end
             let touched = hits.contains { members.contains(Int(ruleTarget[Int($0.rule)])) }
@@ -122,7 +123,7 @@ extension CompiledRules {
             return a.score > b.score
         }
         let candidates = standings.enumerated().map { index, standing in
-            let written = explaining || (index == 0 && standing.matched)
+            let written = detail == .all || (detail == .result && index == 0 && standing.matched)
             var evidence: [Evidence] = []
             if written {
                 evidence = self.evidence(hits, targets: standing.members, scan: scan, bytes: bytes)

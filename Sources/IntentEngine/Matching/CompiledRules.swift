@@ -40,7 +40,9 @@ final class CompiledRules: Sendable {
     // MARK: Targets
 
     /// A target is what a rule can make true: an intent, one of its variants, or crisis's warning signs.
+    /// An intent's targets are `intentTargetStart[i]..<intentTargetStart[i + 1]`; warning signs come last.
     let targetIntent: FrozenArray<Int32>
+    let intentTargetStart: FrozenArray<Int32>
     /// The variant's index in its intent, `-1` for the intent itself, `-2` for warning signs.
     let targetVariant: FrozenArray<Int32>
     /// Crisis targets: 1 possible, 2 definite; 0 for every other intent.
@@ -73,7 +75,7 @@ final class CompiledRules: Sendable {
 
     deinit {
         for array in [patternStart, elements, patternOwner, ruleTarget, togetherRule, togetherWithin, togetherTermStart, togetherTerms,
-                      targetIntent, targetVariant] {
+                      targetIntent, intentTargetStart, targetVariant] {
             array.deallocate()
         }
         byFirstWord.deallocate()
@@ -153,6 +155,12 @@ final class CompiledRules: Sendable {
         togetherTerms = FrozenArray(builder.togetherTerms)
         togetherTermText = builder.togetherTermText
         targetIntent = FrozenArray(builder.targetIntent)
+        var intentTargetStart = Array(repeating: Int32(builder.targetIntent.count), count: catalog.intents.count + 1)
+        for (target, intent) in builder.targetIntent.enumerated().reversed() { intentTargetStart[Int(intent)] = Int32(target) }
+        for intent in stride(from: catalog.intents.count - 1, through: 0, by: -1) {
+            intentTargetStart[intent] = min(intentTargetStart[intent], intentTargetStart[intent + 1])
+        }
+        self.intentTargetStart = FrozenArray(intentTargetStart)
         targetVariant = FrozenArray(builder.targetVariant)
         targetRisk = FrozenArray(builder.targetRisk)
         targetNegationApplies = FrozenArray(builder.negation)

@@ -18,18 +18,18 @@ public struct IntentClassifier: Sendable {
 
     /// The message as one patient's, remembering their conversation: returns what it is read
     /// as and the memory after it.
-    public func classify(_ message: String, remembering memory: RiskMemory, at date: Date, explaining: Bool = false) -> (Classification, RiskMemory) {
+    public func classify(_ message: String, remembering memory: RiskMemory, at date: Date, evidence: EvidenceDetail = .result) -> (Classification, RiskMemory) {
         let fade = catalog.settings.riskFade
-        let classification = classify(message, riskLevel: memory.level(at: date, fadingOver: fade), explaining: explaining)
+        let classification = classify(message, riskLevel: memory.level(at: date, fadingOver: fade), evidence: evidence)
         return (classification, memory.after(raising: classification.riskRaise, at: date, fadingOver: fade))
     }
 
     /// - Parameters:
     ///   - riskLevel: the conversation's risk level before this message (0: nothing worrying
     ///     is known, as for a message on its own).
-    ///   - explaining: write every candidate's evidence, not only the result's (`--explain`).
-    public func classify(_ message: String, riskLevel: Double = 0, explaining: Bool = false) -> Classification {
-        rules.classify(message, riskLevel: riskLevel, explaining: explaining)
+    ///   - evidence: which candidates' evidence to write (the words it costs strings for).
+    public func classify(_ message: String, riskLevel: Double = 0, evidence: EvidenceDetail = .result) -> Classification {
+        rules.classify(message, riskLevel: riskLevel, evidence: evidence)
     }
 
     // MARK: - Candidates

@@ -54,6 +54,8 @@ struct MessageScan {
         let conceptSeen: UnsafeMutableBufferPointer<UInt8>
         /// The occurrences each matched `together` rule chose, one per term.
         let chosen: UnsafeMutableBufferPointer<Int32>
+        /// One byte per intent: a rule of it matched (filled when ranking).
+        let intentTouched: UnsafeMutableBufferPointer<UInt8>
     }
 
     let rules: CompiledRules
@@ -70,6 +72,7 @@ struct MessageScan {
     let conceptSeen: UnsafeMutableBufferPointer<UInt8>
     let chosen: UnsafeMutableBufferPointer<Int32>
     private var chosenCount = 0
+    let intentTouched: UnsafeMutableBufferPointer<UInt8>
 
     static let excluded: UInt8 = 1, required: UInt8 = 2, counted: UInt8 = 1, shownUncounted: UInt8 = 2
 
@@ -87,6 +90,8 @@ struct MessageScan {
         heads = scratch.heads
         conceptSeen = scratch.conceptSeen
         chosen = scratch.chosen
+        intentTouched = scratch.intentTouched
+        intentTouched.initialize(repeating: 0)
         scores.initialize(repeating: 0)
         flags.initialize(repeating: 0)
         heads.initialize(repeating: -1)

@@ -160,6 +160,12 @@ public enum TextNormalizer {
                 afterASCIIWord = scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
                 continue
             }
+            // Emoji and pictographs, the most common by far: symbols, without asking Unicode.
+            if emoji.contains(where: { $0.contains(scalar.value) }) {
+                afterASCIIWord = false
+                kept.append(" ")
+                continue
+            }
             // Letters and digits, and punctuation whose compatibility form is ASCII (fullwidth
             // "！", small "﹐", "…"), need the full path.
             if compatibilityPunctuation.contains(where: { $0.contains(scalar.value) }) { return nil }
@@ -180,6 +186,10 @@ public enum TextNormalizer {
     }
 
     private static let compatibilityPunctuation: [ClosedRange<UInt32>] = [0x2024...0x2026, 0xFE50...0xFE6F, 0xFF00...0xFFEF]
+    /// Arrows, technical symbols, dingbats and the emoji planes: no letter or digit among them.
+    private static let emoji: [ClosedRange<UInt32>] = [
+        0x1F000...0x1F0FF, 0x1F300...0x1FAFF, 0x2190...0x21FF, 0x2300...0x23FF, 0x2600...0x2775, 0x2794...0x27BF,
+    ]
 
     private static let apostrophes: Set<Unicode.Scalar> = ["'", "`", "\u{2018}", "\u{2019}", "\u{02BC}", "\u{FF07}"]
     private static let sentenceEnds: Set<Unicode.Scalar> = [
