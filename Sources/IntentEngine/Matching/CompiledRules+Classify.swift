@@ -51,11 +51,12 @@ extension CompiledRules {
         let chosen = space.add(Int32.self, count: togetherTerms.count)
         let flags = space.add(UInt8.self, count: targetCount + ruleCount)
         let seen = space.add(UInt8.self, count: conceptCount)
+        let seenConcepts = space.add(Int32.self, count: conceptCount)
         let intentTouched = space.add(UInt8.self, count: intentIDs.count)
         return space.withAllocation { raw in
             body(MessageScan.Scratch(
                 scores: scores.bound(in: raw), flags: flags.bound(in: raw), hits: hits.bound(in: raw), occurrences: occurrences.bound(in: raw),
-                heads: heads.bound(in: raw), conceptSeen: seen.bound(in: raw), chosen: chosen.bound(in: raw),
+                heads: heads.bound(in: raw), conceptSeen: seen.bound(in: raw), seenConcepts: seenConcepts.bound(in: raw), chosen: chosen.bound(in: raw),
                 intentTouched: intentTouched.bound(in: raw)
             ))
         }

@@ -36,6 +36,8 @@ final class CompiledRules: Sendable {
     let togetherTermStart: FrozenArray<Int32>
     let togetherTerms: FrozenArray<Int32>
     let togetherTermText: [String]
+    /// The `together` rules whose first term is concept `c`: `togetherByFirstTerm.list[...]`.
+    let togetherByFirstTerm: (start: FrozenArray<Int32>, list: FrozenArray<Int32>)
 
     // MARK: Targets
 
@@ -80,6 +82,8 @@ final class CompiledRules: Sendable {
         }
         byFirstWord.deallocate()
         byFirstConcept.deallocate()
+        togetherByFirstTerm.start.deallocate()
+        togetherByFirstTerm.list.deallocate()
         ruleKind.deallocate()
         targetRisk.deallocate()
         wordFlags.deallocate()
@@ -89,8 +93,9 @@ final class CompiledRules: Sendable {
     }
 
     /// Lists of pattern numbers by a key, flattened, each with the pattern's second element
-    /// beside it: a scan skips a pattern whose second word is not the next one without
-    /// touching the pattern itself (those reads, scattered over memory, were most of its time).
+    /// beside it and sorted by it (concepts and one-element patterns first, then words): a scan
+    /// finds the patterns whose second word is the next one by a binary search, without
+    /// touching the others (those reads, scattered over memory, were most of its time).
     struct Index: Sendable {
         let start: FrozenArray<Int32>
         let list: FrozenArray<Int32>
@@ -100,15 +105,26 @@ final class CompiledRules: Sendable {
         static let single = Int32.min
 
         init(_ lists: [[Int32]], elements: [Int32], patternStart: [Int32]) {
-            var start: [Int32] = [0]
-            for list in lists { start.append(start.last! + Int32(list.count)) }
-            let list = lists.flatMap { $0 }
-            self.start = FrozenArray(start)
-            self.list = FrozenArray(list)
-            second = FrozenArray(list.map { pattern in
+            func second(of pattern: Int32) -> Int32 {
                 let index = Int(patternStart[Int(pattern)]) + 1
                 return index < Int(patternStart[Int(pattern) + 1]) ? elements[index] : Self.single
-            })
+            }
+            var start: [Int32] = [0]
+            for list in lists { start.append(start.last! + Int32(list.count)) }
+            let list = lists.flatMap { $0.sorted { (second(of: $0), $0) < (second(of: $1), $1) } }
+            self.start = FrozenArray(start)
+            self.list = FrozenArray(list)
+            self.second = FrozenArray(list.map(second(of:)))
+        }
+
+        /// The first slot in `range` whose second element is at least `value`.
+        func firstSlot(atLeast value: Int32, in range: Range<Int>) -> Int {
+            var low = range.lowerBound, high = range.upperBound
+            while low < high {
+                let middle = (low + high) / 2
+                if second[middle] < value { low = middle + 1 } else { high = middle }
+            }
+            return low
         }
 
         func deallocate() {
@@ -153,6 +169,13 @@ final class CompiledRules: Sendable {
         togetherWithin = FrozenArray(builder.togetherWithin)
         togetherTermStart = FrozenArray(builder.togetherTermStart + [Int32(builder.togetherTerms.count)])
         togetherTerms = FrozenArray(builder.togetherTerms)
+        var togetherByConcept = Array(repeating: [Int32](), count: builder.conceptCount)
+        for (together, first) in builder.togetherTermStart.enumerated() {
+            togetherByConcept[Int(builder.togetherTerms[Int(first)])].append(Int32(together))
+        }
+        var togetherStart: [Int32] = [0]
+        for rules in togetherByConcept { togetherStart.append(togetherStart.last! + Int32(rules.count)) }
+        togetherByFirstTerm = (FrozenArray(togetherStart), FrozenArray(togetherByConcept.flatMap { $0 }))
         togetherTermText = builder.togetherTermText
         targetIntent = FrozenArray(builder.targetIntent)
         var intentTargetStart = Array(repeating: Int32(builder.targetIntent.count), count: catalog.intents.count + 1)

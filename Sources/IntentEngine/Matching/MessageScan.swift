@@ -52,6 +52,8 @@ struct MessageScan {
         let heads: UnsafeMutableBufferPointer<Int32>
         /// One byte per concept: it occurs somewhere in the message.
         let conceptSeen: UnsafeMutableBufferPointer<UInt8>
+        /// The concepts that occur, in the order first found (as many as concepts at most).
+        let seenConcepts: UnsafeMutableBufferPointer<Int32>
         /// The occurrences each matched `together` rule chose, one per term.
         let chosen: UnsafeMutableBufferPointer<Int32>
         /// One byte per intent: a rule of it matched (filled when ranking).
@@ -70,6 +72,8 @@ struct MessageScan {
     private(set) var occurrenceCount = 0
     let heads: UnsafeMutableBufferPointer<Int32>
     let conceptSeen: UnsafeMutableBufferPointer<UInt8>
+    let seenConcepts: UnsafeMutableBufferPointer<Int32>
+    private var seenConceptCount = 0
     let chosen: UnsafeMutableBufferPointer<Int32>
     private var chosenCount = 0
     let intentTouched: UnsafeMutableBufferPointer<UInt8>
@@ -89,6 +93,7 @@ struct MessageScan {
         occurrences = scratch.occurrences
         heads = scratch.heads
         conceptSeen = scratch.conceptSeen
+        seenConcepts = scratch.seenConcepts
         chosen = scratch.chosen
         intentTouched = scratch.intentTouched
         intentTouched.initialize(repeating: 0)
@@ -144,42 +149,60 @@ struct MessageScan {
         occurrences[occurrenceCount] = Occurrence(concept: concept, start: Int32(start), end: Int32(end), next: heads[start])
         heads[start] = Int32(occurrenceCount)
         occurrenceCount += 1
-        conceptSeen[Int(concept)] = 1
+        if conceptSeen[Int(concept)] == 0 {
+            conceptSeen[Int(concept)] = 1
+            seenConcepts[seenConceptCount] = concept
+            seenConceptCount += 1
+        }
         extendAll(rules.byFirstConcept, key: Int(concept), at: end, from: start)
     }
 
     /// Goes on with every pattern listed under `key`, from its second element at word
     /// `position`; those whose second word is not the word there are skipped unread.
     private mutating func extendAll(_ index: CompiledRules.Index, key: Int, at position: Int, from start: Int) {
-        let next = position < tokens.count ? tokens[position].key : Lexicon.unknown
-        for slot in Int(index.start[key])..<Int(index.start[key + 1]) {
-            let second = index.second[slot]
-            if second >= 0, second != next { continue }
+        let slots = Int(index.start[key])..<Int(index.start[key + 1])
+        guard !slots.isEmpty else { return }
+        let words = index.firstSlot(atLeast: 0, in: slots)
+        for slot in slots.lowerBound..<words {
             extend(pattern: Int(index.list[slot]), element: 1, at: position, from: start)
+        }
+        let next = position < tokens.count ? tokens[position].key : Lexicon.unknown
+        guard next >= 0 else { return }
+        var slot = index.firstSlot(atLeast: next, in: words..<slots.upperBound)
+        while slot < slots.upperBound, index.second[slot] == next {
+            extend(pattern: Int(index.list[slot]), element: 1, at: position, from: start)
+            slot += 1
         }
     }
 
     // MARK: - Together
 
+    /// Each `together` rule is looked at only if its first term occurs, and matched if all do.
     mutating func matchTogether() {
-        guard occurrenceCount > 0 else { return }
-        for together in 0..<rules.togetherRule.count {
-            let terms = Int(rules.togetherTermStart[together])..<Int(rules.togetherTermStart[together + 1])
-            guard terms.allSatisfy({ conceptSeen[Int(rules.togetherTerms[$0])] != 0 }), chosenCount + terms.count <= chosen.count else { continue }
-            let window = Int(rules.togetherWithin[together])
-            for anchor in 0..<occurrenceCount where terms.contains(where: { rules.togetherTerms[$0] == occurrences[anchor].concept }) {
-                if choose(terms, from: Int(occurrences[anchor].start), window: window) {
-                    var start = Int.max, end = 0
-                    for slot in chosenCount..<chosenCount + terms.count {
-                        start = min(start, Int(occurrences[Int(chosen[slot])].start))
-                        end = max(end, Int(occurrences[Int(chosen[slot])].end))
-                    }
-                    let chosenStart = chosenCount
-                    chosenCount += terms.count
-                    record(rule: Int(rules.togetherRule[together]), start: start, end: end, together: together, chosenStart: chosenStart)
-                    break
-                }
+        let index = rules.togetherByFirstTerm
+        for seen in 0..<seenConceptCount {
+            let concept = Int(seenConcepts[seen])
+            for slot in Int(index.start[concept])..<Int(index.start[concept + 1]) {
+                matchTogether(Int(index.list[slot]))
             }
+        }
+    }
+
+    private mutating func matchTogether(_ together: Int) {
+        let terms = Int(rules.togetherTermStart[together])..<Int(rules.togetherTermStart[together + 1])
+        guard terms.allSatisfy({ conceptSeen[Int(rules.togetherTerms[$0])] != 0 }), chosenCount + terms.count <= chosen.count else { return }
+        let window = Int(rules.togetherWithin[together])
+        for anchor in 0..<occurrenceCount where terms.contains(where: { rules.togetherTerms[$0] == occurrences[anchor].concept }) {
+            guard choose(terms, from: Int(occurrences[anchor].start), window: window) else { continue }
+            var start = Int.max, end = 0
+            for slot in chosenCount..<chosenCount + terms.count {
+                start = min(start, Int(occurrences[Int(chosen[slot])].start))
+                end = max(end, Int(occurrences[Int(chosen[slot])].end))
+            }
+            let chosenStart = chosenCount
+            chosenCount += terms.count
+            record(rule: Int(rules.togetherRule[together]), start: start, end: end, together: together, chosenStart: chosenStart)
+            return
         }
     }
 
