@@ -29,6 +29,9 @@ struct ClassificationFormat {
             let raised = classification.riskWasRaised ? "raised: context rules count" : "not raised: context rules do not count"
             lines.append("  conversation: risk level \(score(classification.priorRiskLevel)) before this message (\(raised)); this message adds \(score(classification.riskRaise))")
         }
+        if classification.readAsWarningSign {
+            lines.append("  \(best.intentID) is a warning sign: it raises the conversation's risk level, never a crisis alone")
+        }
         if !classification.warningSigns.isEmpty {
             lines.append("  warning signs (they raise the conversation's risk level, never a crisis alone):")
             lines += classification.warningSigns.map { "    " + describe($0) }

@@ -47,6 +47,9 @@ extension IntentCatalog {
                                               "only a 'risk: possible' variant can have exclusions: one word must never veto a definite crisis"))
             }
         }
+        for id in crisis.warningIntents where intent(withID: id.value) == nil || [Self.crisisID, Self.fallbackID].contains(id.value) {
+            problems.append(.invalidValue(id.location, key: "warning_intents", "'\(id.value)' is not an intent that can be a warning sign (crisis and fallback cannot)"))
+        }
         if crisis.response.resources["default"] == nil {
             problems.append(.invalidValue(crisis.source, key: "response.resources", "crisis needs a 'default' list of resources for locales without their own"))
         }

@@ -3,7 +3,7 @@ import Yams
 import YAMLReader
 
 private let intentKeys = ["id", "title", "priority", "escalate", "answer_in_community", "negation", "concepts", "fuzzy", "match",
-                          "warning_signs", "response", "variants", "examples", "counterexamples"]
+                          "warning_signs", "warning_intents", "response", "variants", "examples", "counterexamples"]
 private let matchKeys = ["phrases", "hints", "together", "context", "require", "exclude", "patterns"]
 private let togetherKeys = ["all", "within"]
 private let responseKeys = ["lead", "excerpt", "section", "encouragement", "resources"]
@@ -56,6 +56,14 @@ extension YAMLReader {
             }
             return matchRules(node, path: "warning_signs")
         }
+        var warningIntents: [Located<String>] = []
+        if let node = fields["warning_intents"] {
+            if isCrisis {
+                warningIntents = strings(node, path: "warning_intents")
+            } else {
+                report(.invalidValue(location(of: node), key: "warning_intents", "only the crisis intent has warning signs: they raise a conversation's risk level"))
+            }
+        }
         let response = require(fields, "response", expected: "a response with an excerpt or a lead, and encouragement")
             .flatMap { self.response($0, path: "response", partial: false) }
         let variants = fields["variants"].map { variantList($0, path: "variants", isCrisis: isCrisis) } ?? []
@@ -67,11 +75,12 @@ extension YAMLReader {
         guard problems.isEmpty, let id, let idNode, let title, let priority, let escalate, let community, let negation, let response,
               isFallback || match != nil
         else { return nil }
-        let intent = Intent(
+        var intent = Intent(
             id: id, title: title, priority: priority, escalate: escalate, answerInCommunity: community,
             negation: negation, match: match, response: response, variants: variants, warningSigns: warningSigns,
             examples: examples, counterexamples: counterexamples, source: location(of: idNode)
         )
+        intent.warningIntents = warningIntents
         return (intent, parts.concepts, parts.fuzzyWords)
     }
 

@@ -11,6 +11,8 @@ public struct Classification: Sendable {
     public let riskWasRaised: Bool
     /// The warning signs found: they raise the level but never make a crisis alone.
     public let warningSigns: [Evidence]
+    /// Read as an intent that is a warning sign itself (crisis's `warning_intents`).
+    public let readAsWarningSign: Bool
 
     public var intentID: String { best.intentID }
     /// Set when the message is a crisis: how sure it is.
@@ -21,7 +23,7 @@ public struct Classification: Sendable {
         switch best.risk {
         case .definite: RiskMemory.Raise.definite
         case .possible: RiskMemory.Raise.possible
-        case nil: warningSigns.isEmpty ? 0 : RiskMemory.Raise.warningSign
+        case nil: warningSigns.isEmpty && !readAsWarningSign ? 0 : RiskMemory.Raise.warningSign
         }
     }
 }

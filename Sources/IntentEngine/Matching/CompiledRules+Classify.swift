@@ -81,7 +81,7 @@ extension CompiledRules {
         let patternEvidence = hasPatterns ? matchPatterns(message, scores: scan.scores) : []
         guard !hits.isEmpty || !patternEvidence.isEmpty else {
             return Classification(best: candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: []), candidates: [],
-                                  priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: [])
+                                  priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: [], readAsWarningSign: false)
         }
         var standings: [Standing] = []
         standings.reserveCapacity(8)
@@ -134,7 +134,9 @@ extension CompiledRules {
         }
         let best = candidates.first.flatMap { $0.matched ? $0 : nil }
             ?? candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: [])
-        return Classification(best: best, candidates: candidates, priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: warningSigns)
+        let readAsWarningSign = standings.first.map { $0.matched && isWarningIntent[$0.intent] } ?? false
+        return Classification(best: best, candidates: candidates, priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: warningSigns,
+                              readAsWarningSign: readAsWarningSign)
     }
 
     private func isWarningSigns(_ target: Int) -> Bool {

@@ -63,6 +63,8 @@ final class CompiledRules: Sendable {
     let variantIDs: [[String]]
     /// The intent that answers when nothing matches.
     let fallback: Int
+    /// Per intent: a message read as it is a warning sign (crisis's `warning_intents`).
+    let isWarningIntent: [Bool]
 
     static let mainTarget: Int32 = -1
     static let warningSignsTarget: Int32 = -2
@@ -201,6 +203,8 @@ final class CompiledRules: Sendable {
         escalations = catalog.intents.map(\.escalate)
         variantIDs = catalog.intents.map { $0.variants.map(\.id) }
         fallback = catalog.intents.firstIndex { $0.id == IntentCatalog.fallbackID } ?? 0
+        let warningIntents = Set(catalog.intent(withID: IntentCatalog.crisisID)?.warningIntents.map(\.value) ?? [])
+        isWarningIntent = catalog.intents.map { warningIntents.contains($0.id) }
     }
 
     /// Gathers the arrays while the catalog is walked.

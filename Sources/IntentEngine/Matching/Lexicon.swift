@@ -210,6 +210,17 @@ struct Lexicon: Sendable {
     private static let shortestStem = 3
 
     static func stemLength(_ word: UnsafeBufferPointer<UInt8>) -> Int {
+        stemLength(word, count: word.count, afterPlural: false)
+    }
+
+    /// A plural or possessive "s" goes first, then one more ending, so that "everything's",
+    /// "feelings" and "walkings" stem as "everything", "feeling" and "walking" do.
+    private static func stemLength(_ word: UnsafeBufferPointer<UInt8>, count: Int, afterPlural: Bool) -> Int {
+        let word = UnsafeBufferPointer(rebasing: word[0..<count])
+        if !afterPlural, count > shortestStem + 1, word[count - 1] == UInt8(ascii: "s"), word[count - 2] != UInt8(ascii: "s"),
+           !(word[count - 2] == UInt8(ascii: "e") && word[count - 3] == UInt8(ascii: "i")) {
+            return stemLength(word, count: count - 1, afterPlural: true)
+        }
         for ending in endings where word.count - ending.count >= shortestStem {
             let start = word.count - ending.count
             var matches = true

@@ -26,6 +26,9 @@ public struct Intent: Sendable, Identifiable {
     /// Crisis only: warning signs that are also everyday topics here (withdrawing, no sleep,
     /// unbearable pain). They never make a message a crisis; they raise the conversation's risk.
     public var warningSigns: MatchRules?
+    /// Crisis only: intents that are warning signs themselves (sleep, isolation, low mood): a
+    /// message read as one of them raises the conversation's risk level too.
+    public var warningIntents: [Located<String>] = []
     public var examples: [Located<String>]
     public var counterexamples: [Located<String>]
     /// Where the intent's `id` is written, for error messages.
