@@ -73,6 +73,11 @@ struct RuleLanguageErrorTests {
             "other.yaml:5:3: concepts.work: concept 'work' is already defined at stress.yaml:5:3; define each concept once"))
     }
 
+    @Test func aConceptNoRuleUses() throws {
+        let found = try problems(stress: stress("concepts:\n  work: [job]\n  boss: [manager]\nmatch:\n  phrases: [<work>]"))
+        #expect(found == ["stress.yaml:6:3: concepts.boss: concept 'boss' is used by no rule; use it as <boss> or remove it"])
+    }
+
     @Test func aBrokenConceptReference() throws {
         #expect(try problems(stress: stress("match:\n  phrases: [stressed about <work]")) == [
             "stress.yaml:5:13: match.phrases[0]: has a '<' without its '>'; a concept is written <name>",

@@ -81,11 +81,19 @@ extension IntentCatalog {
                 byName[concept.name] = concept
             }
         }
+        var used: Set<String> = []
         for (key, text) in ruleTexts {
-            for name in RuleText.conceptNames(in: text.value) where byName[name] == nil {
-                problems.append(.invalidValue(text.location, key: key,
-                                              "unknown concept <\(name)>; define it under 'concepts:' in common.yaml or in this file"))
+            for name in RuleText.conceptNames(in: text.value) {
+                used.insert(name)
+                if byName[name] == nil {
+                    problems.append(.invalidValue(text.location, key: key,
+                                                  "unknown concept <\(name)>; define it under 'concepts:' in common.yaml or in this file"))
+                }
             }
+        }
+        for concept in concepts where !used.contains(concept.name) {
+            problems.append(.invalidValue(concept.location, key: "concepts.\(concept.name)",
+                                          "concept '\(concept.name)' is used by no rule; use it as <\(concept.name)> or remove it"))
         }
         for concept in concepts where byName[concept.name]?.location == concept.location {
             if let cycle = cycle(from: concept.name, byName: byName) {

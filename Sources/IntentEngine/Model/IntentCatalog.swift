@@ -30,8 +30,4 @@ public struct IntentCatalog: Sendable {
     public func intent(withID id: String) -> Intent? {
         intents.first { $0.id == id }
     }
-
-    public func concept(named name: String) -> Concept? {
-        concepts.first { $0.name == name }
-    }
 }
