@@ -29,6 +29,7 @@ let package = Package(
             dependencies: [
                 "Escalations",
                 "IntentEngine",
+                "MatrixClient",
                 "Relay",
                 "Storage",
                 "SupportBot",

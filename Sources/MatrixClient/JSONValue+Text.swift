@@ -225,7 +225,7 @@ private struct JSONWriter {
         case .null: bytes.append(contentsOf: "null".utf8)
         case let .bool(flag): bytes.append(contentsOf: (flag ? "true" : "false").utf8)
         case let .number(number): writeNumber(number)
-        case let .string(text): writeString(text)
+        case let .string(text): bytes.appendJSONString(text)
         case let .array(elements):
             bytes.append(UInt8(ascii: "["))
             for (position, element) in elements.enumerated() {
@@ -240,7 +240,7 @@ private struct JSONWriter {
             for key in keys {
                 if !first { bytes.append(UInt8(ascii: ",")) }
                 first = false
-                writeString(key)
+                bytes.appendJSONString(key)
                 bytes.append(UInt8(ascii: ":"))
                 write(members[key]!)
             }
@@ -259,38 +259,36 @@ private struct JSONWriter {
             bytes.append(contentsOf: "\(number)".utf8)
         }
     }
+}
 
-    private static let hex = Array("0123456789abcdef".utf8)
-
-    /// Runs of bytes that need no escape are copied whole.
-    private mutating func writeString(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+extension Array where Element == UInt8 {
+    /// Appends `text` as a JSON string: runs of bytes that need no escape are copied whole.
+    /// Every JSON text the project writes goes through here (`JSONValue.serialized`, `classify --json`).
+    public mutating func appendJSONString(_ text: String) {
+        append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
             var start = 0
             for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
-                writeEscape(byte)
+                append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<index]))
+                appendJSONEscape(byte)
                 start = index + 1
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
     }
 
-    private mutating func writeEscape(_ byte: UInt8) {
-        bytes.append(UInt8(ascii: "\\"))
+    private mutating func appendJSONEscape(_ byte: UInt8) {
+        append(UInt8(ascii: "\\"))
         switch byte {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-        case 0x0A: bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): append(byte)
+        case 0x0A: append(UInt8(ascii: "n"))
+        case 0x0D: append(UInt8(ascii: "r"))
+        case 0x09: append(UInt8(ascii: "t"))
         default:
-            bytes.append(UInt8(ascii: "u"))
-            bytes.append(UInt8(ascii: "0"))
-            bytes.append(UInt8(ascii: "0"))
-            bytes.append(Self.hex[Int(byte >> 4)])
-            bytes.append(Self.hex[Int(byte & 0xF)])
+            let hex = Array("0123456789abcdef".utf8)
+            append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
         }
     }
 }

@@ -1,3 +1,5 @@
+import MatrixClient
+
 /// One JSON object written straight into bytes: `classify --json` writes a line per message,
 /// hundreds of thousands a second, and an encoder's boxes and dictionaries would cost more
 /// than the classification.
@@ -12,7 +14,7 @@ struct JSONLine {
 
     mutating func field(_ name: StaticString, _ value: String?) {
         key(name)
-        if let value { string(value) } else { bytes += "null".utf8 }
+        if let value { bytes.appendJSONString(value) } else { bytes += "null".utf8 }
     }
 
     mutating func field(_ name: StaticString, _ value: Bool) {
@@ -66,32 +68,5 @@ struct JSONLine {
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes += $0 }
         bytes += "\":".utf8
-    }
-
-    /// A JSON string: copied in runs between the characters that need escaping.
-    private mutating func string(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { text in
-            var runStart = 0
-            for (index, byte) in text.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes += UnsafeBufferPointer(rebasing: text[runStart..<index])
-                runStart = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): bytes += "\\\"".utf8
-                case UInt8(ascii: "\\"): bytes += "\\\\".utf8
-                case UInt8(ascii: "\n"): bytes += "\\n".utf8
-                case UInt8(ascii: "\t"): bytes += "\\t".utf8
-                case UInt8(ascii: "\r"): bytes += "\\r".utf8
-                default:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                    bytes += "\\u00".utf8
-                    bytes.append(hex[Int(byte >> 4)])
-                    bytes.append(hex[Int(byte & 0xF)])
-                }
-            }
-            bytes += UnsafeBufferPointer(rebasing: text[runStart...])
-        }
-        bytes.append(UInt8(ascii: "\""))
     }
 }
