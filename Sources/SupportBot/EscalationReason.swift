@@ -24,7 +24,8 @@ struct EscalationReason: Equatable {
         guard let intent = catalog.intent(withID: intentID) else { return text }
         guard let variantID, let variant = intent.variants.first(where: { $0.id == variantID }) else { return intent.title }
         if intentID == IntentCatalog.crisisID, variant.risk == .possible {
-            return "Possible crisis (\(variantID)) — ask them directly whether they are thinking about ending their life"
+            // Ambassadors need what to do, not which rule matched.
+            return "Possible crisis — ask them directly whether they are thinking about ending their life"
         }
         return "\(intent.title) (\(variantID))"
     }
