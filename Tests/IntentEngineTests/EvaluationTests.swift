@@ -40,18 +40,22 @@ struct EvaluationTests {
     }
 
     @Test func conversationsAreReadWithTheMemoryOfTheirLines() throws {
-        let start = Date(timeIntervalSinceReferenceDate: 0)
-        let (_, memory) = classifier.classify("so tired every night", remembering: .calm, at: start)
-        let report = EvaluationReport(set: try set("""
+        // The rule-language fixture: "cant sleep" is a warning sign, "everything ready" a context line.
+        let withMemory = IntentClassifier(catalog: try RuleLanguageTests.catalog())
+        let text = """
+        messages:
+          - {intent: fallback, text: "everything ready"}
         conversations:
-          - id: two-lines
+          - id: after-a-warning-sign
             lines:
               - {intent: sleep, text: "i cant sleep"}
-              - {intent: stress, text: "i feel so depressed"}
-        """), classifier: classifier)
-        #expect(report.outcomes.map(\.conversation) == ["two-lines", "two-lines"])
-        #expect(report.accuracy == 1)
-        #expect(memory == .calm, "the minimal rules have no warning signs")
+              - {intent: crisis, text: "everything ready"}
+        """
+        let report = EvaluationReport(set: try EvaluationSet.parse(text, file: "set.yaml", intentIDs: Set(withMemory.catalog.intents.map(\.id))),
+                                      classifier: withMemory)
+        #expect(report.outcomes.map(\.conversation) == [nil, "after-a-warning-sign", "after-a-warning-sign"])
+        #expect(report.outcomes.map(\.predicted) == ["fallback", "sleep", "crisis"], "the same line alone, and after a warning sign")
+        #expect(report.crisisRecall == 1 && report.crisisFalsePositiveRate == 0)
     }
 
     @Test func badSetsAreNamedWithFileAndLine() throws {

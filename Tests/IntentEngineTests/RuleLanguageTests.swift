@@ -49,11 +49,15 @@ struct RuleLanguageTests {
 
     let classifier: IntentClassifier
 
-    init() throws {
+    /// The minimal fixture with this crisis file.
+    static func catalog() throws -> IntentCatalog {
         var files = try TestSupport.minimalFiles().filter { $0.name != "crisis.yaml" }
-        files.append(("crisis.yaml", Self.crisis))
-        let catalog = try IntentCatalog.parse(files: files, knownWords: WordList(text: Array(Self.words.utf8)))
-        classifier = IntentClassifier(catalog: catalog)
+        files.append(("crisis.yaml", crisis))
+        return try IntentCatalog.parse(files: files, knownWords: WordList(text: Array(words.utf8)))
+    }
+
+    init() throws {
+        classifier = IntentClassifier(catalog: try Self.catalog())
     }
 
     func crisisEvidence(_ message: String) -> [Evidence] {
