@@ -44,11 +44,12 @@ public struct IntentRulesService: Service {
         return now
     }
 
-    /// Each rule file's modification time: an edit, a new file or a removed one changes it.
+    /// Each rule file's modification time (and the English word list's, `words.txt`): an edit,
+    /// a new file or a removed one changes it.
     static func fingerprint(_ folder: URL) -> [String: Date] {
         let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
         var fingerprint: [String: Date] = [:]
-        for file in files where ["yaml", "yml"].contains(file.pathExtension) {
+        for file in files where ["yaml", "yml"].contains(file.pathExtension) || file.lastPathComponent == IntentCatalog.wordListFileName {
             fingerprint[file.lastPathComponent] = (try? file.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate ?? .distantPast
         }
         return fingerprint

@@ -47,4 +47,17 @@ struct IntentRulesServiceTests {
             #expect(rules.current.classifier.classify("i want to end my life").intentID == IntentCatalog.crisisID)
         }
     }
+
+    @Test func anEditToTheEnglishWordListIsLiveToo() throws {
+        try withRulesCopy { folder in
+            let rules = IntentRules(catalog: try IntentCatalog.load(from: folder), locale: "en-US")
+            let service = IntentRulesService(folder: folder, rules: rules, logger: Logger(label: "test"))
+            // "klil" is no English word, so it reads as the fuzzy "kill"; once listed as one, it must not.
+            #expect(rules.current.classifier.classify("i want to klil myself").intentID == IntentCatalog.crisisID)
+            let seen = IntentRulesService.fingerprint(folder)
+            try edit(folder.appendingPathComponent(IntentCatalog.wordListFileName)) { $0 + "klil\n" }
+            #expect(service.reloadIfChanged(since: seen) != seen)
+            #expect(rules.current.classifier.classify("i want to klil myself").intentID != IntentCatalog.crisisID)
+        }
+    }
 }
