@@ -49,6 +49,7 @@ struct EscalationAnnouncer: Sendable {
             if let room = patientsDirectChat(escalation) ?? audit.roomID {
                 try await say(EscalationMessages.backInLine, in: room, txn: "\(txn)-patient")
             }
+            try await editNotice(escalation, by: nil, txn: "\(txn)-edit")
             try await inThread(escalation, EscalationMessages.released(escalation, by: await roster.displayName(audit.actor)), txn: txn, command: command)
         case "resolve":
             let name = await roster.displayName(escalation.claimant ?? audit.actor)
@@ -56,12 +57,12 @@ struct EscalationAnnouncer: Sendable {
             if let room = escalation.handoffRoomID ?? patientsDirectChat(escalation) {
                 try await say(EscalationMessages.thanks(ambassador: name), in: room, txn: "\(txn)-patient")
             }
-            try await editNotice(escalation, closedBy: name, txn: "\(txn)-edit")
+            try await editNotice(escalation, by: name, txn: "\(txn)-edit")
             try await inThread(escalation, EscalationMessages.resolved(escalation, by: name, note: audit.detail), txn: txn, command: command)
         case "note":
             try await inThread(escalation, EscalationMessages.noted(escalation.number), txn: txn, command: command)
         case "cancel":
-            try await editNotice(escalation, closedBy: nil, txn: "\(txn)-edit")
+            try await editNotice(escalation, by: nil, txn: "\(txn)-edit")
             try await inThread(escalation, EscalationMessages.withdrawn(escalation.number), txn: txn)
         case "reping":
             let message = EscalationMessages.reping(escalation, title: titles(escalation.reason), waiting: now.timeIntervalSince(escalation.openedAt),
@@ -100,9 +101,11 @@ struct EscalationAnnouncer: Sendable {
         try database.recordNotice(escalation.number, eventID: eventID)
     }
 
-    private func editNotice(_ escalation: Escalation, closedBy: String?, txn: String) async throws {
+    /// Edits the post to the escalation's state (`m.replace`), so that every client shows whether
+    /// it is open, claimed or closed. An open post keeps no excerpt: the first version had it.
+    private func editNotice(_ escalation: Escalation, by name: String?, txn: String) async throws {
         guard let root = escalation.noticeEventID else { return }
-        let edited = notice(escalation, excerpt: nil, closedBy: closedBy)
+        let edited = notice(escalation, excerpt: nil, by: name)
         let content: JSONValue = [
             "msgtype": "m.text", "body": .string("* " + edited.text), "format": "org.matrix.custom.html", "formatted_body": .string("* " + edited.html),
             "m.new_content": ["msgtype": "m.text", "body": .string(edited.text), "format": "org.matrix.custom.html", "formatted_body": .string(edited.html)],
@@ -132,10 +135,9 @@ struct EscalationAnnouncer: Sendable {
             }
         }
         if current, let room = escalation.handoffRoomID {
-            let thread = escalation.noticeEventID.map { EscalationMessages.link(rooms.ambassadors, event: $0) }
-            let context = EscalationMessages.handoff(escalation, ambassador: name, title: titles(escalation.reason), thread: thread)
-            _ = try await client.send(roomID: room, transactionID: "\(txn)-handoff", content: Self.content(context))
+            _ = try await client.send(roomID: room, transactionID: "\(txn)-handoff", content: Self.content(EscalationMessages.handoff(ambassador: name)))
         }
+        if current { try await editNotice(escalation, by: name, txn: "\(txn)-edit") }
         if current, let room = patientsDirectChat(escalation) {
             try await say(EscalationMessages.coming(name), in: room, txn: "\(txn)-patient")
         }
@@ -149,7 +151,8 @@ struct EscalationAnnouncer: Sendable {
         let alias = "supportbot-claim-\(Self.digest("\(escalation.sourceEventID) \(audit)"))"
         do {
             return try await client.createRoom([
-                "preset": "private_chat", "name": "You and a Patient Ambassador", "room_alias_name": .string(alias),
+                // No name: a room has one name for everyone, so each client names it from its members.
+                "preset": "private_chat", "room_alias_name": .string(alias),
                 "invite": [.string(escalation.patient), .string(claimant)],
             ])
         } catch let error as MatrixError where error.errcode == "M_ROOM_IN_USE" {
@@ -190,9 +193,9 @@ struct EscalationAnnouncer: Sendable {
         rooms.patientRoom(escalation.roomID) == .direct ? escalation.roomID : nil
     }
 
-    private func notice(_ escalation: Escalation, excerpt: String?, closedBy: String? = nil) -> StaffMessage {
+    private func notice(_ escalation: Escalation, excerpt: String?, by name: String? = nil) -> StaffMessage {
         EscalationMessages.notice(escalation, title: titles(escalation.reason), excerpt: excerpt, patientRoom: escalation.roomID,
-                                  direct: rooms.patientRoom(escalation.roomID) == .direct, closedBy: closedBy)
+                                  direct: rooms.patientRoom(escalation.roomID) == .direct, by: name)
     }
 
     /// The patient's words cut to the configured length, on a word boundary.

@@ -24,20 +24,24 @@ struct StaffMessage: Sendable {
 enum EscalationMessages {
     // MARK: - The ambassadors room
 
-    /// The post that heads an escalation's thread; also its edited form once it is closed.
-    static func notice(_ escalation: Escalation, title: String, excerpt: String?, patientRoom: String, direct: Bool, closedBy: String? = nil) -> StaffMessage {
+    /// The post that heads an escalation's thread; also its edited form, which keeps its state
+    /// (open, claimed by, resolved by, withdrawn) in view for every client.
+    /// - Parameter by: who claimed or resolved it.
+    static func notice(_ escalation: Escalation, title: String, excerpt: String?, patientRoom: String, direct: Bool, by name: String? = nil) -> StaffMessage {
         var lines: [String] = []
+        let urgent = escalation.priority == .urgent ? "URGENT · " : ""
         switch escalation.state {
-        case .resolved: lines.append("✅ Resolved by \(closedBy ?? "an ambassador"): #\(escalation.number) · \(title)")
+        case .resolved: lines.append("✅ Resolved by \(name ?? "an ambassador"): #\(escalation.number) · \(title)")
         case .cancelled: lines.append("Withdrawn by the patient: #\(escalation.number) · \(title)")
-        case .open, .claimed:
+        case .claimed: lines.append("Claimed by \(name ?? "an ambassador"): #\(escalation.number) · \(urgent)\(title)")
+        case .open:
             lines.append(escalation.priority == .urgent
                 ? "#\(escalation.number) · URGENT · \(title): crisis resources were sent at once; please reach out now."
                 : "#\(escalation.number) · \(title): a patient would like a Patient Ambassador.")
         }
         if escalation.state.isActive, let excerpt, !excerpt.isEmpty { lines.append("“\(excerpt)”") }
         lines.append("Patient: \(escalation.patient), \(direct ? "in a direct chat with me" : "in \(link(patientRoom))")")
-        if escalation.state.isActive { lines.append("To claim: !claim \(escalation.number), or react 👍 to this post.") }
+        if escalation.state == .open { lines.append("To claim: !claim \(escalation.number), or react 👍 to this post.") }
         return StaffMessage(lines: lines, headline: true)
     }
 
@@ -50,7 +54,7 @@ enum EscalationMessages {
 
     static func claimed(_ escalation: Escalation, by name: String, handoff: String?, problem: String?) -> StaffMessage {
         var line = "#\(escalation.number) is yours, \(name)."
-        if let handoff { line += " I opened a private room with the patient and invited you both: \(link(handoff))" }
+        if handoff != nil { line += " I opened a private room with the patient and invited you both; the patient can read everything there." }
         if let problem { line += " I could not open a private room (\(problem)); please start a direct chat with \(escalation.patient)." }
         return StaffMessage(lines: [line], mentions: escalation.claimant.map { [$0] } ?? [])
     }
@@ -98,22 +102,26 @@ enum EscalationMessages {
 
     // MARK: - Patients
 
-    /// Added to the reply to the message that opened an escalation, or asked again.
-    static func waiting(_ change: Escalation, opened: Bool, position: Int?) -> String {
-        if change.state == .claimed { return "A Patient Ambassador is already on the way to you (request #\(change.number)); I've let them know you wrote again." }
+    /// Added to the reply to the message that opened an escalation, or asked again; nothing
+    /// for a crisis, whose reply already says an ambassador has been asked, and no place in
+    /// line: a patient in crisis is never told to wait.
+    static func waiting(_ change: Escalation, opened: Bool, position: Int?) -> String? {
+        if change.state == .claimed { return "Your Patient Ambassador is on the way to you; I've let them know you wrote again." }
+        guard change.priority != .urgent else { return nil }
         let place = position.map { "You're number \($0) in line" } ?? "You're in line"
-        return opened ? "\(place) (request #\(change.number))." : "You already have a request open (#\(change.number)); I've let the ambassadors know you asked again. \(place)."
+        return opened ? "\(place)." : "You already have a request open; I've let the ambassadors know you asked again. \(place)."
     }
 
     static func coming(_ name: String) -> String {
-        "Good news: \(name), a Patient Ambassador, is coming to talk with you. I've opened a private room for the two of you: look for the invitation."
+        "Good news: \(name), a Patient Ambassador, is coming to talk with you. I've invited you both to a private room, just for the two of you."
     }
 
-    static func handoff(_ escalation: Escalation, ambassador name: String, title: String, thread: String?) -> StaffMessage {
+    /// The first message in the private room of a claim, written for the patient: the staff's
+    /// details (priority, reason, times, links) stay in the ambassadors room.
+    static func handoff(ambassador name: String) -> StaffMessage {
         StaffMessage(lines: [
             "Hello! This private room is for you and \(name), a Patient Ambassador from our community, who will be with you shortly.",
-            "For \(name): #\(escalation.number) · \(escalation.priority == .urgent ? "URGENT · " : "")\(title) · asked \(timestamp(escalation.openedAt))"
-                + (thread.map { " · thread: \($0)" } ?? ""),
+            "Only the two of you (and I, SupportBot) are in it. You can leave it whenever you like.",
         ])
     }
 
@@ -123,9 +131,7 @@ enum EscalationMessages {
         "Thank you both for talking, and thank you, \(name), for being there. If you'd like a person again, type !ambassador any time."
     }
 
-    static func withdrawnForPatient(_ number: Int) -> String {
-        "Okay, I've withdrawn your request for a Patient Ambassador (#\(number)). Type !ambassador whenever you'd like one."
-    }
+    static let withdrawnForPatient = "Okay, I've withdrawn your request for a Patient Ambassador. Type !ambassador whenever you'd like one."
 
     static let stillComing = "Because of what you told me earlier, a Patient Ambassador will still check in with you once. If you are in danger right now, call your local emergency number."
     static let nothingToWithdraw = "You have no open request for a Patient Ambassador. Type !ambassador if you'd like one."
@@ -143,9 +149,5 @@ enum EscalationMessages {
     private static func minutes(_ interval: TimeInterval) -> String {
         let minutes = Int(interval / 60)
         return minutes < 1 ? "under a minute" : minutes == 1 ? "1 minute" : "\(minutes) minutes"
-    }
-
-    private static func timestamp(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle().year().month().day().time(includingFractionalSeconds: false).timeZone(separator: .omitted))
     }
 }

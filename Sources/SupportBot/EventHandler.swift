@@ -127,7 +127,7 @@ public struct EventHandler: Sendable {
                     reply = command == .cancel ? Reply(plainText: EscalationMessages.stillComing, intentID: "command") : reply.adding(EscalationMessages.stillComing)
                 case let .withdrawn(withdrawal):
                     change = withdrawal
-                    let text = EscalationMessages.withdrawnForPatient(withdrawal.escalation.number)
+                    let text = EscalationMessages.withdrawnForPatient
                     reply = command == .cancel ? Reply(plainText: text, intentID: "command") : reply.adding(text)
                 }
             } catch {
@@ -146,7 +146,7 @@ public struct EventHandler: Sendable {
                     priority: reply.escalate == .urgent ? .urgent : .normal, at: at, timers: escalations.settings.timers
                 )
                 change = opened
-                reply = reply.adding(waitingLine(opened))
+                if let line = waitingLine(opened) { reply = reply.adding(line) }
             } catch {
                 failure = error
             }
@@ -195,7 +195,7 @@ public struct EventHandler: Sendable {
 
     /// The line a reply gains when it opens, or adds to, an escalation. Nothing here waits on
     /// the homeserver: a crisis reply carries it.
-    private func waitingLine(_ change: EscalationChange) -> String {
+    private func waitingLine(_ change: EscalationChange) -> String? {
         let escalation = change.escalation
         let position = escalation.state == .open ? try? database.queuePosition(of: escalation.number) : nil
         return EscalationMessages.waiting(escalation, opened: change.opened, position: position)
@@ -261,7 +261,7 @@ public struct EventHandler: Sendable {
         case let .unknown(word): text = BotMessages.unknownCommand(word)
         }
         // The help text says what the bot is; other answers add it on a first reply.
-        let disclosure = rules.catalog.settings.disclosure
+        let disclosure = rules.catalog.settings.disclosure(withHint: true)
         return Reply(plainText: disclose && command != .help ? "\(text)\n\n\(disclosure)" : text, intentID: "command")
     }
 
@@ -275,7 +275,7 @@ public struct EventHandler: Sendable {
 
     /// A Matrix reply (`m.in_reply_to`) as a notice, so other bots do not answer it.
     private func replyContent(_ reply: Reply, to event: ClientEvent) -> JSONValue {
-        [
+        var content: [String: JSONValue] = [
             "msgtype": "m.notice",
             "body": .string(reply.body),
             "format": "org.matrix.custom.html",
@@ -283,6 +283,9 @@ public struct EventHandler: Sendable {
             "m.relates_to": ["m.in_reply_to": ["event_id": .string(event.eventID)]],
             "m.mentions": ["user_ids": [.string(event.sender)]],
         ]
+        // Clients that know this key (the chat page) set the resources apart; others ignore it.
+        if reply.hasResources { content["org.supportbot.resources"] = true }
+        return .object(content)
     }
 
     private func record(_ handling: Handling, _ outcome: Outcome, _ logger: Logger) -> Outcome {

@@ -169,7 +169,7 @@ struct CommandLineTests {
         #expect(object["intent_id"] as? String == "sleep")
         #expect((object["body"] as? String)?.hasPrefix("> Difficulty sleeping") == true)
         #expect((object["formatted_body"] as? String)?.hasPrefix("<blockquote><p>Difficulty sleeping") == true)
-        #expect((object["body"] as? String)?.hasSuffix("I'm a bot, not a clinician and not a crisis service.") == true)
+        #expect((object["body"] as? String)?.hasSuffix("I'm a bot, not a clinician and not a crisis service. Type !ambassador for a person.") == true)
     }
 
     @Test func aMissingFolderIsAClearError() throws {

@@ -130,9 +130,26 @@ struct YAMLProblemTests {
 
     @Test func tooManyCrisisResources() throws {
         let crisis = try #require(TestSupport.minimalFiles().first { $0.name == "crisis.yaml" }).text
-        let found = try problems("crisis.yaml", crisis.replacingOccurrences(of: "default: [findahelpline.com]", with: "default: [a, b, c, d]"))
+        let found = try problems("crisis.yaml", crisis.replacingOccurrences(of: #"default: ["[findahelpline.com](https://findahelpline.com)"]"#,
+                                                                            with: #"default: ["[a](tel:1)", "[b](tel:2)", "[c](tel:3)", "[d](tel:4)"]"#))
         #expect(found.count == 1)
-        #expect(found.first?.hasPrefix("crisis.yaml:17:14: response.resources.default: at most 3 resources, the most direct first") == true)
+        #expect(found.first?.hasPrefix("crisis.yaml:15:14: response.resources.default: at most 3 resources, the most direct first") == true)
+    }
+
+    @Test func crisisResourcesMustBeLinksAPatientCanTap() throws {
+        let crisis = try #require(TestSupport.minimalFiles().first { $0.name == "crisis.yaml" }).text
+        let unlinked = try problems("crisis.yaml", crisis.replacingOccurrences(of: #""[findahelpline.com](https://findahelpline.com)""#, with: "findahelpline.com"))
+        #expect(unlinked == ["crisis.yaml:15:14: response.resources.default: none of these is a link a patient can tap: write one as [Call 988](tel:988)"])
+        let insecure = try problems("crisis.yaml", crisis.replacingOccurrences(of: "(https://findahelpline.com)", with: "(http://findahelpline.com)"))
+        #expect(insecure.first?.hasPrefix("crisis.yaml:15:15: response.resources.default[0]: 'http://findahelpline.com' is not a link a patient can use") == true)
+        let unclosed = try problems("crisis.yaml", crisis.replacingOccurrences(of: "[Call 911](tel:911)", with: "[Call 911 (tel:911)"))
+        #expect(unclosed.first?.hasPrefix("crisis.yaml:14:44: response.resources.en-US[1]: '[' starts a link") == true, "\(unclosed)")
+    }
+
+    @Test func aCrisisReplyCarriesNoQuoteAndNoEncouragement() throws {
+        let crisis = try #require(TestSupport.minimalFiles().first { $0.name == "crisis.yaml" }).text
+        let found = try problems("crisis.yaml", crisis.replacingOccurrences(of: "  resources:\n    en-US", with: "  encouragement: [You matter.]\n  resources:\n    en-US"))
+        #expect(found == ["crisis.yaml:13:18: response.encouragement: a reply with resources has no encouragement: the resources and the lead are all a patient in crisis should have to read"])
     }
 
     @Test func crisisMustOutrankEveryIntent() throws {

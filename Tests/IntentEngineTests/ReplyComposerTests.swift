@@ -41,29 +41,33 @@ struct ReplyComposerTests {
     }
 
     @Test func disclosureOnlyWhenAsked() {
-        #expect(reply("i cant sleep", disclose: true).body.hasSuffix("I'm a bot, not a clinician and not a crisis service."))
+        #expect(reply("i cant sleep", disclose: true).body.hasSuffix("I'm a bot, not a clinician and not a crisis service. Type !ambassador for a person."))
         #expect(!reply("i cant sleep").body.contains("bot"))
     }
 
-    @Test func crisisResourcesComeRightAfterTheLeadForTheLocale() {
-        let crisis = reply("i want to kill myself")
+    @Test func aCrisisReplyIsTheResourcesAsLinksThenTheLead() {
+        let crisis = reply("i want to kill myself", disclose: true)
         #expect(crisis.escalate == .urgent)
-        #expect(crisis.body.hasPrefix("""
-        Please reach out now. You don't have to go through this alone.
-
+        #expect(crisis.hasResources)
+        #expect(crisis.body == """
         • Call or text 988
         • Call 911 if you are in immediate danger
-        """))
+
+        You don't have to go through this alone. An ambassador has been asked to reach out to you.
+
+        I'm a bot, not a clinician and not a crisis service.
+        """, "the resources first, no hint to type a command")
+        #expect(crisis.formattedBody.hasPrefix(#"<ul><li><a href="tel:988">Call or text 988</a></li><li><a href="tel:911">Call 911</a> if you are in immediate danger</li></ul>"#))
         let elsewhere = ReplyComposer(catalog: composer.catalog, locale: "fr-FR").reply(to: classifier.classify("kms").best)
-        #expect(elsewhere.body.contains("• findahelpline.com"))
+        #expect(elsewhere.body.hasPrefix("• findahelpline.com"))
         #expect(!elsewhere.body.contains("988"))
+        #expect(!reply("i cant sleep").hasResources)
     }
 
     @Test func variantResponseReplacesOnlyItsOwnFields() {
         let overdose = reply("i took all my pills")
         #expect(overdose.variantID == "overdose")
-        #expect(overdose.body.contains("• Call 911 now\n• Poison Control 1-800-222-1222"))
-        #expect(overdose.body.hasPrefix("Please reach out now."))
+        #expect(overdose.body.hasPrefix("• Call 911 now\n• Poison Control 1-800-222-1222\n\nYou don't have to go through this alone."))
         #expect(!overdose.body.contains("988"))
     }
 }

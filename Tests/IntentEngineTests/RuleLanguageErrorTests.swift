@@ -106,7 +106,7 @@ struct RuleLanguageErrorTests {
     @Test func riskLevelsBelongToCrisisAndMustBeKnown() throws {
         let crisis = try #require(TestSupport.minimalFiles().first { $0.name == "crisis.yaml" }).text
         let unknown = try problems(stress: crisis.replacingOccurrences(of: "  - id: overdose\n", with: "  - id: overdose\n    risk: maybe\n"), file: "crisis.yaml")
-        #expect(unknown == ["crisis.yaml:20:11: variants[0].risk: expected one of possible, definite"])
+        #expect(unknown == ["crisis.yaml:18:11: variants[0].risk: expected one of possible, definite"])
         let elsewhere = try problems(stress: stress("match:\n  phrases: [stressed]\nvariants:\n  - id: panic\n    risk: possible\n    match:\n      phrases: [panic]"))
         #expect(elsewhere == ["stress.yaml:8:11: variants[0].risk: only crisis variants have a risk level"])
         let signs = try problems(stress: stress("match:\n  phrases: [stressed]\nwarning_signs:\n  phrases: [tired]"))
@@ -121,7 +121,7 @@ struct RuleLanguageErrorTests {
                                                    with: "      phrases: [overdose, took all my pills]\n      exclude: [accidentally]\n")
         let found = try problems(stress: definite, file: "crisis.yaml")
         #expect(found == [
-            "crisis.yaml:22:17: variants.overdose.match.exclude: only a 'risk: possible' variant can have exclusions: one word must never veto a definite crisis",
+            "crisis.yaml:20:17: variants.overdose.match.exclude: only a 'risk: possible' variant can have exclusions: one word must never veto a definite crisis",
         ])
         let possible = definite.replacingOccurrences(of: "  - id: overdose\n", with: "  - id: overdose\n    risk: possible\n")
         #expect(try problems(stress: possible, file: "crisis.yaml") == [])
@@ -131,8 +131,8 @@ struct RuleLanguageErrorTests {
         let common = try #require(TestSupport.minimalFiles().first { $0.name == "common.yaml" }).text
         let found = try problems(stress: common + "memory: {raised_at: 0, fade_hours: 0}\n", file: "common.yaml")
         #expect(found == [
-            "common.yaml:12:21: memory.raised_at: expected a number above 0 and at most 6, such as 0.5 (half a warning sign)",
-            "common.yaml:12:36: memory.fade_hours: expected a whole number from 1 to 168",
+            "common.yaml:13:21: memory.raised_at: expected a number above 0 and at most 6, such as 0.5 (half a warning sign)",
+            "common.yaml:13:36: memory.fade_hours: expected a whole number from 1 to 168",
         ])
     }
 }

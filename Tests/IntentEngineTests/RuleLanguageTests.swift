@@ -37,9 +37,8 @@ struct RuleLanguageTests {
       phrases: [cant sleep, burden]
     response:
       lead: "Please reach out now."
-      encouragement: [You matter.]
       resources:
-        default: [findahelpline.com]
+        default: ["[findahelpline.com](https://findahelpline.com)"]
     examples: [i want to kill myself]
     counterexamples: [this pain is killing me]
     """

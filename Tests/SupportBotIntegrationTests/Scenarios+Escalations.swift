@@ -88,11 +88,19 @@ extension Scenarios {
             return !invited.isEmpty
         }
         let privateRoom = try #require(invited.first)
-        #expect(won.body?.contains(privateRoom) == true)
+        #expect(won.body?.contains("private room") == true && won.body?.contains("matrix.to") == false, "no raw address: the invitation is the way in")
         try await patient.client.join(privateRoom)
         try await ambassador.client.join(privateRoom)
-        let context = try await patient.history(of: privateRoom).first { $0.sender == bot.user.userID }
-        #expect(context?.body?.contains("Patient Ambassador") == true && context?.body?.contains("#\(number)") == true)
+        let welcome = try #require(try await patient.history(of: privateRoom).first { $0.sender == bot.user.userID }?.body)
+        #expect(welcome.contains("Patient Ambassador") && welcome.contains("leave"), "what the room is, for the patient: \(welcome)")
+        for staffNote in ["#\(number)", "URGENT", "matrix.to", "asked 20", "For "] {
+            #expect(!welcome.contains(staffNote), "the patient reads no staff notes: \(welcome)")
+        }
+        let claimedPost = try await waitForPost(setup, as: staff, "the post says who claimed it") {
+            $0.relationType == "m.replace" && $0.content["m.new_content"]?["body"]?.string?.hasPrefix("Claimed by") == true
+        }
+        #expect(claimedPost.content["m.relates_to"]?["event_id"]?.string == notice.eventID)
+        #expect(claimedPost.content["m.new_content"]?["body"]?.string?.contains("To claim") == false, "a claimed post offers no claim")
         try await eventually("the patient hears who is coming") {
             try await patient.history(of: dm).contains { $0.sender == bot.user.userID && $0.body?.contains("is coming to talk with you") == true }
         }
@@ -112,9 +120,10 @@ extension Scenarios {
         // Resolve, and a second resolve.
         let resolve = try await ambassador.say("!resolve \(number) talked it through", in: setup.ambassadors)
         _ = try await waitForPost(setup, as: staff, "resolved") { $0.body?.contains("#\(number) resolved by") == true }
-        let edit = try await waitForPost(setup, as: staff, "the post is marked resolved") { $0.relationType == "m.replace" }
+        let edit = try await waitForPost(setup, as: staff, "the post is marked resolved") {
+            $0.relationType == "m.replace" && $0.content["m.new_content"]?["body"]?.string?.hasPrefix("✅ Resolved") == true
+        }
         #expect(edit.content["m.relates_to"]?["event_id"]?.string == notice.eventID)
-        #expect(edit.content["m.new_content"]?["body"]?.string?.hasPrefix("✅ Resolved") == true)
         try await eventually("both are thanked") {
             try await patient.history(of: privateRoom).contains { $0.body?.contains("Thank you both") == true }
         }
@@ -146,8 +155,11 @@ extension Scenarios {
         let crisis = try await patient.say("i dont want to be here anymore", in: setup.room)
         let replies = try await waitForReply(to: crisis, in: setup.room, as: patient, bot: bot)
         let answer = try #require(replies.to(crisis).first?.body)
-        #expect(answer.contains("988"), "crisis resources at once, in the same reply")
-        #expect(answer.contains("number 1 in line"))
+        #expect(answer.hasPrefix("• ") && answer.contains("988"), "crisis resources first, at once: \(answer)")
+        #expect(!answer.contains("in line") && !answer.contains("!ambassador") && !answer.contains("> "),
+                "no place in line, no command to type, no quote: \(answer)")
+        #expect(replies.to(crisis).first?.content["org.supportbot.resources"]?.bool == true, "marked for clients that set it apart")
+        #expect(replies.to(crisis).first?.content["formatted_body"]?.string?.contains(#"<a href="tel:988">"#) == true, "a link to call")
         let notice = try await waitForPost(setup, as: staff, "an urgent post") { $0.body?.contains("URGENT") == true }
         let number = try number(in: notice.body)
         #expect(notice.content["m.mentions"]?["user_ids"]?.array?.contains(.string(staff.userID)) == true, "the ambassadors on duty are mentioned")

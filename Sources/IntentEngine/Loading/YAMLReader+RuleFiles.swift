@@ -8,7 +8,7 @@ private let matchKeys = ["phrases", "hints", "together", "context", "require", "
 private let togetherKeys = ["all", "within"]
 private let responseKeys = ["lead", "excerpt", "section", "encouragement", "resources"]
 private let variantKeys = ["id", "risk", "match", "response"]
-private let settingsKeys = ["threshold", "hint_weight", "negation_window", "disclosure", "normalization", "memory", "concepts", "fuzzy"]
+private let settingsKeys = ["threshold", "hint_weight", "negation_window", "disclosure", "ambassador_hint", "normalization", "memory", "concepts", "fuzzy"]
 private let normalizationKeys = ["replacements", "negations", "clause_breaks"]
 private let memoryKeys = ["raised_at", "fade_hours"]
 /// At most three crisis options, the most direct first (DESIGN.md, safety rule 1).
@@ -94,6 +94,7 @@ extension YAMLReader {
             .flatMap({ string($0, path: "disclosure") }) {
             settings.disclosure = value
         }
+        if let node = fields["ambassador_hint"], let value = string(node, path: "ambassador_hint") { settings.ambassadorHint = value }
         if let node = fields["normalization"], let normalization = self.fields(node, path: "normalization", allowed: normalizationKeys) {
             if let node = normalization["negations"] { settings.negations = strings(node, path: "normalization.negations").map(\.value) }
             if let node = normalization["clause_breaks"] { settings.clauseBreaks = strings(node, path: "normalization.clause_breaks").map(\.value) }
@@ -239,30 +240,52 @@ extension YAMLReader {
             report(.missingKey(fields.location, key: fields.path(fields["excerpt"] == nil ? "excerpt" : "section"),
                                expected: "an excerpt and the section it comes from, together"))
         }
+        if fields["resources"] != nil {
+            // A reply with resources is read in a hurry, on a phone: the resources, a word of
+            // care and who is coming, nothing that pushes them out of view.
+            for key in ["excerpt", "encouragement"] {
+                if let node = fields[key] {
+                    report(.invalidValue(location(of: node), key: fields.path(key),
+                                         "a reply with resources has no \(key): the resources and the lead are all a patient in crisis should have to read"))
+                }
+            }
+        }
         if !partial {
             if fields["excerpt"] == nil, fields["lead"] == nil {
                 report(.missingKey(fields.location, key: fields.path("excerpt"), expected: "an excerpt from the article, or a lead sentence"))
             }
-            if fields["encouragement"] == nil {
+            if fields["encouragement"] == nil, fields["resources"] == nil {
                 report(.missingKey(fields.location, key: fields.path("encouragement"), expected: "a list of encouragement lines"))
             }
         }
         return response
     }
 
-    private mutating func resources(_ node: Node, path: String) -> [String: [String]] {
+    private mutating func resources(_ node: Node, path: String) -> [String: [LinkedText]] {
         guard let mapping = node.mapping else {
             report(.wrongType(location(of: node), key: path, expected: "a mapping from locale (en-US, default, ...) to a list of resources"))
             return [:]
         }
-        var result: [String: [String]] = [:]
+        var result: [String: [LinkedText]] = [:]
         for (keyNode, value) in mapping {
             guard let locale = keyNode.scalar?.string else { continue }
-            let list = strings(value, path: "\(path).\(locale)").map(\.value)
+            let list = strings(value, path: "\(path).\(locale)")
             if list.count > maximumResources {
                 report(.invalidValue(location(of: value), key: "\(path).\(locale)", "at most \(maximumResources) resources, the most direct first; a person in crisis should not have to choose"))
             }
-            result[locale] = list
+            let resources = list.enumerated().compactMap { index, line -> LinkedText? in
+                do throws(LinkedTextProblem) {
+                    return try LinkedText(parsing: line.value)
+                } catch {
+                    report(.invalidValue(line.location, key: "\(path).\(locale)[\(index)]", error.description))
+                    return nil
+                }
+            }
+            if resources.count == list.count, !resources.contains(where: { $0.hasLink }) {
+                report(.invalidValue(location(of: value), key: "\(path).\(locale)",
+                                     "none of these is a link a patient can tap: write one as [Call 988](tel:988)"))
+            }
+            result[locale] = resources
         }
         return result
     }

@@ -8,6 +8,9 @@ public struct CommonSettings: Sendable {
     public var negationWindow: Int = 3
     /// The sentence that tells a patient they are talking to a bot.
     public var disclosure: String = ""
+    /// How to reach a person, added to the disclosure except in a crisis, where an ambassador
+    /// has already been asked.
+    public var ambassadorHint: String = ""
     /// Whole words replaced before matching, in file order (`cant` → `can not`).
     public var replacements: [(word: String, replacement: String)] = []
     /// Words that cancel the phrases that follow them.
@@ -21,4 +24,9 @@ public struct CommonSettings: Sendable {
     public var riskFade: Duration = .seconds(24 * 3600)
 
     public init() {}
+
+    /// The disclosure for a patient's first reply, with the way to reach a person or without.
+    public func disclosure(withHint: Bool) -> String {
+        withHint && !ambassadorHint.isEmpty ? "\(disclosure) \(ambassadorHint)" : disclosure
+    }
 }

@@ -1,4 +1,5 @@
-/// What the bot answers to an intent: an article excerpt, its section, and encouragement.
+/// What the bot answers to an intent: an article excerpt, its section, and encouragement; or,
+/// for a crisis, resources and a lead, and nothing else.
 public struct ResponseTemplate: Sendable {
     /// An optional first sentence, before the excerpt.
     public var lead: String?
@@ -8,8 +9,8 @@ public struct ResponseTemplate: Sendable {
     public var section: String?
     /// One closes each reply, taking turns.
     public var encouragement: [String] = []
-    /// Crisis resources per locale (`default` for everywhere else), most direct first.
-    public var resources: [String: [String]] = [:]
+    /// Crisis resources per locale (`default` for everywhere else), most direct first, with links.
+    public var resources: [String: [LinkedText]] = [:]
 
     public init() {}
 
@@ -25,7 +26,7 @@ public struct ResponseTemplate: Sendable {
     }
 
     /// The resources for a locale such as `en-US`, falling back to its language, then `default`.
-    public func resources(for locale: String) -> [String] {
+    public func resources(for locale: String) -> [LinkedText] {
         let language = locale.split(separator: "-").first.map(String.init) ?? locale
         return resources[locale] ?? resources[language] ?? resources["default"] ?? []
     }

@@ -1,6 +1,8 @@
-/// Builds the bot's answer to a classified message from the intent's response: a lead,
-/// crisis resources for the locale, the article excerpt as a quote with its section, and one
-/// encouragement line chosen by `turn`, so consecutive replies never repeat a line.
+/// Builds the bot's answer to a classified message from the intent's response. Most replies
+/// are a lead, the article excerpt as a quote with its section, and one encouragement line
+/// chosen by `turn`, so consecutive replies never repeat a line. A reply with resources (a
+/// crisis) is the resources for the locale first, as links, then the lead, and nothing else:
+/// on a phone the resources are what is in view.
 public struct ReplyComposer: Sendable {
     public let catalog: IntentCatalog
     /// Picks the crisis resources, such as `en-US`.
@@ -20,23 +22,30 @@ public struct ReplyComposer: Sendable {
         }
         let variant = intent.variants.first { $0.id == candidate.variantID }
         let response = variant.map { $0.response.overriding(intent.response) } ?? intent.response
-        var blocks: [Block] = []
-        if let lead = response.lead { blocks.append(.paragraph(lead)) }
         let resources = response.resources(for: locale)
-        if !resources.isEmpty { blocks.append(.list(resources)) }
-        if let excerpt = response.excerpt, let section = response.section {
-            blocks.append(.quote(excerpt, section: section))
+        var blocks: [Block] = []
+        if !resources.isEmpty {
+            blocks.append(.list(resources))
+            if let lead = response.lead { blocks.append(.paragraph(lead)) }
+        } else {
+            if let lead = response.lead { blocks.append(.paragraph(lead)) }
+            if let excerpt = response.excerpt, let section = response.section {
+                blocks.append(.quote(excerpt, section: section))
+            }
+            if !response.encouragement.isEmpty {
+                let index = ((turn % response.encouragement.count) + response.encouragement.count) % response.encouragement.count
+                blocks.append(.paragraph(response.encouragement[index]))
+            }
         }
-        if !response.encouragement.isEmpty {
-            let index = ((turn % response.encouragement.count) + response.encouragement.count) % response.encouragement.count
-            blocks.append(.paragraph(response.encouragement[index]))
-        }
-        let disclosure = catalog.settings.disclosure
-        if disclose, !disclosure.isEmpty, !blocks.contains(where: { $0.text.contains(disclosure) }) {
-            blocks.append(.note(disclosure))
+        if disclose {
+            // In a crisis the disclosure says what the bot is, without pointing anywhere else.
+            let disclosure = catalog.settings.disclosure(withHint: resources.isEmpty)
+            if !disclosure.isEmpty, !blocks.contains(where: { $0.text.contains(disclosure) }) {
+                blocks.append(.note(disclosure))
+            }
         }
         return Reply(
-            intentID: intent.id, variantID: variant?.id, escalate: intent.escalate,
+            intentID: intent.id, variantID: variant?.id, escalate: intent.escalate, hasResources: !resources.isEmpty,
             body: blocks.map(\.text).joined(separator: "\n\n"),
             formattedBody: blocks.map(\.html).joined()
         )
@@ -44,14 +53,14 @@ public struct ReplyComposer: Sendable {
 
     private enum Block {
         case paragraph(String)
-        case list([String])
+        case list([LinkedText])
         case quote(String, section: String)
         case note(String)
 
         var text: String {
             switch self {
             case let .paragraph(text), let .note(text): text
-            case let .list(items): items.map { "• \($0)" }.joined(separator: "\n")
+            case let .list(items): items.map { "• \($0.text)" }.joined(separator: "\n")
             case let .quote(excerpt, section): "> \(excerpt)\n— from “\(section)”"
             }
         }
@@ -60,7 +69,7 @@ public struct ReplyComposer: Sendable {
             switch self {
             case let .paragraph(text): "<p>\(text.htmlEscaped)</p>"
             case let .note(text): "<p><em>\(text.htmlEscaped)</em></p>"
-            case let .list(items): "<ul>" + items.map { "<li>\($0.htmlEscaped)</li>" }.joined() + "</ul>"
+            case let .list(items): "<ul>" + items.map { "<li>\($0.html)</li>" }.joined() + "</ul>"
             case let .quote(excerpt, section):
                 "<blockquote><p>\(excerpt.htmlEscaped)</p></blockquote><p><em>— from “\(section.htmlEscaped)”</em></p>"
             }
