@@ -156,6 +156,15 @@ extension BotDatabase {
         try writer.read { db in (try Self.patient(userID, db), try Self.replyLog(userID, intentID, db)) }
     }
 
+    /// The intents a patient has been answered about since a date, the most recent first: the
+    /// topics ambassadors see, never the patient's words.
+    public func recentIntents(of userID: String, since: Date) throws -> [String] {
+        try writer.read { db in
+            try String.fetchAll(db, sql: "SELECT intent_id FROM reply_log WHERE user_id = ? AND last_reply_at >= ? ORDER BY last_reply_at DESC",
+                                arguments: [userID, since])
+        }
+    }
+
     /// The conversation risk of each of these patients who has one: read once a batch, before
     /// their messages are classified.
     public func risks(of userIDs: [String]) throws -> [String: PatientRisk] {

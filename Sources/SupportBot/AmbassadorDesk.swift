@@ -54,9 +54,9 @@ struct AmbassadorDesk: Sendable {
         let actor = event.sender
         switch command {
         case .queue:
-            try await reply(EscalationMessages.queue(try database.escalationQueue(), titles: announcer.titles, now: now()), to: event, thread: thread)
+            try await reply(EscalationMessages.queue(try database.escalationQueue(), titles: announcer.title, now: now()), to: event, thread: thread)
         case .mine:
-            try await reply(EscalationMessages.mine(try database.escalations(claimedBy: actor), titles: announcer.titles), to: event, thread: thread)
+            try await reply(EscalationMessages.mine(try database.escalations(claimedBy: actor), titles: announcer.title), to: event, thread: thread)
         case .help:
             try await reply(StaffMessage(lines: [AmbassadorCommand.usage]), to: event, thread: thread)
         case let .invalid(answer):

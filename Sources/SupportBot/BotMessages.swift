@@ -17,6 +17,9 @@ enum BotMessages {
     If you are in danger right now, call your local emergency number.
     """
 
+    /// Under the resources, when a crisis was said in a community room.
+    static let writtenPrivately = "You don't have to go through this alone: a Patient Ambassador will reach out to you, and I've written to you privately (look for a new chat from me)."
+
     static let stopped = "Okay, I won't reply to your messages any more. If you ever write about being in danger, I will still share crisis resources. Type !start whenever you'd like to hear from me again."
     static let started = "Welcome back. I'll reply to your messages again. Type !stop any time."
     static let forgotten = "Done: I erased what I had stored about you (your settings and which replies you've had). If you had turned me off with !stop, that is erased too."

@@ -15,10 +15,12 @@ struct EscalationAnnouncer: Sendable {
     let roster: AmbassadorRoster
     let rooms: RoomDirectory
     let settings: EscalationSettings
-    /// Where the private rooms' aliases live: the bot's own server.
-    let serverName: String
-    let titles: @Sendable (String) -> String
+    let privateRooms: PrivateRoomOpener
+    let rules: IntentRules
     let logger: Logger
+
+    /// How long back a patient's topics are shown on their request's post.
+    static let topicsSince: TimeInterval = 7 * 24 * 3600
 
     /// An ambassador's message a change answers: the confirmation replies to it, in the
     /// escalation's thread if the message was there, else beside it.
@@ -36,7 +38,7 @@ struct EscalationAnnouncer: Sendable {
         let txn = "supportbot-escalation-\(audit.id)"
         switch audit.action {
         case "open":
-            try await postNotice(escalation, excerpt: excerpt)
+            try await postNotice(escalation, excerpt: excerpt, now: now)
         case "request":
             // A crisis while waiting is announced loudly, however often it comes.
             let urgent = audit.detail == Escalation.Priority.urgent.rawValue
@@ -65,7 +67,7 @@ struct EscalationAnnouncer: Sendable {
             try await editNotice(escalation, by: nil, txn: "\(txn)-edit")
             try await inThread(escalation, EscalationMessages.withdrawn(escalation.number), txn: txn)
         case "reping":
-            let message = EscalationMessages.reping(escalation, title: titles(escalation.reason), waiting: now.timeIntervalSince(escalation.openedAt),
+            let message = EscalationMessages.reping(escalation, title: title(escalation.reason), waiting: now.timeIntervalSince(escalation.openedAt),
                                                     onDuty: try await roster.onDuty())
             try await inThread(escalation, message, txn: txn, topLevel: true)
         case "page-moderators":
@@ -73,7 +75,7 @@ struct EscalationAnnouncer: Sendable {
                 logger.warning("an escalation has waited long, and no moderators room is configured", metadata: ["bot.escalation": "\(escalation.number)"])
                 return
             }
-            let message = EscalationMessages.pageModerators(escalation, title: titles(escalation.reason), waiting: now.timeIntervalSince(escalation.openedAt),
+            let message = EscalationMessages.pageModerators(escalation, title: title(escalation.reason), waiting: now.timeIntervalSince(escalation.openedAt),
                                                             ambassadorsRoom: rooms.ambassadors)
             _ = try await client.send(roomID: moderators, transactionID: txn, content: Self.content(message))
         default:
@@ -91,9 +93,25 @@ struct EscalationAnnouncer: Sendable {
 
     // MARK: - Steps
 
-    private func postNotice(_ escalation: Escalation, excerpt: String?) async throws {
-        let message = notice(escalation, excerpt: excerpt.map(shortened))
-        var post = message
+    /// What ambassadors read as a request's reason, from what the queue stores.
+    func title(_ reason: String) -> String {
+        EscalationReason(text: reason).title(in: rules.current.catalog)
+    }
+
+    /// The titles of what the patient talked about lately, beside the request's own reason:
+    /// topics that get an answer in the community, not greetings or other requests for a person.
+    private func topics(of escalation: Escalation, now: Date) -> [String] {
+        let catalog = rules.current.catalog
+        let reason = EscalationReason(text: escalation.reason)
+        let intents = (try? database.recentIntents(of: escalation.patient, since: now.addingTimeInterval(-Self.topicsSince))) ?? []
+        return intents.compactMap { id in
+            guard let intent = catalog.intent(withID: id), intent.escalate == .none, intent.answerInCommunity, id != reason.intentID else { return nil }
+            return intent.title
+        }
+    }
+
+    private func postNotice(_ escalation: Escalation, excerpt: String?, now: Date) async throws {
+        var post = notice(escalation, excerpt: excerpt.map(shortened), topics: topics(of: escalation, now: now))
         if escalation.priority == .urgent {
             post.mentions = try await roster.onDuty()
         }
@@ -145,28 +163,9 @@ struct EscalationAnnouncer: Sendable {
         try await inThread(escalation, message, txn: txn, command: command)
     }
 
-    /// A private room with both invited. Its alias comes from the claim, so a retried claim finds
-    /// the room it already made instead of making a second.
+    /// A private room with both invited; a retried claim finds the room it already made.
     private func openPrivateRoom(_ escalation: Escalation, claimant: String, audit: Int64) async throws -> String {
-        let alias = "supportbot-claim-\(Self.digest("\(escalation.sourceEventID) \(audit)"))"
-        do {
-            return try await client.createRoom([
-                // No name: a room has one name for everyone, so each client names it from its members.
-                "preset": "private_chat", "room_alias_name": .string(alias),
-                "invite": [.string(escalation.patient), .string(claimant)],
-            ])
-        } catch let error as MatrixError where error.errcode == "M_ROOM_IN_USE" {
-            return try await client.resolveAlias("#\(alias):\(serverName)")
-        }
-    }
-
-    /// FNV-1a, 64 bits, as hex: a short name that is the same on every retry.
-    private static func digest(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
+        try await privateRooms.open("claim", key: "\(escalation.sourceEventID) \(audit)", inviting: [escalation.patient, claimant])
     }
 
     /// Posts in the escalation's thread, or (for what must be seen) in the room's timeline
@@ -193,8 +192,8 @@ struct EscalationAnnouncer: Sendable {
         rooms.patientRoom(escalation.roomID) == .direct ? escalation.roomID : nil
     }
 
-    private func notice(_ escalation: Escalation, excerpt: String?, by name: String? = nil) -> StaffMessage {
-        EscalationMessages.notice(escalation, title: titles(escalation.reason), excerpt: excerpt, patientRoom: escalation.roomID,
+    private func notice(_ escalation: Escalation, excerpt: String?, topics: [String] = [], by name: String? = nil) -> StaffMessage {
+        EscalationMessages.notice(escalation, title: title(escalation.reason), excerpt: excerpt, topics: topics, patientRoom: escalation.roomID,
                                   direct: rooms.patientRoom(escalation.roomID) == .direct, by: name)
     }
 
@@ -232,6 +231,6 @@ extension EscalationAnnouncer {
                      rules: IntentRules, logger: Logger) -> EscalationAnnouncer {
         let roster = AmbassadorRoster(client: client, roomID: rooms.ambassadors, settings: configuration.escalation, botUserID: configuration.userID)
         return EscalationAnnouncer(client: client, database: database, roster: roster, rooms: rooms, settings: configuration.escalation,
-                                   serverName: configuration.serverName, titles: { EscalationReason(text: $0).title(in: rules.current.catalog) }, logger: logger)
+                                   privateRooms: PrivateRoomOpener(client: client, serverName: configuration.serverName), rules: rules, logger: logger)
     }
 }

@@ -26,20 +26,25 @@ enum EscalationMessages {
 
     /// The post that heads an escalation's thread; also its edited form, which keeps its state
     /// (open, claimed by, resolved by, withdrawn) in view for every client.
-    /// - Parameter by: who claimed or resolved it.
-    static func notice(_ escalation: Escalation, title: String, excerpt: String?, patientRoom: String, direct: Bool, by name: String? = nil) -> StaffMessage {
+    /// - Parameters:
+    ///   - topics: what the patient talked about lately (intents' titles, never their words).
+    ///   - by: who claimed or resolved it.
+    static func notice(_ escalation: Escalation, title: String, excerpt: String?, topics: [String] = [], patientRoom: String, direct: Bool,
+                       by name: String? = nil) -> StaffMessage {
         var lines: [String] = []
         let urgent = escalation.priority == .urgent ? "URGENT · " : ""
         switch escalation.state {
         case .resolved: lines.append("✅ Resolved by \(name ?? "an ambassador"): #\(escalation.number) · \(title)")
         case .cancelled: lines.append("Withdrawn by the patient: #\(escalation.number) · \(title)")
-        case .claimed: lines.append("Claimed by \(name ?? "an ambassador"): #\(escalation.number) · \(urgent)\(title)")
+        case .claimed:
+            lines.append("Claimed by \(name ?? "an ambassador") after \(minutes(escalation.updatedAt.timeIntervalSince(escalation.openedAt))): #\(escalation.number) · \(urgent)\(title)")
         case .open:
             lines.append(escalation.priority == .urgent
                 ? "#\(escalation.number) · URGENT · \(title): crisis resources were sent at once; please reach out now."
                 : "#\(escalation.number) · \(title): a patient would like a Patient Ambassador.")
         }
         if escalation.state.isActive, let excerpt, !excerpt.isEmpty { lines.append("“\(excerpt)”") }
+        if escalation.state.isActive, !topics.isEmpty { lines.append("Lately they talked about: \(topics.joined(separator: " · "))") }
         lines.append("Patient: \(escalation.patient), \(direct ? "in a direct chat with me" : "in \(link(patientRoom))")")
         if escalation.state == .open { lines.append("To claim: !claim \(escalation.number), or react 👍 to this post.") }
         return StaffMessage(lines: lines, headline: true)

@@ -13,6 +13,8 @@ public struct EventHandler: Sendable {
     let database: BotDatabase
     let rules: IntentRules
     let policy: ReplyPolicy
+    /// Where a crisis said in a community room is answered in full, privately.
+    let privateRooms: PrivateRoomOpener
     let userID: String
     let logger: Logger
     let now: @Sendable () -> Date
@@ -104,6 +106,9 @@ public struct EventHandler: Sendable {
         var handling = Handling(eventID: event.eventID, roomID: roomID, at: at, patient: event.sender)
         handling.risk = message.raisedRisk.map { PatientRisk(level: $0.level, at: $0.updatedAt) }
         var reply: Reply
+        /// A crisis in a community room: the public reply is the resources and a line; the
+        /// whole reply goes to a direct chat opened for it.
+        var privately: Reply?
         var failure: (any Error)?
         var change: EscalationChange?
         switch decision {
@@ -115,6 +120,10 @@ public struct EventHandler: Sendable {
             return record(handling, .ignored, logger)
         case let .reply(intentID, turn, disclose):
             reply = rules.composer.reply(to: classification.best, turn: turn, disclose: disclose)
+            if room == .community, let resources = rules.composer.resources(to: classification.best, note: BotMessages.writtenPrivately) {
+                privately = reply
+                reply = resources
+            }
             handling.repliedIntent = intentID
             handling.disclosed = disclose
         case let .command(command) where command == .cancel || command == .forget:
@@ -154,12 +163,20 @@ public struct EventHandler: Sendable {
         // The patient's answer first: crisis resources never wait for anything else. The
         // ambassadors are told even when the patient's reply could not be sent.
         do {
-            try await client.send(roomID: roomID, transactionID: "supportbot-reply-\(event.eventID)", content: replyContent(reply, to: event))
+            try await client.send(roomID: roomID, transactionID: "supportbot-reply-\(event.eventID)", content: replyContent(reply, to: event.eventID, mentioning: event.sender))
             logger.info("replied", metadata: ["bot.intent": "\(reply.intentID)", "bot.variant": "\(reply.variantID ?? "")"])
             // Intent ids are a small fixed set moderators choose: safe as a label, unlike user ids.
             Counter(label: "supportbot_replies_total", dimensions: [("intent", reply.intentID)]).increment()
         } catch {
             failure = failure ?? error
+        }
+        if let privately {
+            do {
+                let chat = try await privateRooms.open("crisis", key: event.eventID, inviting: [event.sender], direct: true)
+                try await client.send(roomID: chat, transactionID: "supportbot-private-\(event.eventID)", content: replyContent(privately, to: nil, mentioning: event.sender))
+            } catch {
+                failure = failure ?? error
+            }
         }
         if let change {
             do {
@@ -274,15 +291,16 @@ public struct EventHandler: Sendable {
     }
 
     /// A Matrix reply (`m.in_reply_to`) as a notice, so other bots do not answer it.
-    private func replyContent(_ reply: Reply, to event: ClientEvent) -> JSONValue {
+    /// - Parameter eventID: the patient's message it answers, as a Matrix reply.
+    private func replyContent(_ reply: Reply, to eventID: String?, mentioning patient: String) -> JSONValue {
         var content: [String: JSONValue] = [
             "msgtype": "m.notice",
             "body": .string(reply.body),
             "format": "org.matrix.custom.html",
             "formatted_body": .string(reply.formattedBody),
-            "m.relates_to": ["m.in_reply_to": ["event_id": .string(event.eventID)]],
-            "m.mentions": ["user_ids": [.string(event.sender)]],
+            "m.mentions": ["user_ids": [.string(patient)]],
         ]
+        if let eventID { content["m.relates_to"] = ["m.in_reply_to": ["event_id": .string(eventID)]] }
         // Clients that know this key (the chat page) set the resources apart; others ignore it.
         if reply.hasResources { content["org.supportbot.resources"] = true }
         return .object(content)

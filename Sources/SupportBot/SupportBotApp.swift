@@ -36,7 +36,9 @@ public enum SupportBotApp {
                                   retry: RetryPolicy(maximumAttempts: 8), logger: logger)
         let handler = EventHandler(
             client: client, database: database, rules: rules,
-            policy: ReplyPolicy(cooldown: configuration.cooldown), userID: configuration.userID, logger: logger, now: { Date() }
+            policy: ReplyPolicy(cooldown: configuration.cooldown),
+            privateRooms: PrivateRoomOpener(client: client, serverName: configuration.serverName),
+            userID: configuration.userID, logger: logger, now: { Date() }
         )
         // Healthy while syncs keep coming: a long-poll returns at least every sync timeout.
         let health = BotHealth(staleAfter: configuration.syncTimeout * 2 + .seconds(60))

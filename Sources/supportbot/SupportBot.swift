@@ -2,6 +2,9 @@ import ArgumentParser
 
 @main
 struct SupportBot: AsyncParsableCommand {
+    /// This release; `supportbot --version` prints it.
+    static let version = "0.11.0"
+
     static let configuration = CommandConfiguration(
         commandName: "supportbot",
         abstract: "A support bot for a community living with chronic back and leg pain.",
@@ -12,6 +15,7 @@ struct SupportBot: AsyncParsableCommand {
         Moderators: edit the files in Intents/, then run `supportbot intents check` and \
         `supportbot intents test`. Try a message with `supportbot classify --explain "..."`.
         """,
+        version: "supportbot \(SupportBot.version)",
         subcommands: [RunCommand.self, DemoCommand.self, RelayCommand.self, ClassifyCommand.self, ReplyCommand.self, IntentsCommand.self, QueueCommand.self]
     )
 }

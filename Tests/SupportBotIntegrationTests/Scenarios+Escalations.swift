@@ -46,6 +46,8 @@ extension Scenarios {
         try await outsider.client.join(setup.ambassadors)
         let dm = try await directChat(patient, with: bot)
 
+        let topic = try await patient.say("i cant sleep, the pain wakes me every night", in: dm)
+        _ = try await waitForReply(to: topic, in: dm, as: patient, bot: bot)
         // The request: one reply carries the answer and the place in line.
         let request = try await patient.say("!ambassador please, i really need to talk to someone today", in: dm)
         let replies = try await waitForReply(to: request, in: dm, as: patient, bot: bot)
@@ -57,6 +59,8 @@ extension Scenarios {
         #expect(notice.body?.contains(patient.userID) == true)
         #expect(notice.body?.contains("“!ambassador please,…”") == true, "a short excerpt, as configured: \(notice.body ?? "")")
         #expect(notice.body?.contains("talk to someone today") == false)
+        let sleepTitle = "Trouble sleeping, exhaustion"
+        #expect(notice.body?.contains("Lately they talked about: \(sleepTitle)") == true, "the topics, not the words: \(notice.body ?? "")")
 
         // Bad input and outsiders: a short answer, no change.
         let outsiderClaim = try await outsider.say("!claim \(number)", in: setup.ambassadors)
@@ -160,6 +164,17 @@ extension Scenarios {
                 "no place in line, no command to type, no quote: \(answer)")
         #expect(replies.to(crisis).first?.content["org.supportbot.resources"]?.bool == true, "marked for clients that set it apart")
         #expect(replies.to(crisis).first?.content["formatted_body"]?.string?.contains(#"<a href="tel:988">"#) == true, "a link to call")
+        #expect(answer.contains("written to you privately") && !answer.contains("private room to talk"), "in public, only the resources and a pointer: \(answer)")
+        // The rest, privately: a direct chat opened for it.
+        var invited: [String] = []
+        try await eventually("the patient is invited to a direct chat") {
+            invited = try await patient.client.sync(since: nil, filter: nil, timeout: .zero, userID: patient.userID).invitedRooms.map(\.roomID)
+            return !invited.isEmpty
+        }
+        let direct = try #require(invited.first)
+        try await patient.client.join(direct)
+        let written = try #require(try await patient.history(of: direct).first { $0.sender == bot.user.userID }?.body)
+        #expect(written.hasPrefix("• ") && written.contains("988") && written.contains("Patient Ambassador has been asked"), "the whole reply, privately: \(written)")
         let notice = try await waitForPost(setup, as: staff, "an urgent post") { $0.body?.contains("URGENT") == true }
         let number = try number(in: notice.body)
         #expect(notice.content["m.mentions"]?["user_ids"]?.array?.contains(.string(staff.userID)) == true, "the ambassadors on duty are mentioned")

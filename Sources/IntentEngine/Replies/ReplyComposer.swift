@@ -17,11 +17,7 @@ public struct ReplyComposer: Sendable {
     ///   - turn: how many replies of this intent the patient has had; rotates encouragement.
     ///   - disclose: add that this is a bot, not a clinician (the first reply to each patient).
     public func reply(to candidate: Candidate, turn: Int = 0, disclose: Bool = false) -> Reply {
-        guard let intent = catalog.intent(withID: candidate.intentID) else {
-            preconditionFailure("a candidate always names an intent of its own catalog")
-        }
-        let variant = intent.variants.first { $0.id == candidate.variantID }
-        let response = variant.map { $0.response.overriding(intent.response) } ?? intent.response
+        let (intent, variant, response) = self.response(to: candidate)
         let resources = response.resources(for: locale)
         var blocks: [Block] = []
         if !resources.isEmpty {
@@ -44,11 +40,32 @@ public struct ReplyComposer: Sendable {
                 blocks.append(.note(disclosure))
             }
         }
-        return Reply(
-            intentID: intent.id, variantID: variant?.id, escalate: intent.escalate, hasResources: !resources.isEmpty,
-            body: blocks.map(\.text).joined(separator: "\n\n"),
-            formattedBody: blocks.map(\.html).joined()
+        return Self.reply(intent, variant, blocks, hasResources: !resources.isEmpty)
+    }
+
+    /// The resources alone, then `note`: for a crisis said where others read, whose rest goes
+    /// to a private chat. `nil` when the candidate's response has no resources.
+    public func resources(to candidate: Candidate, note: String) -> Reply? {
+        let (intent, variant, response) = self.response(to: candidate)
+        let resources = response.resources(for: locale)
+        guard !resources.isEmpty else { return nil }
+        return Self.reply(intent, variant, [.list(resources), .paragraph(note)], hasResources: true)
+    }
+
+    private static func reply(_ intent: Intent, _ variant: Intent.Variant?, _ blocks: [Block], hasResources: Bool) -> Reply {
+        Reply(
+            intentID: intent.id, variantID: variant?.id, escalate: intent.escalate, hasResources: hasResources,
+            body: blocks.map(\.text).joined(separator: "\n\n"), formattedBody: blocks.map(\.html).joined()
         )
+    }
+
+    /// The candidate's intent, its variant, and the variant's response over the intent's.
+    private func response(to candidate: Candidate) -> (Intent, Intent.Variant?, ResponseTemplate) {
+        guard let intent = catalog.intent(withID: candidate.intentID) else {
+            preconditionFailure("a candidate always names an intent of its own catalog")
+        }
+        let variant = intent.variants.first { $0.id == candidate.variantID }
+        return (intent, variant, variant.map { $0.response.overriding(intent.response) } ?? intent.response)
     }
 
     private enum Block {

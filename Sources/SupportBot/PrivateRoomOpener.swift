@@ -1,0 +1,37 @@
+import MatrixClient
+
+/// Opens a private room under an alias derived from what it is for (a claim, a crisis said in
+/// public), or finds the one an earlier try made: a retried event never makes a second room.
+struct PrivateRoomOpener: Sendable {
+    let client: MatrixClient
+    /// Where the aliases live: the bot's own server.
+    let serverName: String
+
+    /// - Parameters:
+    ///   - purpose: a word for the alias, such as `claim`.
+    ///   - key: what makes this room the same on every retry, such as an event id.
+    ///   - direct: a direct chat (`is_direct`) with the one person invited.
+    func open(_ purpose: String, key: String, inviting users: [String], direct: Bool = false) async throws -> String {
+        let alias = "supportbot-\(purpose)-\(Self.digest(key))"
+        // No name: a room has one name for everyone, so each client names it from its members.
+        var body: [String: JSONValue] = [
+            "preset": direct ? "trusted_private_chat" : "private_chat", "room_alias_name": .string(alias),
+            "invite": .array(users.map(JSONValue.string)),
+        ]
+        if direct { body["is_direct"] = true }
+        do {
+            return try await client.createRoom(.object(body))
+        } catch let error as MatrixError where error.errcode == "M_ROOM_IN_USE" {
+            return try await client.resolveAlias("#\(alias):\(serverName)")
+        }
+    }
+
+    /// FNV-1a, 64 bits, as hex: a short name that is the same on every retry.
+    private static func digest(_ text: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}
