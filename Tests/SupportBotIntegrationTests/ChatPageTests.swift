@@ -34,6 +34,46 @@ struct ChatPageTests {
         print("chat page screenshot: \(screenshot.path)")
     }
 
+    /// The two things a person must see on a phone: a crisis reply with its resources in view
+    /// and tap-able, and a claimed request marked as claimed, with no Claim button left.
+    @Test func onAPhoneTheCrisisResourcesAreInViewAndAClaimedPostSaysSo() async throws {
+        let browser = try #require(Self.chromium, "headless Chromium is needed: the test command installs it (apt-get install chromium)")
+        let port = Int.random(in: 30_000...39_000)
+        let demo = try BotProcess.launch(["demo", "--listen", "127.0.0.1:\(port)"])
+        defer { demo.terminate(); demo.waitUntilExit() }
+        let base = "http://127.0.0.1:\(port)"
+        try await eventually("the demo answers") { (try? Data(contentsOf: URL(string: "\(base)/_matrix/client/versions")!)) != nil }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chat-page-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let phone = "--window-size=400,800"
+
+        let crisis = "\(base)/?name=erin&role=patient&room=direct&say=i%20want%20to%20kill%20myself"
+        let dom = try run(browser, [phone, "--dump-dom", crisis])
+        #expect(dom.contains(#"data-bot-replied="true""#), "the bot's reply arrived")
+        #expect(dom.contains(#"class="msg bot crisis""#), "the crisis reply is set apart")
+        #expect(dom.contains(#"href="tel:988""#) && dom.contains(#"href="sms:988""#), "the resources are links to call and text")
+        #expect(dom.contains(#"data-resources-in-view="true""#), "the first resource is on screen, not scrolled past")
+        try screenshot(browser, [phone, crisis.replacingOccurrences(of: "erin", with: "erina")], to: folder.appendingPathComponent("crisis-phone.png"))
+        try screenshot(browser, ["--window-size=1200,900", crisis.replacingOccurrences(of: "erin", with: "erinb")], to: folder.appendingPathComponent("crisis-desktop.png"))
+
+        // A request, claimed by one ambassador; another ambassador's page shows it claimed.
+        _ = try run(browser, ["--dump-dom", "\(base)/?name=dana&role=patient&room=direct&say=!ambassador"])
+        let claim = try run(browser, ["--dump-dom", "\(base)/?name=rosa&role=ambassador&room=ambassadors&say=!claim%201"])
+        #expect(claim.contains(#"data-bot-replied="true""#), "the claim is confirmed")
+        let board = "\(base)/?name=sam&role=ambassador&room=ambassadors"
+        let seen = try run(browser, [phone, "--dump-dom", board])
+        #expect(seen.contains("Claimed by rosa"), "the post is shown as edited: claimed")
+        #expect(!seen.contains("Claim #1"), "no Claim button on a claimed request")
+        try screenshot(browser, [phone, board.replacingOccurrences(of: "sam", with: "samp")], to: folder.appendingPathComponent("claimed-phone.png"))
+        print("chat page screenshots: \(folder.path)")
+    }
+
+    private func screenshot(_ browser: String, _ arguments: [String], to file: URL) throws {
+        _ = try run(browser, ["--screenshot=\(file.path)"] + arguments)
+        let size = (try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+        #expect(size > 10_000, "a screenshot of the page: \(file.path)")
+    }
+
     /// Headless Chromium with a budget of virtual time for the page's scripts to finish.
     private func run(_ browser: String, _ arguments: [String]) throws -> String {
         let process = Process()
