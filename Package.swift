@@ -27,6 +27,7 @@ let package = Package(
         .executableTarget(
             name: "supportbot",
             dependencies: [
+                "BuiltInIntents",
                 "Escalations",
                 "IntentEngine",
                 "MatrixClient",
@@ -61,6 +62,13 @@ let package = Package(
             name: "IntentEngine",
             dependencies: ["YAMLReader", .product(name: "Yams", package: "Yams")]
         ),
+        .target(
+            name: "BuiltInIntents",
+            dependencies: ["IntentEngine", "YAMLReader"],
+            plugins: ["EmbedIntents"]
+        ),
+        .executableTarget(name: "EmbedFiles"),
+        .plugin(name: "EmbedIntents", capability: .buildTool(), dependencies: ["EmbedFiles"]),
         .target(
             name: "MatrixClient",
             dependencies: [.product(name: "Logging", package: "swift-log")]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltInIntents
 import Foundation
 import Logging
 import Metrics
@@ -34,16 +35,26 @@ struct DemoCommand: AsyncParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try intents.loadCatalog()
+        let rules: URL
+        switch intents.source() {
+        case let .folder(url):
+            rules = url
+        case .builtIn:
+            // The bot reads (and watches) a folder: the built-in rules are written to one.
+            rules = folder.appendingPathComponent("Intents")
+            _ = try BuiltInIntents.export(to: rules)
+            Console.write("No Intents folder here: using the rules built into supportbot (`supportbot intents export DIR` writes them out to edit).\n")
+        }
         var configuration = BotConfiguration(
             homeserver: URL(string: "http://\(host):\(actualPort)")!, userID: bot.userID, accessToken: bot.accessToken,
-            rooms: .init(community: [community], ambassadors: ambassadors), intents: intents.resolved(),
+            rooms: .init(community: [community], ambassadors: ambassadors), intents: rules,
             database: folder.appendingPathComponent("bot.sqlite").path
         )
         configuration.cooldown = .seconds(60)
         // Whoever joins the demo's ambassadors room as an ambassador may claim: there is no
         // one to grant power levels here.
         configuration.escalation.claimPowerLevel = 0
-        _ = try intents.loadCatalog()
 
         let application = relay.application(host: host, port: actualPort, logger: logger) { port in
             Console.write("""

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuiltInIntents
 import Foundation
 import IntentEngine
 
@@ -6,7 +7,7 @@ struct IntentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "intents",
         abstract: "Check and test the intent rules that moderators keep.",
-        subcommands: [Check.self, Test.self, Evaluate.self]
+        subcommands: [Check.self, Test.self, Evaluate.self, Train.self, Export.self]
     )
 
     struct Check: ParsableCommand {
@@ -23,7 +24,7 @@ struct IntentsCommand: ParsableCommand {
             let phrases = catalog.intents.reduce(0) { total, intent in
                 total + (intent.match.map { $0.phrases.count + $0.hints.count } ?? 0)
             }
-            print("ok: \(catalog.intents.count) intents, \(phrases) phrases and hints in \(intents.resolved(folder).path)")
+            print("ok: \(catalog.intents.count) intents, \(phrases) phrases and hints in \(intents.source(folder).description)")
         }
     }
 
@@ -72,6 +73,73 @@ struct IntentsCommand: ParsableCommand {
             let report = EvaluationReport(set: set, classifier: IntentClassifier(catalog: catalog))
             Console.write(json ? report.json : "\(file): " + report.text)
             if !report.meetsSafetyBar, !reportOnly { throw ExitCode.failure }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the rules built into this program into a folder, to edit and run with --intents.",
+            discussion: "The folder is created; a file already in it is never overwritten."
+        )
+        @Argument(help: ArgumentHelp("The folder to write.", valueName: "dir"))
+        var folder: String
+
+        func run() throws {
+            do {
+                let names = try BuiltInIntents.export(to: URL(fileURLWithPath: folder))
+                print("wrote \(names.count) files to \(folder); try: supportbot intents check \(folder)")
+            } catch let error as BuiltInIntents.ExportError {
+                Console.write("\(error)\n", to: .standardError)
+                throw ExitCode.failure
+            }
+        }
+    }
+}
+
+extension IntentsCommand {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train the learned crisis model (crisis-model.txt) from the labelled messages.",
+            discussion: """
+            Learns from every intent's examples, crisis's counterexamples and the messages of \
+            evaluation/dev.yaml (or each --set), and writes crisis-model.txt into the rules folder. \
+            With --check, writes nothing and exits with 1 when the file is not what training gives.
+            """
+        )
+        @OptionGroup var intents: IntentsFolderOption
+        @Option(name: .customLong("set"), help: ArgumentHelp("A labelled set to learn from (default: evaluation/dev.yaml in the folder).", valueName: "file"))
+        var sets: [String] = []
+        @Flag(help: "Only check that crisis-model.txt is up to date.")
+        var check = false
+
+        func run() throws {
+            guard case let .folder(folder) = intents.source() else {
+                throw ValidationError("training writes into a rules folder: give --intents DIR (supportbot intents export DIR makes one)")
+            }
+            let catalog: IntentCatalog
+            var labelled: [EvaluationSet] = []
+            do {
+                catalog = try IntentCatalog.load(from: folder, training: true)
+                let files = sets.isEmpty ? [folder.appendingPathComponent("evaluation/dev.yaml").path].filter(FileManager.default.fileExists) : sets
+                for file in files { labelled.append(try EvaluationSet.load(from: URL(fileURLWithPath: file), catalog: catalog)) }
+            } catch {
+                for problem in error.problems { Console.write("\(problem)\n", to: .standardError) }
+                throw ExitCode.failure
+            }
+            let messages = CrisisModel.trainingMessages(catalog: catalog, sets: labelled)
+            let model = CrisisModel.train(messages)
+            let file = folder.appendingPathComponent(CrisisModel.fileName)
+            let summary = "\(model.features.count) features from \(messages.count) messages (\(messages.filter(\.crisis).count) crisis), threshold \(model.threshold)"
+            if check {
+                guard (try? String(contentsOf: file, encoding: .utf8)) == model.fileText else {
+                    Console.write("\(file.path) is not what training gives now: run supportbot intents train\n", to: .standardError)
+                    throw ExitCode.failure
+                }
+                print("up to date: \(summary)")
+            } else {
+                try model.fileText.write(to: file, atomically: true, encoding: .utf8)
+                print("wrote \(file.path): \(summary)")
+            }
         }
     }
 }

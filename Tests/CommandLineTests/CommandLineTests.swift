@@ -16,7 +16,8 @@ struct CommandLineTests {
     }
 
     /// Runs the binary built beside the tests, with standard input, output and error in files.
-    func supportbot(_ arguments: [String], input: Data = Data(), environment: [String: String] = [:]) throws -> Run {
+    /// - Parameter directory: where it runs; the repository by default.
+    func supportbot(_ arguments: [String], input: Data = Data(), environment: [String: String] = [:], in directory: URL = root) throws -> Run {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("supportbot")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -28,7 +29,7 @@ struct CommandLineTests {
         process.executableURL = FileManager.default.isExecutableFile(atPath: binary.path)
             ? binary : Self.root.appendingPathComponent(".build/debug/supportbot")
         process.arguments = arguments
-        process.currentDirectoryURL = Self.root
+        process.currentDirectoryURL = directory
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = try FileHandle(forReadingFrom: files[0])
         process.standardOutput = try FileHandle(forWritingTo: files[1])
@@ -182,5 +183,40 @@ struct CommandLineTests {
         let run = try supportbot(["clasify", "hello"])
         #expect(run.status != 0)
         #expect(run.errors.contains("Usage: supportbot"))
+    }
+
+    // MARK: - Away from the repository
+
+    @Test func withNoIntentsFolderTheBuiltInRulesAnswerAndCanBeExported() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let classified = try supportbot(["classify", "i cant sleep, the pain wakes me", "i want to end my life"], in: empty)
+        #expect(classified.status == 0, "\(classified.errors)")
+        #expect(classified.lines.map { $0.components(separatedBy: "\t")[0] } == ["sleep", "crisis"])
+
+        let reply = try supportbot(["reply", "i want to end my life"], in: empty)
+        #expect(reply.status == 0 && reply.output.contains("988"))
+
+        let exported = try supportbot(["intents", "export", "rules"], in: empty)
+        #expect(exported.status == 0, "\(exported.errors)")
+        let checked = try supportbot(["intents", "check", "rules"], in: empty)
+        #expect(checked.status == 0 && checked.output.hasPrefix("ok: 18 intents"), "the exported rules are the shipped ones: \(checked.output)\(checked.errors)")
+        let again = try supportbot(["intents", "export", "rules"], in: empty)
+        #expect(again.status == 1 && again.errors.contains("nothing was written"), "an export never overwrites: \(again.errors)")
+
+        let named = try supportbot(["classify", "--intents", "missing", "hello"], in: empty)
+        #expect(named.status == 1 && named.errors.contains("missing: cannot read"), "a folder a person names is never replaced by the built-in rules")
+    }
+
+    @Test func versionIsPrinted() throws {
+        let run = try supportbot(["--version"])
+        #expect(run.status == 0 && run.output.hasPrefix("supportbot "))
+    }
+
+    @Test func theShippedCrisisModelIsWhatTrainingOnTheShippedMessagesGives() throws {
+        let run = try supportbot(["intents", "train", "--check"])
+        #expect(run.status == 0, "retrain with `supportbot intents train` after changing labelled messages: \(run.errors)")
+        #expect(run.output.hasPrefix("up to date: "))
     }
 }

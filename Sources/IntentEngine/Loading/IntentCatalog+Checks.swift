@@ -47,6 +47,20 @@ extension IntentCatalog {
                                               "only a 'risk: possible' variant can have exclusions: one word must never veto a definite crisis"))
             }
         }
+        let learned = crisis.variants.filter(\.learned)
+        for variant in learned {
+            let location = variant.location ?? crisis.source
+            if variant.risk != .possible {
+                problems.append(.invalidValue(location, key: "variants.\(variant.id).risk", "a learned variant is a possible risk: the model asks, it never decides alone"))
+            }
+            if crisisModel == nil {
+                problems.append(.invalidValue(location, key: "variants.\(variant.id).learned",
+                                              "needs \(CrisisModel.fileName) beside the rules: run supportbot intents train"))
+            }
+        }
+        if learned.count > 1, let second = learned.last {
+            problems.append(.invalidValue(second.location ?? crisis.source, key: "variants.\(second.id).learned", "only one crisis variant can be learned"))
+        }
         for id in crisis.warningIntents where intent(withID: id.value) == nil || [Self.crisisID, Self.fallbackID].contains(id.value) {
             problems.append(.invalidValue(id.location, key: "warning_intents", "'\(id.value)' is not an intent that can be a warning sign (crisis and fallback cannot)"))
         }

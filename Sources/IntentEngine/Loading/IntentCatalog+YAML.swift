@@ -9,7 +9,9 @@ extension IntentCatalog {
 
     /// Loads and validates every `*.yaml` file of a rules folder. Any problem in any file
     /// throws them all, and nothing is half-loaded.
-    public static func load(from directory: URL) throws(YAMLProblems) -> IntentCatalog {
+    /// - Parameter training: the folder's learned model is about to be trained again: an
+    ///   untrained model stands in for it, so a missing or outdated one is no problem.
+    public static func load(from directory: URL, training: Bool = false) throws(YAMLProblems) -> IntentCatalog {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -37,8 +39,17 @@ extension IntentCatalog {
         }
         let wordList = FileManager.default.contents(atPath: directory.appendingPathComponent(wordListFileName).path)
             .map { WordList(text: Array($0)) } ?? WordList()
+        var crisisModel: CrisisModel? = training ? CrisisModel.untrained : nil
+        let modelPath = directory.appendingPathComponent(CrisisModel.fileName).path
+        if !training, let data = FileManager.default.contents(atPath: modelPath) {
+            do {
+                crisisModel = try CrisisModel(parsing: String(decoding: data, as: UTF8.self), file: modelPath)
+            } catch {
+                problems += error.problems
+            }
+        }
         do {
-            let catalog = try parse(files: files, folder: directory.path, knownWords: wordList)
+            let catalog = try parse(files: files, folder: directory.path, knownWords: wordList, crisisModel: crisisModel)
             if problems.isEmpty { return catalog }
         } catch {
             problems += error.problems
@@ -47,9 +58,11 @@ extension IntentCatalog {
     }
 
     /// Validates rule files given as texts; `name` is the path shown in messages.
-    public static func parse(files: [(name: String, text: String)], folder: String = ".", knownWords: WordList = WordList()) throws(YAMLProblems) -> IntentCatalog {
+    public static func parse(files: [(name: String, text: String)], folder: String = ".", knownWords: WordList = WordList(),
+                             crisisModel: CrisisModel? = nil) throws(YAMLProblems) -> IntentCatalog {
         var problems: [YAMLProblem] = []
         var catalog = IntentCatalog(settings: CommonSettings(), intents: [], knownWords: knownWords)
+        catalog.crisisModel = crisisModel
         for file in files {
             var reader = YAMLReader(file: file.name)
             if (file.name as NSString).lastPathComponent == settingsFileName {

@@ -7,7 +7,7 @@ private let intentKeys = ["id", "title", "priority", "escalate", "answer_in_comm
 private let matchKeys = ["phrases", "hints", "together", "context", "require", "exclude", "patterns"]
 private let togetherKeys = ["all", "within"]
 private let responseKeys = ["lead", "excerpt", "section", "encouragement", "resources"]
-private let variantKeys = ["id", "risk", "match", "response"]
+private let variantKeys = ["id", "risk", "match", "learned", "response"]
 private let settingsKeys = ["threshold", "hint_weight", "negation_window", "disclosure", "ambassador_hint", "normalization", "memory", "concepts", "fuzzy"]
 private let normalizationKeys = ["replacements", "negations", "clause_breaks"]
 private let memoryKeys = ["raised_at", "fade_hours"]
@@ -307,10 +307,21 @@ extension YAMLReader {
                     report(.invalidValue(location(of: node), key: fields.path("risk"), "only crisis variants have a risk level"))
                 }
             }
-            let match = require(fields, "match", expected: "the variant's match rules").flatMap { matchRules($0, path: fields.path("match")) }
+            let learned = fields["learned"].flatMap { bool($0, path: fields.path("learned")) } ?? false
+            if learned, !isCrisis, let node = fields["learned"] {
+                report(.invalidValue(location(of: node), key: fields.path("learned"), "only a crisis variant can be learned"))
+            }
+            if learned, let node = fields["match"] {
+                report(.invalidValue(location(of: node), key: fields.path("match"), "a learned variant is matched by crisis-model.txt, not by rules"))
+            }
+            let match = learned ? MatchRules()
+                : require(fields, "match", expected: "the variant's match rules (or learned: true)").flatMap { matchRules($0, path: fields.path("match")) }
             let response = fields["response"].flatMap { self.response($0, path: fields.path("response"), partial: true) } ?? ResponseTemplate()
             guard let id, let match, let risk else { return nil }
-            return Intent.Variant(id: id, risk: risk, match: match, response: response)
+            var variant = Intent.Variant(id: id, risk: risk, match: match, response: response)
+            variant.learned = learned
+            variant.location = location(of: item)
+            return variant
         }
     }
 

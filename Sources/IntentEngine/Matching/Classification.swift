@@ -60,6 +60,8 @@ public struct Candidate: Sendable {
 public struct Evidence: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable, BitwiseCopyable {
         case phrase, hint, together, context, require, exclude, pattern
+        /// The learned crisis model (`CrisisModel`): its score, and the words that weighed most.
+        case learned
     }
 
     public let kind: Kind

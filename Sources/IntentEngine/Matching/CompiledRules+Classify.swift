@@ -17,8 +17,9 @@ extension CompiledRules {
                     scan.matchTogether()
                     var found = UnsafeMutableBufferPointer(rebasing: scratch.hits[0..<scan.hitCount])
                     found.sort { $0.start < $1.start }
-                    return rank(UnsafeBufferPointer(found), scan: scan, bytes: bytes, message: message, riskLevel: riskLevel, raised: raised,
-                                evidence: detail)
+                    let ranked = rank(UnsafeBufferPointer(found), scan: scan, bytes: bytes, message: message, riskLevel: riskLevel, raised: raised,
+                                      evidence: detail)
+                    return readingLearnedCrisis(ranked, bytes: bytes, message: message, evidence: detail)
                 }
             }
         }
@@ -137,6 +138,21 @@ extension CompiledRules {
         let readAsWarningSign = standings.first.map { $0.matched && isWarningIntent[$0.intent] } ?? false
         return Classification(best: best, candidates: candidates, priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: warningSigns,
                               readAsWarningSign: readAsWarningSign)
+    }
+
+    /// A message the rules do not read as a crisis, that the learned model does, is a possible
+    /// crisis (the `learned` variant) ahead of what the rules found. The model never lowers a risk.
+    private func readingLearnedCrisis(_ ranked: Classification, bytes: UnsafeBufferPointer<UInt8>, message: String,
+                                      evidence detail: EvidenceDetail) -> Classification {
+        guard let learned, ranked.best.risk == nil else { return ranked }
+        let score = learned.model.score(bytes: bytes)
+        guard score > learned.model.threshold else { return ranked }
+        let evidence = detail == .none ? [] : [Evidence(kind: .learned, rule: "\(CrisisModel.fileName): score \(String(format: "%.2f", score)) above \(learned.model.threshold)",
+                                                        words: learned.model.evidence(message).joined(separator: ", "), negated: false)]
+        let best = candidate(learned.intent, variant: learned.variant, risk: .possible, score: 1, matched: true, evidence: evidence)
+        return Classification(best: best, candidates: [best] + ranked.candidates.filter { $0.intentID != best.intentID },
+                              priorRiskLevel: ranked.priorRiskLevel, riskWasRaised: ranked.riskWasRaised, warningSigns: ranked.warningSigns,
+                              readAsWarningSign: false)
     }
 
     private func isWarningSigns(_ target: Int) -> Bool {

@@ -63,6 +63,8 @@ final class CompiledRules: Sendable {
     let variantIDs: [[String]]
     /// The intent that answers when nothing matches.
     let fallback: Int
+    /// The learned crisis model and the crisis variant it matches, when the rules have both.
+    let learned: (model: CrisisModel, intent: Int, variant: String)?
     /// Per intent: a message read as it is a warning sign (crisis's `warning_intents`).
     let isWarningIntent: [Bool]
 
@@ -203,6 +205,12 @@ final class CompiledRules: Sendable {
         escalations = catalog.intents.map(\.escalate)
         variantIDs = catalog.intents.map { $0.variants.map(\.id) }
         fallback = catalog.intents.firstIndex { $0.id == IntentCatalog.fallbackID } ?? 0
+        let crisis = catalog.intents.firstIndex { $0.id == IntentCatalog.crisisID }
+        if let model = catalog.crisisModel, let crisis, let variant = catalog.intents[crisis].variants.first(where: \.learned) {
+            learned = (model, crisis, variant.id)
+        } else {
+            learned = nil
+        }
         let warningIntents = Set(catalog.intent(withID: IntentCatalog.crisisID)?.warningIntents.map(\.value) ?? [])
         isWarningIntent = catalog.intents.map { warningIntents.contains($0.id) }
     }

@@ -243,6 +243,7 @@ struct MessageScan {
             case .hint: scores[target] += rules.settings.hintWeight
             case .require: flags[target] |= Self.required
             case .exclude: flags[target] |= Self.excluded
+            case .learned: break // not a rule: the model is read after the scan
             }
         }
         guard hitCount < hits.count else { return }
@@ -257,7 +258,7 @@ extension Evidence.Kind {
     var isNegatable: Bool {
         switch self {
         case .phrase, .hint, .together, .context: true
-        case .require, .exclude, .pattern: false
+        case .require, .exclude, .pattern, .learned: false
         }
     }
 }

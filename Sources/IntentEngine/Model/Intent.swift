@@ -41,5 +41,9 @@ public struct Intent: Sendable, Identifiable {
         public var risk: RiskLevel
         public var match: MatchRules
         public var response: ResponseTemplate
+        /// Crisis only: matched by the learned model (`CrisisModel`), not by rules.
+        public var learned = false
+        /// Where it is written, for problems that concern the variant as a whole.
+        public var location: SourceLocation?
     }
 }

@@ -12,6 +12,8 @@ public struct IntentCatalog: Sendable {
     /// Correctly spelled English words: a message word that is one of them is never taken for a
     /// misspelled fuzzy word ("will" never becomes "kill").
     public var knownWords: WordList
+    /// The learned reader of crisis (`crisis-model.txt`), used by a `learned` crisis variant.
+    public var crisisModel: CrisisModel?
 
     /// The intent that answers when nothing matches well enough.
     public static let fallbackID = "fallback"

@@ -1,0 +1,55 @@
+import Foundation
+import YAMLReader
+
+extension CrisisModel {
+    /// The model as `crisis-model.txt`: a header, then one feature a line, strongest first, so a
+    /// moderator can read which words weigh towards crisis.
+    public var fileText: String {
+        var text = """
+        # The learned crisis model (see README.md, "The learned crisis model"). Written by
+        # `supportbot intents train` from every intent's examples and counterexamples and from
+        # evaluation/dev.yaml: do not edit it by hand; change the labelled messages and train again.
+        # Each line: the weight a word (or two neighbouring words) adds to a message's crisis score.
+        prior \(format(prior))
+        threshold \(format(threshold))
+
+        """
+        for feature in features { text += "\(format(feature.weight)) \(feature.text)\n" }
+        return text
+    }
+
+    /// Reads `crisis-model.txt`; each line that cannot be read is a problem at its line.
+    public init(parsing text: String, file: String) throws(YAMLProblems) {
+        var prior: Double?, threshold: Double?
+        var features: [(text: String, weight: Double)] = []
+        var problems: [YAMLProblem] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
+            let location = SourceLocation(file: file, line: index + 1, column: 1)
+            let parts = trimmed.split(separator: " ", maxSplits: 1).map(String.init)
+            switch (parts.first, parts.count == 2 ? Double(parts[1]) : nil) {
+            case ("prior", let value?): prior = value
+            case ("threshold", let value?): threshold = value
+            default:
+                let words = parts.count == 2 ? parts[1].split(separator: " ") : []
+                guard let weight = Double(parts[0]), weight.isFinite, (1...2).contains(words.count) else {
+                    problems.append(.invalidValue(location, key: "crisis-model",
+                                                  "expected 'prior N', 'threshold N', or a weight and one or two words; run supportbot intents train to write this file"))
+                    continue
+                }
+                features.append((parts[1], weight))
+            }
+        }
+        if prior == nil || threshold == nil {
+            problems.append(.invalidValue(SourceLocation(file: file, line: 1, column: 1), key: "crisis-model",
+                                          "the 'prior' or 'threshold' line is missing; run supportbot intents train to write this file"))
+        }
+        guard problems.isEmpty, let prior, let threshold else { throw YAMLProblems(problems) }
+        self.init(prior: prior, threshold: threshold, features: features)
+    }
+
+    private func format(_ value: Double) -> String {
+        String(format: "%.4f", value)
+    }
+}

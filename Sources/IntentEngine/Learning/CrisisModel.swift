@@ -1,0 +1,108 @@
+import Foundation
+import YAMLReader
+
+/// A second reader of crisis, learned rather than written: naive Bayes over the words and word
+/// pairs of every labelled message (the intents' examples and counterexamples, and the
+/// development set), trained by `supportbot intents train` into `Intents/crisis-model.txt`.
+///
+/// Rules find what moderators foresaw; this finds crisis told in words nobody wrote a rule
+/// for, from how crisis messages differ from all the others. It only ever adds a *possible*
+/// crisis (a direct question and the resources), never takes one away. Its threshold is set
+/// by cross-validation so that at most `falseAlarmBudget` of messages that are not a crisis
+/// would be read as one.
+public struct CrisisModel: Sendable {
+    /// The file in a rules folder that holds the model.
+    public static let fileName = "crisis-model.txt"
+    /// The share of other messages, held out in cross-validation, the threshold lets through.
+    public static let falseAlarmBudget = 0.01
+    /// A word or pair must be seen in this many messages to be kept.
+    static let minimumCount = 2
+
+    /// The log-odds of crisis before any word is read.
+    public let prior: Double
+    /// A message is a possible crisis when its score is above this.
+    public let threshold: Double
+    /// Each feature's text (a word, or two words with a space) and its weight, strongest first.
+    public let features: [(text: String, weight: Double)]
+    private let weights: [UInt64: Double]
+
+    /// Knows no word and reads nothing as a crisis: stands in while a model is trained.
+    static let untrained = CrisisModel(prior: 0, threshold: .infinity, features: [])
+
+    init(prior: Double, threshold: Double, features: [(text: String, weight: Double)]) {
+        self.prior = prior
+        self.threshold = threshold
+        self.features = features.sorted { $0.weight > $1.weight || ($0.weight == $1.weight && $0.text < $1.text) }
+        var weights: [UInt64: Double] = [:]
+        for feature in features { weights[Self.hash(ofFeature: feature.text)] = feature.weight }
+        self.weights = weights
+    }
+
+    /// The message's score: the prior plus the weight of each known feature, counted once.
+    public func score(_ message: String) -> Double {
+        TextNormalizer.withScannableUTF8(message) { score(bytes: $0) }
+    }
+
+    func score(bytes: UnsafeBufferPointer<UInt8>) -> Double {
+        var total = prior
+        // Known features are few in a message: a short list finds one counted already. A
+        // message has fewer features than bytes, so the list never fills.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(64, bytes.count * 2)) { counted in
+            var count = 0
+            Self.forEachFeature(bytes) { hash, _ in
+                guard let weight = weights[hash], !counted[0..<count].contains(hash) else { return }
+                total += weight
+                counted[count] = hash
+                count += 1
+            }
+        }
+        return total
+    }
+
+    /// The features of a message that count for crisis, strongest first: what `--explain` shows.
+    public func evidence(_ message: String, limit: Int = 4) -> [String] {
+        var found: [(String, Double)] = []
+        TextNormalizer.withScannableUTF8(message) { bytes in
+            Self.forEachFeature(bytes, texts: true) { hash, text in
+                if let weight = weights[hash], weight > 0, !found.contains(where: { $0.0 == text }) { found.append((text, weight)) }
+            }
+        }
+        return found.sorted { $0.1 > $1.1 }.prefix(limit).map(\.0)
+    }
+
+    // MARK: - Features
+
+    /// Calls `body` with each word's and each pair of neighbouring words' hash (and text, when
+    /// `texts`): words lowercased, without apostrophes, a plural or possessive -s dropped.
+    static func forEachFeature(_ bytes: UnsafeBufferPointer<UInt8>, texts: Bool = false, _ body: (UInt64, String) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextNormalizer.maximumWordLength) { buffer in
+            var previous: (hash: UInt64, text: String)?
+            TextNormalizer.scanWords(bytes) { range, _ in
+                var count = TextNormalizer.foldWord(bytes, range, maximumRun: 2, into: buffer)
+                if count > 4, buffer[count - 1] == UInt8(ascii: "s") { count -= 1 }
+                let word = UnsafeBufferPointer(rebasing: buffer[0..<count])
+                let hash = fnv(word)
+                let text = texts ? String(decoding: word, as: UTF8.self) : ""
+                body(hash, text)
+                if let previous { body(pair(previous.hash, hash), texts ? previous.text + " " + text : "") }
+                previous = (hash, text)
+            }
+        }
+    }
+
+    /// The hash of a feature as written in the model file: one word, or two with a space.
+    static func hash(ofFeature text: String) -> UInt64 {
+        let words = text.split(separator: " ").map { word in Array(word.utf8).withUnsafeBufferPointer(fnv) }
+        return words.count == 2 ? pair(words[0], words[1]) : words.first ?? 0
+    }
+
+    private static func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+
+    private static func pair(_ first: UInt64, _ second: UInt64) -> UInt64 {
+        (first &* 0x9e37_79b9_7f4a_7c15) ^ second
+    }
+}
