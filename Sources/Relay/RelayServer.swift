@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The embedded relay: a Matrix-compatible homeserver subset for trying the bot with nothing
 /// else installed, and for fast tests. Not a homeserver for production: registration is open,
@@ -22,13 +23,32 @@ public struct RelayServer: Sendable {
     }
 
     /// The HTTP service, ready to run in a `ServiceGroup`.
-    public func application(host: String, port: Int, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        Application(
+    /// On graceful shutdown (SIGINT, SIGTERM) it first ends every open long-poll, so it stops
+    /// within a moment, not after the longest poll (up to its 30 s timeout).
+    /// - Parameter onShutdown: called once when a graceful shutdown begins, to say so.
+    public func application(host: String, port: Int, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+                            onShutdown: @escaping @Sendable () -> Void = {}) -> some Service {
+        HTTPService(application: Application(
             router: router(),
             configuration: .init(address: .hostname(host, port: port), serverName: "supportbot-relay"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger
-        )
+        ), store: store, onShutdown: onShutdown)
+    }
+
+    private struct HTTPService<Wrapped: ApplicationProtocol>: Service {
+        let application: Wrapped
+        let store: RelayStore
+        let onShutdown: @Sendable () -> Void
+
+        func run() async throws {
+            try await withGracefulShutdownHandler {
+                try await application.run()
+            } onGracefulShutdown: {
+                onShutdown()
+                Task { await store.endLongPolls() }
+            }
+        }
     }
 
     /// Every route over this relay's store; the HTTP server and the in-process transport each get one.

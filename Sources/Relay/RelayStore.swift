@@ -18,6 +18,8 @@ actor RelayStore {
     private var typing: [String: Set<String>] = [:]
     private var receipts: [String: [String: String]] = [:]
     private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    /// Shutting down: no long-poll waits any more.
+    private var closing = false
     private var buckets: [String: TokenBucket] = [:]
     private let sendsPerSecond: Double
     /// Users the rate limit does not apply to, such as the bot (Synapse: a rate-limit override).
@@ -231,7 +233,7 @@ actor RelayStore {
     /// loop's scheduled task, gone as soon as it is cancelled: a sleeping task would keep its
     /// memory for the whole long-poll, and every sync that finds news would leave one behind.
     func waitForEvents(after position: Int, timeout: Duration) async {
-        guard data.log.count <= position, timeout > .zero else { return }
+        guard data.log.count <= position, timeout > .zero, !closing else { return }
         let id = UUID()
         let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) {
             Task { await self.wake(id) }
@@ -246,6 +248,14 @@ actor RelayStore {
 
     private func wake(_ id: UUID) {
         waiters.removeValue(forKey: id)?.resume()
+    }
+
+    /// Answers every open long-poll now, and every later one at once: on shutdown, clients get
+    /// their (empty) answer instead of the server waiting out the longest poll.
+    func endLongPolls() {
+        closing = true
+        for waiter in waiters.values { waiter.resume() }
+        waiters.removeAll()
     }
 
     // MARK: - Writing the log

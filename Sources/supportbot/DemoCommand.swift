@@ -56,7 +56,7 @@ struct DemoCommand: AsyncParsableCommand {
         // one to grant power levels here.
         configuration.escalation.claimPowerLevel = 0
 
-        let application = relay.application(host: host, port: actualPort, logger: logger) { port in
+        let application = relay.application(host: host, port: actualPort, logger: logger, onServerRunning: { port in
             Console.write("""
             SupportBot demo is running.
 
@@ -69,10 +69,11 @@ struct DemoCommand: AsyncParsableCommand {
               Ctrl-C stops it; nothing is kept.
 
             """)
-        }
+        }, onShutdown: { Console.write("Stopping SupportBot demo…\n") })
         // The bot talks to the relay beside it without a socket; patients' clients use HTTP.
         let services = try SupportBotApp.services(configuration: configuration, logger: logger, metrics: metrics,
                                                   transport: relay.inProcessTransport(logger: logger))
         try await ServiceGroup(configuration: SupportBotApp.groupConfiguration(services: [.init(service: application)] + services, logger: logger)).run()
+        Console.write("SupportBot demo stopped.\n")
     }
 }

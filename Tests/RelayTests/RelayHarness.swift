@@ -19,7 +19,7 @@ struct RelayHarness {
             readyContinuation.yield(port)
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.runService() }
+            group.addTask { try await application.run() }
             var ports = ready.makeAsyncIterator()
             guard let port = await ports.next() else { throw RelayTestFailure("the relay did not start") }
             try await body(RelayHarness(url: URL(string: "http://127.0.0.1:\(port)")!))

@@ -54,7 +54,7 @@ struct EscalationTimerTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await application.runService() }
+            group.addTask { try await application.run() }
             var ports = ready.makeAsyncIterator()
             let port = try #require(await ports.next())
             let url = URL(string: "http://127.0.0.1:\(port)")!

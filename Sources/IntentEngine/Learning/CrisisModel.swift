@@ -24,7 +24,11 @@ public struct CrisisModel: Sendable {
     public let threshold: Double
     /// Each feature's text (a word, or two words with a space) and its weight, strongest first.
     public let features: [(text: String, weight: Double)]
-    private let weights: [UInt64: Double]
+    /// The weights by feature hash: open addressing over the hash itself (already well mixed),
+    /// a few nanoseconds a lookup, for the words of every message the rules find no risk in.
+    private let keys: [UInt64]
+    private let values: [Double]
+    private let mask: Int
 
     /// Knows no word and reads nothing as a crisis: stands in while a model is trained.
     static let untrained = CrisisModel(prior: 0, threshold: .infinity, features: [])
@@ -33,9 +37,33 @@ public struct CrisisModel: Sendable {
         self.prior = prior
         self.threshold = threshold
         self.features = features.sorted { $0.weight > $1.weight || ($0.weight == $1.weight && $0.text < $1.text) }
-        var weights: [UInt64: Double] = [:]
-        for feature in features { weights[Self.hash(ofFeature: feature.text)] = feature.weight }
-        self.weights = weights
+        var capacity = 16
+        while capacity < features.count * 2 { capacity *= 2 }
+        var keys = [UInt64](repeating: 0, count: capacity), values = [Double](repeating: 0, count: capacity)
+        for feature in features {
+            let key = Self.key(Self.hash(ofFeature: feature.text))
+            var slot = Int(truncatingIfNeeded: key) & (capacity - 1)
+            while keys[slot] != 0, keys[slot] != key { slot = (slot + 1) & (capacity - 1) }
+            keys[slot] = key
+            values[slot] = feature.weight
+        }
+        self.keys = keys
+        self.values = values
+        mask = capacity - 1
+    }
+
+    /// Zero marks an empty slot, so a hash of zero is stored as one.
+    private static func key(_ hash: UInt64) -> UInt64 { hash == 0 ? 1 : hash }
+
+    private func weight(_ hash: UInt64) -> Double? {
+        let key = Self.key(hash)
+        var slot = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let found = keys[slot]
+            if found == key { return values[slot] }
+            if found == 0 { return nil }
+            slot = (slot + 1) & mask
+        }
     }
 
     /// The message's score: the prior plus the weight of each known feature, counted once.
@@ -50,7 +78,7 @@ public struct CrisisModel: Sendable {
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(64, bytes.count * 2)) { counted in
             var count = 0
             Self.forEachFeature(bytes) { hash, _ in
-                guard let weight = weights[hash], !counted[0..<count].contains(hash) else { return }
+                guard let weight = weight(hash), !counted[0..<count].contains(hash) else { return }
                 total += weight
                 counted[count] = hash
                 count += 1
@@ -64,7 +92,7 @@ public struct CrisisModel: Sendable {
         var found: [(String, Double)] = []
         TextNormalizer.withScannableUTF8(message) { bytes in
             Self.forEachFeature(bytes, texts: true) { hash, text in
-                if let weight = weights[hash], weight > 0, !found.contains(where: { $0.0 == text }) { found.append((text, weight)) }
+                if let weight = weight(hash), weight > 0, !found.contains(where: { $0.0 == text }) { found.append((text, weight)) }
             }
         }
         return found.sorted { $0.1 > $1.1 }.prefix(limit).map(\.0)
