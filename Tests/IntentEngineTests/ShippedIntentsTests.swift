@@ -121,10 +121,34 @@ struct ShippedIntentsTests {
         }
     }
 
+    /// A quote answers its own intent: one passage is never the answer to two different things.
+    @Test func noTwoIntentsShareAQuote() throws {
+        var owners: [String: String] = [:]
+        for intent in catalog.intents {
+            for (name, response) in [(intent.id, intent.response)] + intent.variants.map({ ("\(intent.id)/\($0.id)", $0.response) }) {
+                guard let excerpt = response.excerpt else { continue }
+                if let owner = owners[excerpt], !owner.hasPrefix(intent.id + "/"), owner != intent.id {
+                    Issue.record("\(name) quotes the same passage as \(owner): “\(excerpt.prefix(60))…”")
+                }
+                owners[excerpt] = owners[excerpt] ?? name
+            }
+        }
+        let pain = ReplyComposer(catalog: catalog).reply(to: classifier.classify("my leg pain is so bad today and nothing helps").best)
+        #expect(pain.intentID == "pain_types" && pain.body.contains("General Pain"), "a pain message gets a pain passage: \(pain.body)")
+    }
+
+    /// The article's name for the community appears only after it is explained.
+    @Test func theBetterWayBackIsIntroducedBeforeItIsQuoted() throws {
+        for intent in catalog.intents where intent.response.excerpt?.contains("The Better Way Back") == true {
+            #expect(intent.response.lead?.contains("The Better Way Back, our community") == true, "\(intent.id)")
+        }
+    }
+
     @Test func theBotSaysItIsABotOnceWhenAsked() throws {
         let reply = ReplyComposer(catalog: catalog).reply(to: classifier.classify("wait are you a bot or a real person").best, disclose: true)
         #expect(reply.intentID == "about_bot")
-        #expect(reply.body.components(separatedBy: catalog.settings.disclosure).count == 2, "the disclosure, exactly once")
+        #expect(reply.body.components(separatedBy: catalog.settings.disclosure).count == 2, "the disclosure, exactly once: \(reply.body)")
+        #expect(reply.body.components(separatedBy: "not a clinician").count == 2, "and not said twice in other words: \(reply.body)")
     }
 
     @Test func chitChatStaysOutOfTheCommunityRoom() throws {
