@@ -55,6 +55,10 @@ struct ChatPageTests {
         #expect(dom.contains(#"data-resources-in-view="true""#), "the first resource is on screen, not scrolled past")
         try screenshot(browser, [phone, crisis.replacingOccurrences(of: "erin", with: "erina")], to: folder.appendingPathComponent("crisis-phone.png"))
         try screenshot(browser, ["--window-size=1200,900", crisis.replacingOccurrences(of: "erin", with: "erinb")], to: folder.appendingPathComponent("crisis-desktop.png"))
+        let community = "\(base)/?name=carla&role=patient&room=community&say=hi%20everyone"
+        let communityDOM = try run(browser, [phone, "--dump-dom", community])
+        #expect(communityDOM.contains(#"<span class="narrow-only">Private chat</span>"#), "a label that fits a phone for the private chat")
+        try screenshot(browser, [phone, community.replacingOccurrences(of: "carla", with: "carlap")], to: folder.appendingPathComponent("community-phone.png"))
 
         // A request, claimed by one ambassador; another ambassador's page shows it claimed.
         _ = try run(browser, ["--dump-dom", "\(base)/?name=dana&role=patient&room=direct&say=!ambassador"])
