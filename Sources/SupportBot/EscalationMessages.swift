@@ -37,7 +37,9 @@ enum EscalationMessages {
         case .resolved: lines.append("✅ Resolved by \(name ?? "an ambassador"): #\(escalation.number) · \(title)")
         case .cancelled: lines.append("Withdrawn by the patient: #\(escalation.number) · \(title)")
         case .claimed:
-            lines.append("Claimed by \(name ?? "an ambassador") after \(minutes(escalation.updatedAt.timeIntervalSince(escalation.openedAt))): #\(escalation.number) · \(urgent)\(title)")
+            let waited = escalation.updatedAt.timeIntervalSince(escalation.openedAt)
+            let when = waited < 60 ? "within a minute" : "after \(minutes(waited))"
+            lines.append("Claimed by \(name ?? "an ambassador") \(when): #\(escalation.number) · \(urgent)\(title)")
         case .open:
             lines.append(escalation.priority == .urgent
                 ? "#\(escalation.number) · URGENT · \(title): crisis resources were sent at once; please reach out now."

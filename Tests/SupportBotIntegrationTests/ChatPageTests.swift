@@ -47,6 +47,17 @@ struct ChatPageTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let phone = "--window-size=400,800"
 
+        // A request, claimed by one ambassador; another ambassador's page shows it claimed.
+        _ = try run(browser, ["--dump-dom", "\(base)/?name=dana&role=patient&room=direct&say=!ambassador"])
+        let claim = try run(browser, ["--dump-dom", "\(base)/?name=rosa&role=ambassador&room=ambassadors&say=!claim%201"])
+        #expect(claim.contains(#"data-bot-replied="true""#), "the claim is confirmed")
+        let board = "\(base)/?name=sam&role=ambassador&room=ambassadors"
+        let seen = try run(browser, [phone, "--dump-dom", board])
+        #expect(seen.contains("Claimed by rosa"), "the post is shown as edited: claimed")
+        #expect(!seen.contains("Claim #1"), "no Claim button on a claimed request")
+        try screenshot(browser, [phone, board.replacingOccurrences(of: "sam", with: "samp")], to: folder.appendingPathComponent("claimed-phone.png"))
+        try screenshot(browser, ["--window-size=1200,900", board.replacingOccurrences(of: "sam", with: "samd")], to: folder.appendingPathComponent("claimed-desktop.png"))
+
         let crisis = "\(base)/?name=erin&role=patient&room=direct&say=i%20want%20to%20kill%20myself"
         let dom = try run(browser, [phone, "--dump-dom", crisis])
         #expect(dom.contains(#"data-bot-replied="true""#), "the bot's reply arrived")
@@ -60,15 +71,6 @@ struct ChatPageTests {
         #expect(communityDOM.contains(#"<span class="narrow-only">Private chat</span>"#), "a label that fits a phone for the private chat")
         try screenshot(browser, [phone, community.replacingOccurrences(of: "carla", with: "carlap")], to: folder.appendingPathComponent("community-phone.png"))
 
-        // A request, claimed by one ambassador; another ambassador's page shows it claimed.
-        _ = try run(browser, ["--dump-dom", "\(base)/?name=dana&role=patient&room=direct&say=!ambassador"])
-        let claim = try run(browser, ["--dump-dom", "\(base)/?name=rosa&role=ambassador&room=ambassadors&say=!claim%201"])
-        #expect(claim.contains(#"data-bot-replied="true""#), "the claim is confirmed")
-        let board = "\(base)/?name=sam&role=ambassador&room=ambassadors"
-        let seen = try run(browser, [phone, "--dump-dom", board])
-        #expect(seen.contains("Claimed by rosa"), "the post is shown as edited: claimed")
-        #expect(!seen.contains("Claim #1"), "no Claim button on a claimed request")
-        try screenshot(browser, [phone, board.replacingOccurrences(of: "sam", with: "samp")], to: folder.appendingPathComponent("claimed-phone.png"))
         print("chat page screenshots: \(folder.path)")
     }
 

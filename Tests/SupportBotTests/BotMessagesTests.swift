@@ -89,7 +89,7 @@ struct BotMessagesTests {
         let posts = Dictionary(uniqueKeysWithValues: staffMessages.filter { $0.0.hasPrefix("post:") })
         #expect(posts["post: open, urgent"]?.hasPrefix("#7 · URGENT · ") == true)
         #expect(posts["post: open, normal"]?.contains("To claim: !claim 7") == true)
-        #expect(posts["post: claimed, urgent"]?.hasPrefix("Claimed by Rosa after under a minute: #7 · URGENT") == true)
+        #expect(posts["post: claimed, urgent"]?.hasPrefix("Claimed by Rosa within a minute: #7 · URGENT") == true)
         #expect(posts["post: open, normal"]?.contains("Lately they talked about: Trouble sleeping, exhaustion") == true)
         for (name, text) in posts where !name.hasPrefix("post: open") {
             #expect(!text.contains("To claim"), "\(name): only an open request can be claimed")
