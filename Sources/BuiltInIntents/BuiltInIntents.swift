@@ -9,10 +9,11 @@ public enum BuiltInIntents {
     /// Where problems in the built-in rules are said to be.
     public static let origin = "(built-in intents)"
 
-    /// The built-in rules, compiled. They passed `intents check` when this binary was built.
+    /// The built-in rules, compiled: the shipped `Intents/` as it was when this binary was built
+    /// (the test command checks that folder, so a released binary's rules check cleanly).
     public static func catalog() throws(YAMLProblems) -> IntentCatalog {
         let files = BuiltInIntentFiles.files
-        let rules = files.filter { $0.name.hasSuffix(".yaml") }.map { (name: "\(origin)/\($0.name)", text: $0.text) }
+        let rules = files.filter { $0.name.hasSuffix(".yaml") || $0.name.hasSuffix(".yml") }.map { (name: "\(origin)/\($0.name)", text: $0.text) }
         let words = files.first { $0.name == IntentCatalog.wordListFileName }.map { WordList(text: Array($0.text.utf8)) } ?? WordList()
         let model = try files.first { $0.name == CrisisModel.fileName }.map { file throws(YAMLProblems) in
             try CrisisModel(parsing: file.text, file: "\(origin)/\(file.name)")

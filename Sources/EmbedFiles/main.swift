@@ -9,7 +9,11 @@ guard arguments.count == 2 else {
     exit(2)
 }
 let (output, folder) = (arguments[0], URL(fileURLWithPath: arguments[1]))
-let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+guard let listed = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else {
+    FileHandle.standardError.write(Data("EmbedFiles: cannot list \(folder.path)\n".utf8))
+    exit(1)
+}
+let names = listed
     .filter { name in
         var isFolder: ObjCBool = false
         return !name.hasPrefix(".") && FileManager.default.fileExists(atPath: folder.appendingPathComponent(name).path, isDirectory: &isFolder) && !isFolder.boolValue

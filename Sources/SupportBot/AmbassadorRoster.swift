@@ -23,10 +23,11 @@ struct AmbassadorRoster: Sendable {
     }
 
     /// What patients are told to call an ambassador: their display name, else their user name.
-    func displayName(_ userID: String) async -> String {
+    /// - Parameter room: where to look the name up; the ambassadors room by default.
+    func displayName(_ userID: String, in room: String? = nil) async -> String {
         // Operators at the command line are named as they are.
         guard userID.hasPrefix("@") else { return userID }
-        let members = try? await client.joinedMembers(roomID: roomID)
+        let members = try? await client.joinedMembers(roomID: room ?? roomID)
         if let name = members?[userID] ?? nil, !name.isEmpty { return name }
         return String(userID.dropFirst().prefix { $0 != ":" })
     }

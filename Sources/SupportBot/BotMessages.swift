@@ -17,6 +17,9 @@ enum BotMessages {
     If you are in danger right now, call your local emergency number.
     """
 
+    /// The name of the direct chat the bot opens after a crisis said in a community room.
+    static let privateChatName = "SupportBot"
+
     /// Under the resources, when a crisis was said in a community room.
     static let writtenPrivately = "You don't have to go through this alone: a Patient Ambassador will reach out to you, and I've written to you privately (look for a new chat from me)."
 

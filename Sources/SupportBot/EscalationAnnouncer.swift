@@ -45,27 +45,27 @@ struct EscalationAnnouncer: Sendable {
             let mentioned = urgent ? try await roster.onDuty() : escalation.claimant.map { [$0] } ?? []
             try await inThread(escalation, EscalationMessages.askedAgain(escalation, raised: urgent, onDuty: mentioned), txn: txn, topLevel: urgent)
         case "claim":
-            try await handOff(change, command: command)
+            try await handOff(change, command: command, now: now)
         case "release":
             // The audit line of a release keeps the private room it ends.
             if let room = patientsDirectChat(escalation) ?? audit.roomID {
                 try await say(EscalationMessages.backInLine, in: room, txn: "\(txn)-patient")
             }
-            try await editNotice(escalation, by: nil, txn: "\(txn)-edit")
             try await inThread(escalation, EscalationMessages.released(escalation, by: await roster.displayName(audit.actor)), txn: txn, command: command)
+            try await editNotice(escalation, by: nil, txn: "\(txn)-edit", now: now)
         case "resolve":
             let name = await roster.displayName(escalation.claimant ?? audit.actor)
             // Both are thanked where they talked; else in the patient's direct chat.
             if let room = escalation.handoffRoomID ?? patientsDirectChat(escalation) {
                 try await say(EscalationMessages.thanks(ambassador: name), in: room, txn: "\(txn)-patient")
             }
-            try await editNotice(escalation, by: name, txn: "\(txn)-edit")
             try await inThread(escalation, EscalationMessages.resolved(escalation, by: name, note: audit.detail), txn: txn, command: command)
+            try await editNotice(escalation, by: name, txn: "\(txn)-edit", now: now)
         case "note":
             try await inThread(escalation, EscalationMessages.noted(escalation.number), txn: txn, command: command)
         case "cancel":
-            try await editNotice(escalation, by: nil, txn: "\(txn)-edit")
             try await inThread(escalation, EscalationMessages.withdrawn(escalation.number), txn: txn)
+            try await editNotice(escalation, by: nil, txn: "\(txn)-edit", now: now)
         case "reping":
             let message = EscalationMessages.reping(escalation, title: title(escalation.reason), waiting: now.timeIntervalSince(escalation.openedAt),
                                                     onDuty: try await roster.onDuty())
@@ -121,19 +121,28 @@ struct EscalationAnnouncer: Sendable {
 
     /// Edits the post to the escalation's state (`m.replace`), so that every client shows whether
     /// it is open, claimed or closed. An open post keeps no excerpt: the first version had it.
-    private func editNotice(_ escalation: Escalation, by name: String?, txn: String) async throws {
+    /// Sent after the news it goes with; a refusal for good is logged, not thrown: the thread
+    /// already says what changed.
+    private func editNotice(_ escalation: Escalation, by name: String?, txn: String, now: Date) async throws {
         guard let root = escalation.noticeEventID else { return }
-        let edited = notice(escalation, excerpt: nil, by: name)
+        let edited = notice(escalation, excerpt: nil, topics: escalation.state.isActive ? topics(of: escalation, now: now) : [], by: name)
+        // No one is notified of an edit: an empty m.mentions, in the edit and its new content.
         let content: JSONValue = [
             "msgtype": "m.text", "body": .string("* " + edited.text), "format": "org.matrix.custom.html", "formatted_body": .string("* " + edited.html),
-            "m.new_content": ["msgtype": "m.text", "body": .string(edited.text), "format": "org.matrix.custom.html", "formatted_body": .string(edited.html)],
+            "m.mentions": .object([:]),
+            "m.new_content": ["msgtype": "m.text", "body": .string(edited.text), "format": "org.matrix.custom.html", "formatted_body": .string(edited.html),
+                              "m.mentions": .object([:])],
             "m.relates_to": ["rel_type": "m.replace", "event_id": .string(root)],
         ]
-        _ = try await client.send(roomID: rooms.ambassadors, transactionID: txn, content: content)
+        do {
+            _ = try await client.send(roomID: rooms.ambassadors, transactionID: txn, content: content)
+        } catch let error as MatrixError where (error.status ?? 0) / 100 == 4 && error.status != 429 {
+            logger.error("could not edit an escalation's post", metadata: ["bot.escalation": "\(escalation.number)", "error": "\(error)"])
+        }
     }
 
     /// The private room, the patient's news, and the claimant's confirmation.
-    private func handOff(_ change: EscalationChange, command: Command?) async throws {
+    private func handOff(_ change: EscalationChange, command: Command?, now: Date) async throws {
         var escalation = change.escalation
         let claimant = escalation.claimant ?? change.audit.actor
         let name = await roster.displayName(claimant)
@@ -143,7 +152,7 @@ struct EscalationAnnouncer: Sendable {
         var problem: String?
         if current, escalation.handoffRoomID == nil {
             do {
-                let room = try await openPrivateRoom(escalation, claimant: claimant, audit: change.audit.id)
+                let room = try await openPrivateRoom(escalation, claimant: claimant, ambassador: name, audit: change.audit.id)
                 if try database.recordHandoff(escalation, roomID: room) { escalation.handoffRoomID = room }
             } catch let error as MatrixError where (error.status ?? 0) / 100 == 4 && error.status != 429 {
                 // Refused for good (the patient left, the server forbids it): the claim stands,
@@ -155,17 +164,20 @@ struct EscalationAnnouncer: Sendable {
         if current, let room = escalation.handoffRoomID {
             _ = try await client.send(roomID: room, transactionID: "\(txn)-handoff", content: Self.content(EscalationMessages.handoff(ambassador: name)))
         }
-        if current { try await editNotice(escalation, by: name, txn: "\(txn)-edit") }
         if current, let room = patientsDirectChat(escalation) {
             try await say(EscalationMessages.coming(name), in: room, txn: "\(txn)-patient")
         }
         let message = EscalationMessages.claimed(escalation, by: name, handoff: current ? escalation.handoffRoomID : nil, problem: problem)
         try await inThread(escalation, message, txn: txn, command: command)
+        if current { try await editNotice(escalation, by: name, txn: "\(txn)-edit", now: now) }
     }
 
-    /// A private room with both invited; a retried claim finds the room it already made.
-    private func openPrivateRoom(_ escalation: Escalation, claimant: String, audit: Int64) async throws -> String {
-        try await privateRooms.open("claim", key: "\(escalation.sourceEventID) \(audit)", inviting: [escalation.patient, claimant])
+    /// A private room with both invited, named for both ("Dana and Rosa"); a retried claim
+    /// finds the room it already made.
+    private func openPrivateRoom(_ escalation: Escalation, claimant: String, ambassador: String, audit: Int64) async throws -> String {
+        let patient = await roster.displayName(escalation.patient, in: escalation.roomID)
+        return try await privateRooms.open("claim", key: "\(escalation.sourceEventID) \(audit)", inviting: [escalation.patient, claimant],
+                                           name: "\(patient) and \(ambassador)")
     }
 
     /// Posts in the escalation's thread, or (for what must be seen) in the room's timeline

@@ -155,7 +155,10 @@ public struct EventHandler: Sendable {
                     priority: reply.escalate == .urgent ? .urgent : .normal, at: at, timers: escalations.settings.timers
                 )
                 change = opened
-                if let line = waitingLine(opened) { reply = reply.adding(line) }
+                // News of the patient's request is for them alone: in the private copy when there is one.
+                if let line = waitingLine(opened) {
+                    if let whole = privately { privately = whole.adding(line) } else { reply = reply.adding(line) }
+                }
             } catch {
                 failure = error
             }
@@ -172,7 +175,8 @@ public struct EventHandler: Sendable {
         }
         if let privately {
             do {
-                let chat = try await privateRooms.open("crisis", key: event.eventID, inviting: [event.sender], direct: true)
+                // One such chat per patient: a second crisis finds it (and invites them again if they left).
+                let chat = try await privateRooms.open("chat", key: event.sender, inviting: [event.sender], direct: true, name: BotMessages.privateChatName)
                 try await client.send(roomID: chat, transactionID: "supportbot-private-\(event.eventID)", content: replyContent(privately, to: nil, mentioning: event.sender))
             } catch {
                 failure = failure ?? error

@@ -44,12 +44,13 @@ public struct IntentRulesService: Service {
         return now
     }
 
-    /// Each rule file's modification time (and the English word list's, `words.txt`): an edit,
-    /// a new file or a removed one changes it.
+    /// Each rule file's modification time (and the English word list's, `words.txt`, and the
+    /// learned crisis model's): an edit, a new file or a removed one changes it.
     static func fingerprint(_ folder: URL) -> [String: Date] {
         let files = (try? FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
         var fingerprint: [String: Date] = [:]
-        for file in files where ["yaml", "yml"].contains(file.pathExtension) || file.lastPathComponent == IntentCatalog.wordListFileName {
+        let beside = [IntentCatalog.wordListFileName, CrisisModel.fileName]
+        for file in files where ["yaml", "yml"].contains(file.pathExtension) || beside.contains(file.lastPathComponent) {
             fingerprint[file.lastPathComponent] = (try? file.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate ?? .distantPast
         }
         return fingerprint

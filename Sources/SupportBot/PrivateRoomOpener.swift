@@ -1,7 +1,8 @@
 import MatrixClient
 
-/// Opens a private room under an alias derived from what it is for (a claim, a crisis said in
-/// public), or finds the one an earlier try made: a retried event never makes a second room.
+/// Opens a private room under an alias derived from what it is for (a claim, a patient's chat
+/// after a crisis said in public), or finds the one an earlier try made: a retried event never
+/// makes a second room.
 struct PrivateRoomOpener: Sendable {
     let client: MatrixClient
     /// Where the aliases live: the bot's own server.
@@ -11,18 +12,28 @@ struct PrivateRoomOpener: Sendable {
     ///   - purpose: a word for the alias, such as `claim`.
     ///   - key: what makes this room the same on every retry, such as an event id.
     ///   - direct: a direct chat (`is_direct`) with the one person invited.
-    func open(_ purpose: String, key: String, inviting users: [String], direct: Bool = false) async throws -> String {
+    ///   - name: the room's name, one for everyone in it. Without one, clients would show the
+    ///     alias, which says nothing to a person.
+    /// An existing room is returned with its people invited again: one may have left it.
+    func open(_ purpose: String, key: String, inviting users: [String], direct: Bool = false, name: String) async throws -> String {
         let alias = "supportbot-\(purpose)-\(Self.digest(key))"
-        // No name: a room has one name for everyone, so each client names it from its members.
         var body: [String: JSONValue] = [
-            "preset": direct ? "trusted_private_chat" : "private_chat", "room_alias_name": .string(alias),
+            "preset": direct ? "trusted_private_chat" : "private_chat", "room_alias_name": .string(alias), "name": .string(name),
             "invite": .array(users.map(JSONValue.string)),
         ]
         if direct { body["is_direct"] = true }
         do {
             return try await client.createRoom(.object(body))
         } catch let error as MatrixError where error.errcode == "M_ROOM_IN_USE" {
-            return try await client.resolveAlias("#\(alias):\(serverName)")
+            let room = try await client.resolveAlias("#\(alias):\(serverName)")
+            for user in users {
+                do {
+                    try await client.invite(user, to: room)
+                } catch let error as MatrixError where error.status == 403 {
+                    // Already in the room (the usual case), or banned from it: nothing more to do.
+                }
+            }
+            return room
         }
     }
 

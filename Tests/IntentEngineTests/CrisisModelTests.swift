@@ -39,13 +39,18 @@ struct CrisisModelTests {
         #expect(throws: YAMLProblems.self) { try CrisisModel(parsing: text, file: "crisis-model.txt") }
         do {
             _ = try CrisisModel(parsing: text, file: "crisis-model.txt")
+            Issue.record("a broken line was accepted")
         } catch {
             #expect(error.problems.map(\.location.line) == [4, 5])
         }
-        do {
-            _ = try CrisisModel(parsing: "0.5 end my\n", file: "crisis-model.txt")
-        } catch {
-            #expect(error.problems.first?.description.contains("'prior' or 'threshold' line is missing") == true)
+        for (broken, problem) in [("0.5 end my\n", "'prior' or 'threshold' line is missing"), ("prior nan\nthreshold 1\n", "'prior' or 'threshold' line is missing"),
+                                  ("prior 2\nthreshold 1\n", "every message would read as a crisis")] {
+            do {
+                _ = try CrisisModel(parsing: broken, file: "crisis-model.txt")
+                Issue.record("accepted: \(broken)")
+            } catch {
+                #expect(error.problems.contains { $0.description.contains(problem) }, "\(error.problems)")
+            }
         }
     }
 
@@ -66,6 +71,16 @@ struct CrisisModelTests {
         #expect(unforeseen.best.evidence.first?.kind == .learned)
         #expect(classifier.classify("i want to kill myself").risk == .definite, "a rule's definite crisis stays definite")
         #expect(classifier.classify("i cant sleep").intentID == "sleep")
+    }
+
+    @Test func anExampleOnlyTheModelFindsFailsTheExamples() throws {
+        var files = try TestSupport.minimalFiles()
+        let index = try #require(files.firstIndex { $0.name == "crisis.yaml" })
+        files[index].text = files[index].text
+            .replacingOccurrences(of: "variants:\n", with: "variants:\n  - id: learned\n    risk: possible\n    learned: true\n")
+            .replacingOccurrences(of: "examples:\n", with: "examples:\n  - honestly i want to end my life, i cant go on like this\n")
+        let report = ExampleReport(classifier: IntentClassifier(catalog: try IntentCatalog.parse(files: files, crisisModel: CrisisModel.train(Self.labelled))))
+        #expect(report.failures.filter { !$0.isCounterexample }.map(\.classifiedAs) == ["crisis by the learned model only"], "a rule must find every crisis example")
     }
 
     @Test func aLearnedVariantIsCheckedLikeAnyRule() {

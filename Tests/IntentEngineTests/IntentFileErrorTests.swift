@@ -131,7 +131,7 @@ struct YAMLProblemTests {
     @Test func tooManyCrisisResources() throws {
         let crisis = try #require(TestSupport.minimalFiles().first { $0.name == "crisis.yaml" }).text
         let found = try problems("crisis.yaml", crisis.replacingOccurrences(of: #"default: ["[findahelpline.com](https://findahelpline.com)"]"#,
-                                                                            with: #"default: ["[a](tel:1)", "[b](tel:2)", "[c](tel:3)", "[d](tel:4)"]"#))
+                                                                            with: #"default: ["[Call 1](tel:1)", "[Call 2](tel:2)", "[Call 3](tel:3)", "[Call 4](tel:4)"]"#))
         #expect(found.count == 1)
         #expect(found.first?.hasPrefix("crisis.yaml:15:14: response.resources.default: at most 3 resources, the most direct first") == true)
     }
@@ -144,6 +144,20 @@ struct YAMLProblemTests {
         #expect(insecure.first?.hasPrefix("crisis.yaml:15:15: response.resources.default[0]: 'http://findahelpline.com' is not a link a patient can use") == true)
         let unclosed = try problems("crisis.yaml", crisis.replacingOccurrences(of: "[Call 911](tel:911)", with: "[Call 911 (tel:911)"))
         #expect(unclosed.first?.hasPrefix("crisis.yaml:14:44: response.resources.en-US[1]: '[' starts a link") == true, "\(unclosed)")
+    }
+
+    @Test func aLinksLabelSaysWhereItGoes() throws {
+        let crisis = try #require(TestSupport.minimalFiles().first { $0.name == "crisis.yaml" }).text
+        let hidden = try problems("crisis.yaml", crisis.replacingOccurrences(of: "[Call 911](tel:911)", with: "[Call for help](tel:911)"))
+        #expect(hidden.first?.contains("the label 'Call for help' must show '911'") == true, "\(hidden)")
+        let elsewhere = try problems("crisis.yaml", crisis.replacingOccurrences(of: "[findahelpline.com](https://findahelpline.com)", with: "[a helpline](https://findahelpline.com)"))
+        #expect(elsewhere.first?.contains("must show 'findahelpline.com'") == true, "\(elsewhere)")
+    }
+
+    @Test func aVariantsResourcesNeedTheirOwnDefault() throws {
+        let crisis = try #require(TestSupport.minimalFiles().first { $0.name == "crisis.yaml" }).text
+        let found = try problems("crisis.yaml", crisis.replacingOccurrences(of: "        default: [Call your local emergency number now, \"[findahelpline.com](https://findahelpline.com/)\"]\n", with: ""))
+        #expect(found == ["crisis.yaml:17:5: variants.overdose.response.resources: needs a 'default' list too: its resources replace crisis's for every locale"])
     }
 
     @Test func aCrisisReplyCarriesNoQuoteAndNoEncouragement() throws {

@@ -167,9 +167,14 @@ extension Scenarios {
         #expect(answer.contains("written to you privately") && !answer.contains("private room to talk"), "in public, only the resources and a pointer: \(answer)")
         // The rest, privately: a direct chat opened for it.
         var invited: [String] = []
-        try await eventually("the patient is invited to a direct chat") {
-            invited = try await patient.client.sync(since: nil, filter: nil, timeout: .zero, userID: patient.userID).invitedRooms.map(\.roomID)
-            return !invited.isEmpty
+        do {
+            try await eventually("the patient is invited to a direct chat") {
+                invited = try await patient.client.sync(since: nil, filter: nil, timeout: .zero, userID: patient.userID).invitedRooms.map(\.roomID)
+                return !invited.isEmpty
+            }
+        } catch {
+            Issue.record("the bot's log: \(bot.logs.suffix(6000))")
+            throw error
         }
         let direct = try #require(invited.first)
         try await patient.client.join(direct)

@@ -29,8 +29,8 @@ extension CrisisModel {
             let location = SourceLocation(file: file, line: index + 1, column: 1)
             let parts = trimmed.split(separator: " ", maxSplits: 1).map(String.init)
             switch (parts.first, parts.count == 2 ? Double(parts[1]) : nil) {
-            case ("prior", let value?): prior = value
-            case ("threshold", let value?): threshold = value
+            case ("prior", let value?) where value.isFinite: prior = value
+            case ("threshold", let value?) where value.isFinite: threshold = value
             default:
                 let words = parts.count == 2 ? parts[1].split(separator: " ") : []
                 guard let weight = Double(parts[0]), weight.isFinite, (1...2).contains(words.count) else {
@@ -44,6 +44,11 @@ extension CrisisModel {
         if prior == nil || threshold == nil {
             problems.append(.invalidValue(SourceLocation(file: file, line: 1, column: 1), key: "crisis-model",
                                           "the 'prior' or 'threshold' line is missing; run supportbot intents train to write this file"))
+        }
+        if let prior, let threshold, prior > threshold {
+            // An empty message would be a crisis, and so would every message after it.
+            problems.append(.invalidValue(SourceLocation(file: file, line: 1, column: 1), key: "crisis-model",
+                                          "the threshold is below the prior: every message would read as a crisis; run supportbot intents train"))
         }
         guard problems.isEmpty, let prior, let threshold else { throw YAMLProblems(problems) }
         self.init(prior: prior, threshold: threshold, features: features)

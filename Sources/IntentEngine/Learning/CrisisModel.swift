@@ -73,19 +73,28 @@ public struct CrisisModel: Sendable {
 
     func score(bytes: UnsafeBufferPointer<UInt8>) -> Double {
         var total = prior
-        // Known features are few in a message: a short list finds one counted already. A
-        // message has fewer features than bytes, so the list never fills.
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: max(64, bytes.count * 2)) { counted in
+        // Each known feature counts once. A message knows few: a short list finds one counted
+        // already; past that (a very long message), a set does, so the cost stays linear.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.shortList) { counted in
             var count = 0
+            var many = Set<UInt64>()
             Self.forEachFeature(bytes) { hash, _ in
-                guard let weight = weight(hash), !counted[0..<count].contains(hash) else { return }
+                guard let weight = weight(hash) else { return }
+                if count < counted.count {
+                    guard !counted[0..<count].contains(hash) else { return }
+                    counted[count] = hash
+                    count += 1
+                } else {
+                    guard !counted.contains(hash), many.insert(hash).inserted else { return }
+                }
                 total += weight
-                counted[count] = hash
-                count += 1
             }
         }
         return total
     }
+
+    /// How many known features a message has before a set takes over from the short list.
+    private static let shortList = 48
 
     /// The features of a message that count for crisis, strongest first: what `--explain` shows.
     public func evidence(_ message: String, limit: Int = 4) -> [String] {

@@ -67,6 +67,11 @@ extension IntentCatalog {
         if crisis.response.resources["default"] == nil {
             problems.append(.invalidValue(crisis.source, key: "response.resources", "crisis needs a 'default' list of resources for locales without their own"))
         }
+        // A variant's resources replace the whole list, so they need their own default too.
+        for variant in crisis.variants where !variant.response.resources.isEmpty && variant.response.resources["default"] == nil {
+            problems.append(.invalidValue(variant.location ?? crisis.source, key: "variants.\(variant.id).response.resources",
+                                          "needs a 'default' list too: its resources replace crisis's for every locale"))
+        }
         return problems
     }
 

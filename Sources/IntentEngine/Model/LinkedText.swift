@@ -28,6 +28,15 @@ public struct LinkedText: Sendable, Equatable {
             guard let scheme = Self.schemes.first(where: url.hasPrefix), url.count > scheme.count, !url.contains(where: \.isWhitespace) else {
                 throw LinkedTextProblem("'\(url)' is not a link a patient can use: write tel:, sms: or https:// followed by the number or address")
             }
+            // Plain-text clients show only the label: it must say where the link goes.
+            let target = url.dropFirst(scheme.count)
+            let shown = scheme == "https://"
+                ? String(target.prefix { $0 != "/" }).replacingOccurrences(of: "www.", with: "")
+                : String(target.filter(\.isNumber))
+            let labelled = scheme == "https://" ? label.lowercased() : String(label.filter(\.isNumber))
+            guard labelled.contains(shown.lowercased()) else {
+                throw LinkedTextProblem("the label '\(label)' must show '\(shown)': a client without links shows only the label")
+            }
             parts.append(.link(label: label, url: url))
             rest = rest[rest.index(after: end)...]
         }
