@@ -47,10 +47,26 @@ struct ChatPageTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let phone = "--window-size=400,800"
 
-        // A request, claimed by one ambassador; another ambassador's page shows it claimed.
-        _ = try run(browser, ["--dump-dom", "\(base)/?name=dana&role=patient&room=direct&say=!ambassador"])
+        // A request, claimed by one ambassador while the patient's page is open: the private room
+        // opens by itself there, written for the patient. Another ambassador sees it claimed.
+        let privateRoom = folder.appendingPathComponent("private-room-phone.png")
+        let patientPage = try start(browser, [phone, "--dump-dom", "--screenshot=\(privateRoom.path)", "\(base)/?name=dana&role=patient&room=direct&say=!ambassador"],
+                                    budget: 90_000)
+        let watcher = try await RelayProcess(url: URL(string: base)!).register("watcher")
+        let ambassadorsRoom = try await watcher.client.join("#ambassadors:localhost")
+        try await eventually("the request is posted") {
+            try await watcher.history(of: ambassadorsRoom).contains { $0.body?.contains("To claim: !claim 1") == true }
+        }
         let claim = try run(browser, ["--dump-dom", "\(base)/?name=rosa&role=ambassador&room=ambassadors&say=!claim%201"])
         #expect(claim.contains(#"data-bot-replied="true""#), "the claim is confirmed")
+        // The messages the patient sees: the timeline, not the page's own script and markup.
+        let patientPageDOM = finish(patientPage)
+        let timeline = patientPageDOM.range(of: #"(?s)<ol id="timeline".*?</ol>"#, options: .regularExpression).map { String(patientPageDOM[$0]) } ?? ""
+        #expect(timeline.contains("This private room is for you and rosa"), "the private room opened by itself for the patient")
+        for staffNote in ["#1 ·", "URGENT", "matrix.to", "!claim", "asked 20"] {
+            #expect(!timeline.contains(staffNote), "the patient's page shows no staff notes ('\(staffNote)')")
+        }
+        #expect(((try? FileManager.default.attributesOfItem(atPath: privateRoom.path)[.size] as? Int) ?? 0) > 10_000, "\(privateRoom.path)")
         let board = "\(base)/?name=sam&role=ambassador&room=ambassadors"
         let seen = try run(browser, [phone, "--dump-dom", board])
         #expect(seen.contains("Claimed by rosa"), "the post is shown as edited: claimed")
@@ -82,16 +98,26 @@ struct ChatPageTests {
 
     /// Headless Chromium with a budget of virtual time for the page's scripts to finish.
     private func run(_ browser: String, _ arguments: [String]) throws -> String {
+        finish(try start(browser, arguments))
+    }
+
+    /// Starts headless Chromium and returns at once, for a page that stays open meanwhile.
+    private func start(_ browser: String, _ arguments: [String], budget: Int = 20_000) throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: browser)
         process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                             "--virtual-time-budget=20000"] + arguments
+                             "--virtual-time-budget=\(budget)"] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        return (process, output)
+    }
+
+    /// What a started Chromium printed, once it has finished.
+    private func finish(_ started: (Process, Pipe)) -> String {
+        let data = started.1.fileHandleForReading.readDataToEndOfFile()
+        started.0.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
     }
 }
