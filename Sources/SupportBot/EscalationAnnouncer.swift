@@ -159,6 +159,10 @@ struct EscalationAnnouncer: Sendable {
                 // and the ambassador is told to reach the patient another way.
                 logger.error("could not open a private room for a claim", metadata: ["bot.escalation": "\(escalation.number)", "error": "\(error)"])
                 problem = "\(error)"
+            } catch let encrypted as PrivateRoomOpener.Encrypted {
+                // Never plaintext into an encrypted room: the ambassador reaches the patient another way.
+                logger.error("the private room for a claim is encrypted", metadata: ["bot.escalation": "\(escalation.number)", "matrix.room_id": "\(encrypted.roomID)"])
+                problem = "\(encrypted)"
             }
         }
         if current, let room = escalation.handoffRoomID {

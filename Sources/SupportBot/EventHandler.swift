@@ -178,6 +178,9 @@ public struct EventHandler: Sendable {
                 // One such chat per patient: a second crisis finds it (and invites them again if they left).
                 let chat = try await privateRooms.open("chat", key: event.sender, inviting: [event.sender], direct: true, name: BotMessages.privateChatName)
                 try await client.send(roomID: chat, transactionID: "supportbot-private-\(event.eventID)", content: replyContent(privately, to: nil, mentioning: event.sender))
+            } catch let encrypted as PrivateRoomOpener.Encrypted {
+                // The resources went out in public already; never plaintext into an encrypted room.
+                logger.error("the private chat for a crisis is encrypted; nothing was written there", metadata: ["matrix.room_id": "\(encrypted.roomID)"])
             } catch {
                 failure = failure ?? error
             }

@@ -15,6 +15,8 @@ struct PrivateRoomOpener: Sendable {
     ///   - name: the room's name, one for everyone in it. Without one, clients would show the
     ///     alias, which says nothing to a person.
     /// An existing room is returned with its people invited again: one may have left it.
+    /// - Throws: `Encrypted` when the server made the room encrypted (some servers encrypt every
+    ///   new private room): the bot cannot write there yet, and never writes plaintext into it.
     func open(_ purpose: String, key: String, inviting users: [String], direct: Bool = false, name: String) async throws -> String {
         let alias = "supportbot-\(purpose)-\(Self.digest(key))"
         var body: [String: JSONValue] = [
@@ -22,10 +24,11 @@ struct PrivateRoomOpener: Sendable {
             "invite": .array(users.map(JSONValue.string)),
         ]
         if direct { body["is_direct"] = true }
+        let room: String
         do {
-            return try await client.createRoom(.object(body))
+            room = try await client.createRoom(.object(body))
         } catch let error as MatrixError where error.errcode == "M_ROOM_IN_USE" {
-            let room = try await client.resolveAlias("#\(alias):\(serverName)")
+            room = try await client.resolveAlias("#\(alias):\(serverName)")
             for user in users {
                 do {
                     try await client.invite(user, to: room)
@@ -33,8 +36,15 @@ struct PrivateRoomOpener: Sendable {
                     // Already in the room (the usual case), or banned from it: nothing more to do.
                 }
             }
-            return room
         }
+        if try await client.roomState(roomID: room).contains(where: { $0.type == "m.room.encryption" }) { throw Encrypted(roomID: room) }
+        return room
+    }
+
+    /// The room is end-to-end encrypted, so the bot does not write in it.
+    struct Encrypted: Error, CustomStringConvertible {
+        let roomID: String
+        var description: String { "the homeserver made the private room encrypted, and I cannot write in encrypted rooms yet" }
     }
 
     /// FNV-1a, 64 bits, as hex: a short name that is the same on every retry.
