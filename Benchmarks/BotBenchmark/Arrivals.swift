@@ -54,6 +54,9 @@ actor Arrivals {
 
     func replyBody(to id: String) -> String? { replyBodies[id] }
 
+    /// When the reply to `id` was seen, if it was.
+    func replied(to id: String) -> ContinuousClock.Instant? { replies[id] }
+
     func waitForReplies(count: Int, timeout: Duration) async throws {
         _ = try await waitFor(timeout) { replies.count >= count ? ContinuousClock.now : nil }
     }

@@ -6,16 +6,30 @@ import FoundationNetworking
 import Logging
 import MatrixClient
 
-/// The bot end to end over real HTTP on loopback: the latency it adds to a patient's message,
-/// how many messages a second it answers, and its memory after many distinct patients.
+/// The bot end to end over real HTTP on loopback.
 @main
 struct BotBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bot-benchmark",
-        abstract: "Measure the bot end to end on Synapse, on the relay, or as `supportbot demo`.",
+        abstract: "Measure the bot end to end on a real homeserver.",
         discussion: """
         Uses the release build of supportbot (swift build -c release --product supportbot, from the \
-        repository root). synapse: Synapse from Deploy/synapse/synapse.sh and `supportbot run`; relay: \
+        repository root).
+        """,
+        subcommands: [Measure.self, Compare.self],
+        defaultSubcommand: Measure.self
+    )
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+/// The latency the bot adds to a patient's message, how many messages a second it answers,
+/// and its memory after many distinct patients.
+struct Measure: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the bot on Synapse, on the relay, or as `supportbot demo`.",
+        discussion: """
+        synapse: Synapse from Deploy/synapse/synapse.sh and `supportbot run`; relay: \
         `supportbot relay` and `supportbot run`; demo: `supportbot demo`, relay and bot in one process.
         """
     )
@@ -36,8 +50,6 @@ struct BotBenchmark: AsyncParsableCommand {
     var claims = 0
     @Option(help: "The supportbot binary.")
     var bot = "../.build/release/supportbot"
-
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     func run() async throws {
         let setup = try await Setup.start(target, binary: URL(fileURLWithPath: bot, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
@@ -92,7 +104,7 @@ struct BotBenchmark: AsyncParsableCommand {
                         var at = ContinuousClock.now
                         if let rate {
                             at = started + .seconds(Double(index) / rate)
-                            await NIOTransport.sleep(until: at)
+                            await PatientHTTP.sleep(until: at)
                         }
                         let id = try await clients[index].send(roomID: setup.room, transactionID: "load-\(index)",
                                                                content: ["msgtype": "m.text", "body": "i cant sleep again tonight"])

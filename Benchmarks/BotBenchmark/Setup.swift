@@ -43,17 +43,19 @@ struct Setup: Sendable {
 
     /// CPU time the bot's process and this benchmark have used so far, in seconds.
     func cpuSeconds() -> (bot: Double, benchmark: Double) {
-        func seconds(_ pid: String) -> Double {
-            // utime and stime, fields 14 and 15 of /proc/PID/stat, after the command's parentheses.
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return .nan }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return Double((Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)) / Double(sysconf(Int32(_SC_CLK_TCK)))
-        }
-        return (seconds("\(botProcess.processIdentifier)"), seconds("self"))
+        (Self.cpuSeconds(of: "\(botProcess.processIdentifier)"), Self.cpuSeconds(of: "self"))
     }
 
-    static func start(_ target: BotBenchmark.Target, binary: URL) async throws -> Setup {
+    /// CPU time a process has used so far, in seconds: utime and stime, fields 14 and 15 of
+    /// /proc/PID/stat, after the command's parentheses.
+    static func cpuSeconds(of pid: String) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return .nan }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return Double((Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    static func start(_ target: Measure.Target, binary: URL) async throws -> Setup {
         let suffix = UUID().uuidString.prefix(6).lowercased()
         switch target {
         case .synapse:
@@ -88,6 +90,14 @@ struct Setup: Sendable {
         let observer = try await create("bench-observer-\(suffix)").client
         let room = try await observer.createRoom(["preset": "public_chat", "name": "Benchmark community"])
         let ambassadors = try await observer.createRoom(["preset": "public_chat", "name": "Benchmark ambassadors"])
+        let bot = try launchSupportBot(binary, url: url, botID: botID, token: token, room: room, ambassadors: ambassadors, suffix: suffix)
+        return Setup(url: url, botID: botID, room: room, ambassadors: ambassadors, observer: (try await observer.whoami(), observer), suffix: suffix,
+                     botProcess: bot, botProcessName: "supportbot run", servers: servers, makeUser: create)
+    }
+
+    /// `supportbot run` with a configuration of its own in a new folder: `room` its community
+    /// room, no cooldown, so that every message is answered.
+    static func launchSupportBot(_ binary: URL, url: URL, botID: String, token: String, room: String, ambassadors: String, suffix: String) throws -> Process {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bot-benchmark-\(suffix)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try token.write(to: folder.appendingPathComponent("token"), atomically: true, encoding: .utf8)
@@ -100,9 +110,7 @@ struct Setup: Sendable {
         database: bot.sqlite
         reply: {cooldown_seconds: 0}
         """.write(to: folder.appendingPathComponent("supportbot.yaml"), atomically: true, encoding: .utf8)
-        let bot = try launch(binary, ["run", "--config", folder.appendingPathComponent("supportbot.yaml").path, "--log-level", "warning"])
-        return Setup(url: url, botID: botID, room: room, ambassadors: ambassadors, observer: (try await observer.whoami(), observer), suffix: suffix,
-                     botProcess: bot, botProcessName: "supportbot run", servers: servers, makeUser: create)
+        return try launch(binary, ["run", "--config", folder.appendingPathComponent("supportbot.yaml").path, "--log-level", "warning"])
     }
 
     // MARK: - Users
@@ -111,16 +119,16 @@ struct Setup: Sendable {
     private static func openUser(_ name: String, url: URL) async throws -> User {
         let answer = try await post(url, "/_matrix/client/v3/register", ["username": name, "password": "pw-\(name)", "auth": ["type": "m.login.dummy"]], token: nil)
         guard let token = answer["access_token"] as? String else { throw ValidationError("cannot register \(name): \(answer)") }
-        return (MatrixClient(homeserver: url, accessToken: token, transport: NIOTransport.shared, logger: logger), token)
+        return (MatrixClient(homeserver: url, accessToken: token, transport: PatientHTTP.transport, logger: logger), token)
     }
 
     /// Synapse's admin API: create the user, then log in as them.
-    private static func synapseUser(_ name: String, url: URL, adminToken: String) async throws -> User {
+    static func synapseUser(_ name: String, url: URL, adminToken: String) async throws -> User {
         let userID = "@\(name):localhost".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
         _ = try await post(url, "/_synapse/admin/v2/users/\(userID)", ["password": "pw-\(name)"], token: adminToken, method: "PUT")
         let login = try await post(url, "/_synapse/admin/v1/users/\(userID)/login", [:], token: adminToken)
         guard let token = login["access_token"] as? String else { throw ValidationError("no token for \(name): \(login)") }
-        return (MatrixClient(homeserver: url, accessToken: token, transport: NIOTransport.shared, logger: logger), token)
+        return (MatrixClient(homeserver: url, accessToken: token, transport: PatientHTTP.transport, logger: logger), token)
     }
 
     private static func post(_ url: URL, _ path: String, _ body: [String: Any], token: String?, method: String = "POST") async throws -> [String: Any] {
@@ -134,7 +142,7 @@ struct Setup: Sendable {
 
     // MARK: - Processes
 
-    private static func launch(_ binary: URL, _ arguments: [String]) throws -> Process {
+    static func launch(_ binary: URL, _ arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Logging
+import Metrics
 
 /// The subset of the Matrix Client-Server API (v3) the bot uses, over any `HTTPTransport`.
 ///
@@ -21,7 +22,7 @@ public struct MatrixClient: Sendable {
     /// A request that is not a long poll gives up after this long.
     public static let requestTimeout: TimeInterval = 30
 
-    public init(homeserver: URL, accessToken: String, transport: any HTTPTransport = URLSessionTransport(), retry: RetryPolicy = RetryPolicy(), logger: Logger) {
+    public init(homeserver: URL, accessToken: String, transport: any HTTPTransport = AsyncHTTPClientTransport.shared, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
         self.homeserver = homeserver
         var components = URLComponents(url: homeserver, resolvingAgainstBaseURL: false)
         components?.query = nil
@@ -145,6 +146,7 @@ public struct MatrixClient: Sendable {
         var attempt = 0
         while true {
             attempt += 1
+            Counter(label: "supportbot_homeserver_requests_total", dimensions: [("endpoint", name)]).increment()
             let outcome: Result<(Data, HTTPURLResponse), any Error>
             do {
                 outcome = .success(try await transport.send(request))

@@ -25,7 +25,7 @@ public enum SupportBotApp {
     /// The bot's services, for a group that runs more beside them (the demo's relay).
     public static func services(
         configuration: BotConfiguration, logger: Logger, metrics: PrometheusCollectorRegistry,
-        transport: any HTTPTransport = URLSessionTransport()
+        transport: any HTTPTransport = AsyncHTTPClientTransport.shared
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let catalog = try IntentCatalog.load(from: configuration.intents)
         let rules = IntentRules(catalog: catalog, locale: configuration.locale)

@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct SupportBot: AsyncParsableCommand {
     /// This release; `supportbot --version` prints it.
     static let version = "0.11.0"

@@ -132,6 +132,9 @@ struct Scenarios {
         let text = String(decoding: metrics, as: UTF8.self)
         #expect(text.contains(#"supportbot_messages_total{outcome="replied"} 1"#))
         #expect(text.contains(#"supportbot_replies_total{intent="sleep"} 1"#))
+        // Requests to the homeserver by endpoint: one reply cost one send.
+        #expect(text.contains(#"supportbot_homeserver_requests_total{endpoint="send"} 1"#))
+        #expect(text.contains(#"supportbot_homeserver_requests_total{endpoint="sync"}"#))
         #expect(!text.contains(patient.userID) && !text.contains("@"), "no user ids in metrics")
     }
 
