@@ -35,7 +35,7 @@ public struct SyncService: Service {
         let escalations = EscalationAnnouncer.make(client: client, database: database, rooms: rooms, configuration: configuration,
                                                    rules: handler.rules, logger: logger)
         let desk = AmbassadorDesk(database: database, announcer: escalations, botUserID: configuration.userID, logger: logger, now: handler.now)
-        let filter = try await client.createFilter(userID: configuration.userID, filter: Self.filter(timelineLimit: configuration.timelineLimit))
+        let filter = try await client.createFilter(userID: configuration.userID, filter: Self.filter(timelineLimit: configuration.timelineLimit, botUserID: configuration.userID))
         var since = try database.syncPosition()
         if since == nil {
             // First start: what was said before the bot existed is not answered.
@@ -297,12 +297,16 @@ public struct SyncService: Service {
     /// Messages, and reactions (a 👍 claims an escalation).
     static let timelineTypes = ["m.room.message", "m.reaction"]
 
-    /// Only what the bot reads: messages and reactions in timelines; no presence, receipts or account data.
-    static func filter(timelineLimit: Int) -> JSONValue { [
+    /// Only what the bot reads: others' messages and reactions in timelines; no presence,
+    /// receipts or account data. Its own replies are left out, so that they do not wake its
+    /// long poll: one sync a reply fewer.
+    static func filter(timelineLimit: Int, botUserID: String) -> JSONValue { [
         "presence": ["not_types": ["*"]],
         "account_data": ["not_types": ["*"]],
         "room": [
-            "timeline": ["types": .array(timelineTypes.map(JSONValue.string)), "limit": .number(Double(timelineLimit))],
+            "timeline": [
+                "types": .array(timelineTypes.map(JSONValue.string)), "not_senders": [.string(botUserID)], "limit": .number(Double(timelineLimit)),
+            ],
             "state": ["types": ["m.room.member"], "lazy_load_members": true],
             "ephemeral": ["not_types": ["*"]],
             "account_data": ["not_types": ["*"]],
