@@ -46,13 +46,14 @@ struct AsyncHTTPClientTransportTests {
     }
 
     @Test func anAnswerLaterThanTheRequestsTimeoutIsAnErrorNotAHang() async throws {
-        let server = try await LoopbackHTTPServer([.respond(status: 200, body: "{}", after: .seconds(10))])
+        let server = try await LoopbackHTTPServer([.respond(status: 200, body: "{}", after: .seconds(60))])
         defer { Task { try await server.stop() } }
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(server.port)/slow")!, timeoutInterval: 0.5)
         request.httpMethod = "GET"
         let started = ContinuousClock.now
         await #expect(throws: (any Error).self) { try await AsyncHTTPClientTransport.shared.send(request) }
-        #expect(ContinuousClock.now - started < .seconds(3))
+        // Bounds loose enough for a loaded machine, and far below the server's minute.
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 
     @Test func aRateLimitWaitsTheRetryAfterHeaderThenSends() async throws {
@@ -70,7 +71,7 @@ struct AsyncHTTPClientTransportTests {
     }
 
     @Test func cancellingALongPollEndsItAtOnce() async throws {
-        let server = try await LoopbackHTTPServer([.respond(status: 200, body: #"{"next_batch":"s2"}"#, after: .seconds(30))])
+        let server = try await LoopbackHTTPServer([.respond(status: 200, body: #"{"next_batch":"s2"}"#, after: .seconds(60))])
         defer { Task { try await server.stop() } }
         let client = client(server)
         let poll = Task { try await client.sync(since: "s1", filter: nil, timeout: .seconds(30), userID: "@bot:localhost") }
@@ -78,6 +79,6 @@ struct AsyncHTTPClientTransportTests {
         let cancelled = ContinuousClock.now
         poll.cancel()
         _ = await poll.result
-        #expect(ContinuousClock.now - cancelled < .seconds(1))
+        #expect(ContinuousClock.now - cancelled < .seconds(20))
     }
 }
