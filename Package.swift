@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.4.0"),
     ],
     targets: [
         .executableTarget(
@@ -75,6 +76,7 @@ let package = Package(
             name: "MatrixClient",
             dependencies: [
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -106,13 +108,14 @@ let package = Package(
             name: "MatrixClientTests",
             dependencies: [
                 "MatrixClient",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "Escalations"]
+            dependencies: ["Storage", "Escalations", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "EscalationsTests",

@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import HTTPTypes
 import Logging
 import Metrics
 
@@ -12,22 +10,27 @@ import Metrics
 /// `Authorization` header and never reaches a log.
 public struct MatrixClient: Sendable {
     public let homeserver: URL
-    /// The homeserver's address without query, fragment or trailing slash: every request's
-    /// address is this plus its path, so an operator's `https://host/prefix/` works as given.
-    private let base: String
+    /// Where every request goes: the homeserver's scheme and authority, and its path without
+    /// query, fragment or trailing slash, so an operator's `https://host/prefix/` works as given.
+    private let scheme: String
+    private let authority: String
+    private let pathPrefix: String
     private let accessToken: String
     private let transport: any HTTPTransport
     private let retry: RetryPolicy
     private let logger: Logger
     /// A request that is not a long poll gives up after this long.
-    public static let requestTimeout: TimeInterval = 30
+    public static let requestTimeout = Duration.seconds(30)
 
     public init(homeserver: URL, accessToken: String, transport: any HTTPTransport = AsyncHTTPClientTransport.shared, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
         self.homeserver = homeserver
-        var components = URLComponents(url: homeserver, resolvingAgainstBaseURL: false)
-        components?.query = nil
-        components?.fragment = nil
-        base = (components?.string ?? homeserver.absoluteString).trimmingSuffix("/")
+        let address = homeserver.absoluteString
+        let afterScheme = address.range(of: "://").map { address[$0.upperBound...] } ?? address[...]
+        let location = afterScheme.prefix { $0 != "?" && $0 != "#" }
+        let slash = location.firstIndex(of: "/") ?? location.endIndex
+        scheme = homeserver.scheme ?? "https"
+        authority = String(location[..<slash])
+        pathPrefix = String(location[slash...]).trimmingSuffix("/")
         self.accessToken = accessToken
         self.transport = transport
         self.retry = retry
@@ -37,14 +40,14 @@ public struct MatrixClient: Sendable {
     // MARK: - Endpoints
 
     public func whoami() async throws -> String {
-        let response = try await request("GET", ["account", "whoami"], name: "whoami")
+        let response = try await request(.get, ["account", "whoami"], name: "whoami")
         guard let userID = response["user_id"]?.string else { throw MatrixError.malformedResponse("whoami without user_id") }
         return userID
     }
 
     /// Uploads a sync filter and returns its id.
     public func createFilter(userID: String, filter: JSONValue) async throws -> String {
-        let response = try await request("POST", ["user", userID, "filter"], body: filter, name: "filter")
+        let response = try await request(.post, ["user", userID, "filter"], body: filter, name: "filter")
         guard let id = response["filter_id"]?.string else { throw MatrixError.malformedResponse("filter without filter_id") }
         return id
     }
@@ -55,15 +58,14 @@ public struct MatrixClient: Sendable {
         var query: [(String, String)] = [("timeout", "\(timeout.milliseconds)"), ("set_presence", "offline")]
         if let since { query.append(("since", since)) }
         if let filter { query.append(("filter", filter)) }
-        let seconds = Double(timeout.milliseconds) / 1000 + Self.requestTimeout
-        let response = try await request("GET", ["sync"], query: query, timeout: seconds, name: "sync")
+        let response = try await request(.get, ["sync"], query: query, timeout: timeout + Self.requestTimeout, name: "sync")
         return try SyncResponse(json: response, userID: userID)
     }
 
     /// Sends an event. The same `transactionID` twice is one event: the homeserver de-duplicates.
     @discardableResult
     public func send(roomID: String, eventType: String = "m.room.message", transactionID: String, content: JSONValue) async throws -> String {
-        let response = try await request("PUT", ["rooms", roomID, "send", eventType, transactionID], body: content, name: "send")
+        let response = try await request(.put, ["rooms", roomID, "send", eventType, transactionID], body: content, name: "send")
         guard let eventID = response["event_id"]?.string else { throw MatrixError.malformedResponse("send without event_id") }
         return eventID
     }
@@ -71,24 +73,24 @@ public struct MatrixClient: Sendable {
     /// Joins a room by id or alias and returns its id.
     @discardableResult
     public func join(_ roomIDOrAlias: String) async throws -> String {
-        let response = try await request("POST", ["join", roomIDOrAlias], body: [:], name: "join")
+        let response = try await request(.post, ["join", roomIDOrAlias], body: [:], name: "join")
         guard let roomID = response["room_id"]?.string else { throw MatrixError.malformedResponse("join without room_id") }
         return roomID
     }
 
     public func leave(_ roomID: String) async throws {
-        _ = try await request("POST", ["rooms", roomID, "leave"], body: [:], name: "leave")
+        _ = try await request(.post, ["rooms", roomID, "leave"], body: [:], name: "leave")
     }
 
     /// Creates a room. Not retried after a failure that may have created it anyway.
     public func createRoom(_ body: JSONValue) async throws -> String {
-        let response = try await request("POST", ["createRoom"], body: body, retrying: false, name: "createRoom")
+        let response = try await request(.post, ["createRoom"], body: body, retrying: false, name: "createRoom")
         guard let roomID = response["room_id"]?.string else { throw MatrixError.malformedResponse("createRoom without room_id") }
         return roomID
     }
 
     public func invite(_ userID: String, to roomID: String) async throws {
-        _ = try await request("POST", ["rooms", roomID, "invite"], body: ["user_id": .string(userID)], name: "invite")
+        _ = try await request(.post, ["rooms", roomID, "invite"], body: ["user_id": .string(userID)], name: "invite")
     }
 
     /// Events before `from` (the newest when `nil`), newest first, down to `to` when given;
@@ -101,7 +103,7 @@ public struct MatrixClient: Sendable {
             let filter = JSONValue.object(["types": .array(types.map { .string($0) })]).serialized()
             query.append(("filter", String(decoding: filter, as: UTF8.self)))
         }
-        let response = try await request("GET", ["rooms", roomID, "messages"], query: query, name: "messages")
+        let response = try await request(.get, ["rooms", roomID, "messages"], query: query, name: "messages")
         return ((response["chunk"]?.array ?? []).compactMap(ClientEvent.init(json:)), response["end"]?.string)
     }
 
@@ -111,70 +113,72 @@ public struct MatrixClient: Sendable {
             object["timeout"] = .number(Double(timeout.milliseconds))
             body = .object(object)
         }
-        _ = try await request("PUT", ["rooms", roomID, "typing", userID], body: body, name: "typing")
+        _ = try await request(.put, ["rooms", roomID, "typing", userID], body: body, name: "typing")
     }
 
     public func sendReadReceipt(roomID: String, eventID: String) async throws {
-        _ = try await request("POST", ["rooms", roomID, "receipt", "m.read", eventID], body: [:], name: "receipt")
+        _ = try await request(.post, ["rooms", roomID, "receipt", "m.read", eventID], body: [:], name: "receipt")
     }
 
     public func resolveAlias(_ alias: String) async throws -> String {
-        let response = try await request("GET", ["directory", "room", alias], name: "directory")
+        let response = try await request(.get, ["directory", "room", alias], name: "directory")
         guard let roomID = response["room_id"]?.string else { throw MatrixError.malformedResponse("alias without room_id") }
         return roomID
     }
 
     /// Members who have joined, with their display names.
     public func joinedMembers(roomID: String) async throws -> [String: String?] {
-        let response = try await request("GET", ["rooms", roomID, "joined_members"], name: "joined_members")
+        let response = try await request(.get, ["rooms", roomID, "joined_members"], name: "joined_members")
         return (response["joined"]?.object ?? [:]).mapValues { $0["display_name"]?.string }
     }
 
     /// Every state event of a room: who created it, its power levels, its members.
     public func roomState(roomID: String) async throws -> [ClientEvent] {
-        let response = try await request("GET", ["rooms", roomID, "state"], name: "state")
+        let response = try await request(.get, ["rooms", roomID, "state"], name: "state")
         return (response.array ?? []).compactMap(ClientEvent.init(json:))
     }
 
     // MARK: - Requests
 
     private func request(
-        _ method: String, _ path: [String], query: [(String, String)] = [], body: JSONValue? = nil,
-        timeout: TimeInterval = requestTimeout, retrying: Bool = true, name: String
+        _ method: HTTPRequest.Method, _ path: [String], query: [(String, String)] = [], body: JSONValue? = nil,
+        timeout: Duration = requestTimeout, retrying: Bool = true, name: String
     ) async throws -> JSONValue {
-        let request = try urlRequest(method, path, query: query, body: body, timeout: timeout)
+        let request = httpRequest(method, path, query: query, hasBody: body != nil)
+        let bytes = body?.serialized()
         var attempt = 0
         while true {
             attempt += 1
             Counter(label: "supportbot_homeserver_requests_total", dimensions: [("endpoint", name)]).increment()
-            let outcome: Result<(Data, HTTPURLResponse), any Error>
+            let outcome: Result<(HTTPResponse, Data), any Error>
             do {
-                outcome = .success(try await transport.send(request))
+                outcome = .success(try await transport.send(request, body: bytes, timeout: timeout))
             } catch {
                 outcome = .failure(error)
             }
             try Task.checkCancellation()
             switch outcome {
-            case let .success((data, response)) where (200..<300).contains(response.statusCode):
+            case let .success((response, data)) where response.status.kind == .successful:
                 do {
                     return data.isEmpty ? .object([:]) : try JSONValue(parsing: data)
                 } catch {
                     throw MatrixError.malformedResponse("\(name) answered with a body that is not JSON")
                 }
-            case let .success((data, response)):
+            case let .success((response, data)):
+                let status = response.status.code
                 let body = try? JSONValue(parsing: data)
-                let error = MatrixError.server(status: response.statusCode, body: body)
-                if response.statusCode == 429 || error.errcode == "M_LIMIT_EXCEEDED" {
+                let error = MatrixError.server(status: status, body: body)
+                if status == 429 || error.errcode == "M_LIMIT_EXCEEDED" {
                     let delay = retry.rateLimitDelay(
                         retryAfterMilliseconds: body?["retry_after_ms"]?.int,
-                        retryAfterHeader: response.value(forHTTPHeaderField: "Retry-After")
+                        retryAfterHeader: response.headerFields[.retryAfter]
                     ) ?? retry.backoff(afterAttempt: attempt, jitter: .random(in: 0...1))
                     logger.notice("rate limited; waiting", metadata: ["matrix.endpoint": "\(name)", "matrix.retry_in_ms": "\(delay.milliseconds)"])
                     try await Task.sleep(for: delay)
                     continue
                 }
-                guard response.statusCode >= 500, retrying, retry.shouldRetry(afterAttempt: attempt) else { throw error }
-                try await backOff(name, attempt: attempt, reason: "HTTP \(response.statusCode)")
+                guard status >= 500, retrying, retry.shouldRetry(afterAttempt: attempt) else { throw error }
+                try await backOff(name, attempt: attempt, reason: "HTTP \(status)")
             case let .failure(error):
                 if error is MatrixError { throw error }
                 guard retrying, retry.shouldRetry(afterAttempt: attempt) else { throw error }
@@ -191,20 +195,14 @@ public struct MatrixClient: Sendable {
         try await Task.sleep(for: delay)
     }
 
-    private func urlRequest(_ method: String, _ path: [String], query: [(String, String)], body: JSONValue?, timeout: TimeInterval) throws -> URLRequest {
-        var address = base + "/_matrix/client/v3/" + path.map(Self.percentEncoded).joined(separator: "/")
+    private func httpRequest(_ method: HTTPRequest.Method, _ path: [String], query: [(String, String)], hasBody: Bool) -> HTTPRequest {
+        var address = pathPrefix + "/_matrix/client/v3/" + path.map(Self.percentEncoded).joined(separator: "/")
         if !query.isEmpty {
             address += "?" + query.map { "\($0.0)=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
         }
-        guard let url = URL(string: address) else { throw MatrixError.malformedResponse("cannot build a URL for \(path.first ?? "")") }
-        var request = URLRequest(url: url, timeoutInterval: timeout)
-        request.httpMethod = method
-        request.setValue("Bearer \(accessToken)", forHTTPHeaderField: "Authorization")
-        if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = body.serialized()
-        }
-        return request
+        var fields: HTTPFields = [.authorization: "Bearer \(accessToken)"]
+        if hasBody { fields[.contentType] = "application/json" }
+        return HTTPRequest(method: method, scheme: scheme, authority: authority, path: address, headerFields: fields)
     }
 
     /// RFC 3986 unreserved characters stay; every other byte is percent-encoded, so a path

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Hummingbird
 import Logging
 import MatrixClient
@@ -10,7 +7,7 @@ import NIOEmbedded
 
 /// The relay's Client-Server API without a socket: the demo's bot, running in the relay's own
 /// process, sends its requests straight to the routes every HTTP client reaches. Same routes,
-/// same JSON, same errors; no TCP, no HTTP parsing, no URLSession thread hops.
+/// same JSON, same errors; no TCP, no HTTP parsing.
 struct InProcessTransport<Responder: HTTPResponder>: HTTPTransport where Responder.Context == BasicRequestContext {
     let responder: Responder
     let logger: Logger
@@ -18,27 +15,11 @@ struct InProcessTransport<Responder: HTTPResponder>: HTTPTransport where Respond
     /// channel per request started and stopped an event loop each time, waking threads to do it.
     let channel = NIOAsyncTestingChannel()
 
-    func send(_ urlRequest: URLRequest) async throws -> (Data, HTTPURLResponse) {
-        guard let url = urlRequest.url, let method = HTTPRequest.Method(urlRequest.httpMethod ?? "GET") else {
-            throw URLError(.badURL)
-        }
-        // The headers the routes read.
-        var fields = HTTPFields()
-        fields[.authorization] = urlRequest.value(forHTTPHeaderField: "Authorization")
-        fields[.contentType] = urlRequest.value(forHTTPHeaderField: "Content-Type")
-        let path = url.path(percentEncoded: true) + (url.query(percentEncoded: true).map { "?\($0)" } ?? "")
-        let request = Request(
-            head: HTTPRequest(method: method, scheme: "http", authority: "localhost", path: path, headerFields: fields),
-            body: RequestBody(buffer: ByteBuffer(bytes: urlRequest.httpBody ?? Data()))
-        )
+    func send(_ request: HTTPRequest, body: Data?, timeout: Duration) async throws -> (HTTPResponse, Data) {
+        let request = Request(head: request, body: RequestBody(buffer: ByteBuffer(bytes: body ?? Data())))
         let context = BasicRequestContext(source: .init(channel: channel, logger: logger))
-        let (response, body) = try await respond(to: request, context: context)
-        var headers: [String: String] = [:]
-        for field in response.headers { headers[field.name.rawName] = field.value }
-        guard let http = HTTPURLResponse(url: url, statusCode: Int(response.status.code), httpVersion: "HTTP/1.1", headerFields: headers) else {
-            throw URLError(.badServerResponse)
-        }
-        return (Data(buffer: body), http)
+        let (response, answer) = try await respond(to: request, context: context)
+        return (HTTPResponse(status: response.status, headerFields: response.headers), Data(buffer: answer))
     }
 
     /// What the routes answer, errors turned into their responses as the HTTP server does.

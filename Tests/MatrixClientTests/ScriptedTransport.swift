@@ -1,7 +1,5 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import HTTPTypes
 import MatrixClient
 import Synchronization
 
@@ -11,24 +9,33 @@ final class ScriptedTransport: HTTPTransport {
     struct Answer {
         var status: Int
         var body: String
-        var headers: [String: String] = [:]
+        var headers: HTTPFields = [:]
     }
 
-    private let state: Mutex<(answers: [Answer], requests: [URLRequest])>
+    /// A request as it was asked.
+    struct Asked {
+        let request: HTTPRequest
+        let timeout: Duration
+
+        /// The whole address, as a server would see it.
+        var address: String { "\(request.scheme ?? "")://\(request.authority ?? "")\(request.path ?? "")" }
+        var query: String { String(request.path?.split(separator: "?", maxSplits: 1).dropFirst().first ?? "") }
+    }
+
+    private let state: Mutex<(answers: [Answer], requests: [Asked])>
 
     init(_ answers: [Answer]) {
         state = Mutex((answers, []))
     }
 
-    var requests: [URLRequest] { state.withLock { $0.requests } }
+    var requests: [Asked] { state.withLock { $0.requests } }
 
-    func send(_ request: URLRequest) async throws -> (Data, HTTPURLResponse) {
+    func send(_ request: HTTPRequest, body: Data?, timeout: Duration) async throws -> (HTTPResponse, Data) {
         let answer: Answer? = state.withLock { state in
-            state.requests.append(request)
+            state.requests.append(Asked(request: request, timeout: timeout))
             return state.answers.isEmpty ? nil : state.answers.removeFirst()
         }
         guard let answer else { throw URLError(.cannotConnectToHost) }
-        let response = HTTPURLResponse(url: request.url!, statusCode: answer.status, httpVersion: "HTTP/1.1", headerFields: answer.headers)!
-        return (Data(answer.body.utf8), response)
+        return (HTTPResponse(status: .init(code: answer.status), headerFields: answer.headers), Data(answer.body.utf8))
     }
 }
