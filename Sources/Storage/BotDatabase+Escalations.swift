@@ -111,10 +111,8 @@ extension BotDatabase {
 
     /// Whether the bot opened a room for a patient and an ambassador, and for which patient
     /// (`nil` once they said `!forget`): their conversation, not the bot's to answer.
-    public func handoffRoom(_ roomID: String) throws -> HandoffRoom? {
-        try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT patient FROM handoff_room WHERE room_id = ?", arguments: [roomID]).map { HandoffRoom(patient: $0["patient"]) }
-        }
+    static func handoffRoom(_ roomID: String, _ db: Database) throws -> HandoffRoom? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT patient FROM handoff_room WHERE room_id = ?"), arguments: [roomID]).map { HandoffRoom(patient: $0["patient"]) }
     }
 
     /// What an event already did to the queue, when it was applied before.

@@ -89,3 +89,13 @@ public struct Handling: Sendable {
         self.patient = patient
     }
 }
+
+/// What the database remembers that a sync's batch needs: see `BotDatabase.recall`.
+public struct BatchMemory: Sendable {
+    /// Events handled before.
+    public var handled: Set<String>
+    /// Of the batch's direct rooms, those the bot opened for a claim.
+    public var handoffRooms: [String: HandoffRoom]
+    /// Patients' conversation risk levels, for those who have one.
+    public var risks: [String: PatientRisk]
+}

@@ -43,14 +43,16 @@ public enum SupportBotApp {
         // Healthy while syncs keep coming: a long-poll returns at least every sync timeout.
         let health = BotHealth(staleAfter: configuration.syncTimeout * 2 + .seconds(60))
         let rooms = ConfiguredRooms(configuration: configuration, client: client, database: database)
+        let receipts = ReadReceipts(client: client, logger: logger)
         let sync = SyncService(client: client, database: database, handler: handler, configuration: configuration,
-                               health: health, configuredRooms: rooms, logger: logger)
+                               health: health, configuredRooms: rooms, receipts: receipts, logger: logger)
         let timers = EscalationTimerService(client: client, database: database, configuration: configuration, rules: rules,
                                             configuredRooms: rooms, logger: logger, now: { Date() })
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: sync, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: timers, failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: IntentRulesService(folder: configuration.intents, rules: rules, logger: logger)),
+            .init(service: receipts),
         ]
         if let listen = configuration.httpListen {
             let endpoints = OperatorEndpoints.application(listen: listen, health: health, registry: metrics, logger: logger)

@@ -20,6 +20,7 @@ public struct SyncService: Service {
     let configuration: BotConfiguration
     let health: BotHealth
     let configuredRooms: ConfiguredRooms
+    let receipts: ReadReceipts
     let logger: Logger
 
     /// A gap is filled page by page down to the saved position; this many pages (a hundred
@@ -111,38 +112,45 @@ public struct SyncService: Service {
     /// patients side by side, so a busy room does not make everyone wait in one line; patients
     /// with a crisis message first. Returns whether every message was recorded.
     private func handle(_ response: SyncResponse, since: String?, rooms: RoomDirectory, escalations: EscalationAnnouncer, desk: AmbassadorDesk) async -> Bool {
-        var arrived: [(roomID: String, kind: ReplyPolicy.Room, handoff: HandoffRoom?, event: ClientEvent)] = []
-        var staff: [ClientEvent] = []
+        var patientRooms: [(roomID: String, kind: ReplyPolicy.Room, events: [ClientEvent])] = []
+        var staffEvents: [ClientEvent] = []
         var gathered = true
         for room in response.joinedRooms {
-            if room.roomID == rooms.ambassadors {
-                guard let events = await newEvents(room, since: since, rooms: rooms, where: desk.isStaffEvent) else {
-                    gathered = false
-                    continue
-                }
-                staff = events
-                continue
-            }
-            guard let kind = rooms.patientRoom(room.roomID) else { continue }
-            guard let messages = await newEvents(room, since: since, rooms: rooms, where: handler.isPatientMessage) else {
+            let kind = room.roomID == rooms.ambassadors ? nil : rooms.patientRoom(room.roomID)
+            guard room.roomID == rooms.ambassadors || kind != nil else { continue }
+            guard let events = await newEvents(room, since: since, rooms: rooms, where: kind == nil ? desk.isStaffEvent : handler.isPatientMessage) else {
                 gathered = false
                 continue
             }
-            guard !messages.isEmpty else { continue }
+            if let kind {
+                if !events.isEmpty { patientRooms.append((room.roomID, kind, events)) }
+            } else {
+                staffEvents = events
+            }
+        }
+        let patientEvents = patientRooms.flatMap(\.events)
+        guard !patientEvents.isEmpty || !staffEvents.isEmpty else { return gathered }
+        let memory: BatchMemory
+        do {
+            memory = try database.recall(
+                events: (staffEvents + patientEvents).map(\.eventID), rooms: patientRooms.filter { $0.kind == .direct }.map(\.roomID),
+                patients: Array(Set(patientEvents.map(\.sender)))
+            )
+        } catch {
+            logger.error("cannot read which messages were handled; the batch will be tried again", metadata: ["error": "\(error)"])
+            return false
+        }
+        let staff = staffEvents.filter { !memory.handled.contains($0.eventID) }
+        var arrived: [(roomID: String, kind: ReplyPolicy.Room, handoff: HandoffRoom?, event: ClientEvent)] = []
+        for room in patientRooms {
             // A private room the bot opened for a claim is the patient's and the ambassador's to
             // talk in: the bot answers only a crisis from the patient there (safety rule 1).
-            // Looked up only for a direct room with messages to answer, not for every reply echoed back.
-            let handoff: HandoffRoom?
-            do {
-                handoff = kind == .direct ? try database.handoffRoom(room.roomID) : nil
-            } catch {
-                logger.error("cannot tell a private room from a direct chat; the batch will be tried again", metadata: ["error": "\(error)"])
-                gathered = false
-                continue
-            }
-            arrived += messages.filter { handoff == nil || $0.sender == handoff?.patient }.map { (room.roomID, kind, handoff, $0) }
+            let handoff = memory.handoffRooms[room.roomID]
+            arrived += room.events
+                .filter { !memory.handled.contains($0.eventID) && (handoff == nil || $0.sender == handoff?.patient) }
+                .map { (room.roomID, room.kind, handoff, $0) }
         }
-        let pending = read(arrived)
+        let pending = read(arrived, risks: memory.risks)
         // Ambassadors' commands and claims, in the order they were made; after the patients,
         // so that a crisis in the same batch is never behind them.
         let handleStaff = {
@@ -184,31 +192,20 @@ public struct SyncService: Service {
             for await done in group { complete = complete && done }
             return complete
         }
+        for item in pending {
+            receipts.read(item.event.eventID, sentAt: item.event.originServerTS, in: item.roomID)
+        }
         await withTaskGroup(of: Void.self) { group in
-            for roomID in Set(pending.map(\.roomID)) {
-                let last = pending.filter { $0.roomID == roomID }.max { $0.event.originServerTS < $1.event.originServerTS }!.event.eventID
-                group.addTask {
-                    if directRooms.contains(roomID) {
-                        await notify { try await client.setTyping(false, userID: configuration.userID, roomID: roomID) }
-                    }
-                    await notify { try await client.sendReadReceipt(roomID: roomID, eventID: last) }
-                }
+            for roomID in directRooms {
+                group.addTask { await notify { try await client.setTyping(false, userID: configuration.userID, roomID: roomID) } }
             }
         }
         return await handleStaff() && complete && gathered
     }
 
     /// Reads the new messages, each patient's in order with the memory of their conversation
-    /// (read once for all of them). In a claim's private room only a crisis is kept.
-    private func read(_ arrived: [(roomID: String, kind: ReplyPolicy.Room, handoff: HandoffRoom?, event: ClientEvent)]) -> [Pending] {
-        guard !arrived.isEmpty else { return [] }
-        var risks: [String: PatientRisk] = [:]
-        do {
-            risks = try database.risks(of: Array(Set(arrived.map(\.event.sender))))
-        } catch {
-            // A crisis answer never waits on storage: read as from a patient with nothing remembered.
-            logger.error("cannot read patients' risk levels; reading their messages without them", metadata: ["error": "\(error)"])
-        }
+    /// (`risks`, read once for all of them). In a claim's private room only a crisis is kept.
+    private func read(_ arrived: [(roomID: String, kind: ReplyPolicy.Room, handoff: HandoffRoom?, event: ClientEvent)], risks: [String: PatientRisk]) -> [Pending] {
         var pending: [Pending] = []
         for (sender, items) in Dictionary(grouping: arrived, by: \.event.sender) {
             let items = items.sorted { $0.event.originServerTS < $1.event.originServerTS }
@@ -220,39 +217,29 @@ public struct SyncService: Service {
         return pending
     }
 
-    /// A room's new events in this sync that `wanted` picks, with any gap back-filled, minus
-    /// those handled; `nil` when they cannot all be known now (the batch is then tried again).
+    /// A room's new events in this sync that `wanted` picks, with any gap back-filled (those
+    /// handled before included); `nil` when they cannot all be known now (the batch is then tried again).
     private func newEvents(_ room: SyncResponse.JoinedRoom, since: String?, rooms: RoomDirectory, where wanted: (ClientEvent) -> Bool) async -> [ClientEvent]? {
-        var logger = logger
-        logger[metadataKey: "matrix.room_id"] = "\(room.roomID)"
         if room.malformedEvents > 0 {
-            logger.warning("skipped malformed events", metadata: ["matrix.count": "\(room.malformedEvents)"])
+            logger.warning("skipped malformed events", metadata: ["matrix.room_id": "\(room.roomID)", "matrix.count": "\(room.malformedEvents)"])
         }
         var events = room.events
         if room.limited, let previous = room.previousBatch, let since {
             do {
-                events = try await backfill(room.roomID, from: previous, to: since, logger: logger) + events
+                events = try await backfill(room.roomID, from: previous, to: since) + events
             } catch is CancellationError {
                 return nil // shutting down: the batch is handled again on the next start
             } catch {
-                logger.error("back-fill failed; the batch will be tried again", metadata: ["error": "\(error)"])
+                logger.error("back-fill failed; the batch will be tried again", metadata: ["matrix.room_id": "\(room.roomID)", "error": "\(error)"])
                 return nil
             }
         }
         var seen = Set<String>()
-        let wantedEvents = events.filter { wanted($0) && rooms.isCurrent($0.originServerTS, in: room.roomID) && seen.insert($0.eventID).inserted }
-        guard !wantedEvents.isEmpty else { return [] }
-        do {
-            let handled = try database.handledEventIDs(among: wantedEvents.map(\.eventID))
-            return wantedEvents.filter { !handled.contains($0.eventID) }
-        } catch {
-            logger.error("cannot read handled events; the batch will be tried again", metadata: ["error": "\(error)"])
-            return nil
-        }
+        return events.filter { wanted($0) && rooms.isCurrent($0.originServerTS, in: room.roomID) && seen.insert($0.eventID).inserted }
     }
 
     /// The events the server left out of a `limited` timeline, oldest first.
-    private func backfill(_ roomID: String, from start: String, to since: String, logger: Logger) async throws -> [ClientEvent] {
+    private func backfill(_ roomID: String, from start: String, to since: String) async throws -> [ClientEvent] {
         var events: [ClientEvent] = []
         var from = start
         for _ in 0..<Self.maximumBackfillPages {
@@ -261,11 +248,11 @@ public struct SyncService: Service {
             guard let end = page.end, !page.events.isEmpty, end != from else { break }
             from = end
         }
-        logger.info("back-filled a gap in the timeline", metadata: ["matrix.count": "\(events.count)"])
+        logger.info("back-filled a gap in the timeline", metadata: ["matrix.room_id": "\(roomID)", "matrix.count": "\(events.count)"])
         return events.reversed()
     }
 
-    /// Typing notices and receipts are courtesies: their failure changes nothing.
+    /// Typing notices are courtesies: their failure changes nothing.
     private func notify(_ request: @Sendable () async throws -> Void) async {
         do { try await request() } catch { logger.debug("notice not sent", metadata: ["error": "\(error)"]) }
     }

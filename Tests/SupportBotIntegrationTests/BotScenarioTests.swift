@@ -57,6 +57,10 @@ struct BotScenarioTests {
         try await scenarios(homeserver).servesHealthAndMetricsWithoutPatientData()
     }
 
+    @Test func marksTheNewestMessageReadWithFewReceipts() async throws {
+        try await scenarios(.synapse).marksTheNewestMessageReadWithFewReceipts()
+    }
+
     @Test(arguments: Homeserver.allCases)
     func respectsStopStartAndForgetAcrossRestarts(_ homeserver: Homeserver) async throws {
         try await scenarios(homeserver).respectsStopStartAndForgetAcrossRestarts()

@@ -138,6 +138,45 @@ struct Scenarios {
         #expect(!text.contains(patient.userID) && !text.contains("@"), "no user ids in metrics")
     }
 
+    /// A patient sees that the bot read their newest message; a run of messages costs a
+    /// receipt or two, not one each (issue 15). Synapse only: the relay keeps receipts but
+    /// does not send them back in a sync.
+    func marksTheNewestMessageReadWithFewReceipts() async throws {
+        let port = Int.random(in: 20_000...40_000)
+        let setup = try await community(patients: 1, settings: "http: {listen: \"127.0.0.1:\(port)\"}\nreply: {cooldown_seconds: 0}")
+        let patient = setup.patients[0]
+        var sent: [String] = []
+        for index in 1...8 { sent.append(try await patient.say("i cant sleep, night \(index)", in: setup.room)) }
+        let newest = try #require(sent.last)
+        _ = try await waitForReply(to: newest, in: setup.room, as: patient, bot: setup.bot)
+        try await eventually(timeout: .seconds(10), "the bot's read receipt on the newest message") {
+            try await readReceipt(of: setup.bot.user.userID, in: setup.room, as: patient) == newest
+        }
+        let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        let receipts = String(decoding: metrics, as: UTF8.self).split(separator: "\n")
+            .first { $0.hasPrefix(#"supportbot_homeserver_requests_total{endpoint="receipt"}"#) }
+            .flatMap { $0.split(separator: " ").last.flatMap { Int($0) } }
+        #expect((1...6).contains(receipts ?? 0), "receipts sent for 8 messages: \(receipts ?? 0)")
+    }
+
+    /// The event a user's public read receipt in a room points to, as another member's
+    /// client learns it from `/sync`.
+    private func readReceipt(of userID: String, in room: String, as member: TestUser) async throws -> String? {
+        let filter = #"{"room":{"rooms":["\#(room)"],"timeline":{"limit":1},"state":{"types":[]}}}"#
+        var address = URLComponents(url: homeserver.url.appendingPathComponent("_matrix/client/v3/sync"), resolvingAgainstBaseURL: false)!
+        address.queryItems = [URLQueryItem(name: "timeout", value: "0"), URLQueryItem(name: "filter", value: filter)]
+        var request = URLRequest(url: address.url!)
+        request.setValue("Bearer \(member.accessToken)", forHTTPHeaderField: "Authorization")
+        let (data, _) = try await URLSession.shared.data(for: request)
+        let ephemeral = try JSONValue(parsing: data)["rooms"]?["join"]?[room]?["ephemeral"]?["events"]?.array ?? []
+        for event in ephemeral where event["type"]?.string == "m.receipt" {
+            for (eventID, receipts) in event["content"]?.object ?? [:] where receipts["m.read"]?[userID] != nil {
+                return eventID
+            }
+        }
+        return nil
+    }
+
     func respectsStopStartAndForgetAcrossRestarts() async throws {
         let setup = try await community(patients: 1)
         let (bot, patients) = (setup.bot, setup.patients)
