@@ -40,14 +40,14 @@ public struct MatrixClient: Sendable {
     // MARK: - Endpoints
 
     public func whoami() async throws -> String {
-        let response = try await request(.get, ["account", "whoami"], name: "whoami")
+        let response = try await request(.get, ["account", "whoami"], endpoint: .whoami)
         guard let userID = response["user_id"]?.string else { throw MatrixError.malformedResponse("whoami without user_id") }
         return userID
     }
 
     /// Uploads a sync filter and returns its id.
     public func createFilter(userID: String, filter: JSONValue) async throws -> String {
-        let response = try await request(.post, ["user", userID, "filter"], body: filter, name: "filter")
+        let response = try await request(.post, ["user", userID, "filter"], body: filter, endpoint: .filter)
         guard let id = response["filter_id"]?.string else { throw MatrixError.malformedResponse("filter without filter_id") }
         return id
     }
@@ -58,14 +58,14 @@ public struct MatrixClient: Sendable {
         var query: [(String, String)] = [("timeout", "\(timeout.milliseconds)"), ("set_presence", "offline")]
         if let since { query.append(("since", since)) }
         if let filter { query.append(("filter", filter)) }
-        let response = try await request(.get, ["sync"], query: query, timeout: timeout + Self.requestTimeout, name: "sync")
+        let response = try await request(.get, ["sync"], query: query, timeout: timeout + Self.requestTimeout, endpoint: .sync)
         return try SyncResponse(json: response, userID: userID)
     }
 
     /// Sends an event. The same `transactionID` twice is one event: the homeserver de-duplicates.
     @discardableResult
     public func send(roomID: String, eventType: String = "m.room.message", transactionID: String, content: JSONValue) async throws -> String {
-        let response = try await request(.put, ["rooms", roomID, "send", eventType, transactionID], body: content, name: "send")
+        let response = try await request(.put, ["rooms", roomID, "send", eventType, transactionID], body: content, endpoint: .send)
         guard let eventID = response["event_id"]?.string else { throw MatrixError.malformedResponse("send without event_id") }
         return eventID
     }
@@ -73,24 +73,24 @@ public struct MatrixClient: Sendable {
     /// Joins a room by id or alias and returns its id.
     @discardableResult
     public func join(_ roomIDOrAlias: String) async throws -> String {
-        let response = try await request(.post, ["join", roomIDOrAlias], body: [:], name: "join")
+        let response = try await request(.post, ["join", roomIDOrAlias], body: [:], endpoint: .join)
         guard let roomID = response["room_id"]?.string else { throw MatrixError.malformedResponse("join without room_id") }
         return roomID
     }
 
     public func leave(_ roomID: String) async throws {
-        _ = try await request(.post, ["rooms", roomID, "leave"], body: [:], name: "leave")
+        _ = try await request(.post, ["rooms", roomID, "leave"], body: [:], endpoint: .leave)
     }
 
     /// Creates a room. Not retried after a failure that may have created it anyway.
     public func createRoom(_ body: JSONValue) async throws -> String {
-        let response = try await request(.post, ["createRoom"], body: body, retrying: false, name: "createRoom")
+        let response = try await request(.post, ["createRoom"], body: body, retrying: false, endpoint: .createRoom)
         guard let roomID = response["room_id"]?.string else { throw MatrixError.malformedResponse("createRoom without room_id") }
         return roomID
     }
 
     public func invite(_ userID: String, to roomID: String) async throws {
-        _ = try await request(.post, ["rooms", roomID, "invite"], body: ["user_id": .string(userID)], name: "invite")
+        _ = try await request(.post, ["rooms", roomID, "invite"], body: ["user_id": .string(userID)], endpoint: .invite)
     }
 
     /// Events before `from` (the newest when `nil`), newest first, down to `to` when given;
@@ -103,7 +103,7 @@ public struct MatrixClient: Sendable {
             let filter = JSONValue.object(["types": .array(types.map { .string($0) })]).serialized()
             query.append(("filter", String(decoding: filter, as: UTF8.self)))
         }
-        let response = try await request(.get, ["rooms", roomID, "messages"], query: query, name: "messages")
+        let response = try await request(.get, ["rooms", roomID, "messages"], query: query, endpoint: .messages)
         return ((response["chunk"]?.array ?? []).compactMap(ClientEvent.init(json:)), response["end"]?.string)
     }
 
@@ -113,28 +113,28 @@ public struct MatrixClient: Sendable {
             object["timeout"] = .number(Double(timeout.milliseconds))
             body = .object(object)
         }
-        _ = try await request(.put, ["rooms", roomID, "typing", userID], body: body, name: "typing")
+        _ = try await request(.put, ["rooms", roomID, "typing", userID], body: body, endpoint: .typing)
     }
 
     public func sendReadReceipt(roomID: String, eventID: String) async throws {
-        _ = try await request(.post, ["rooms", roomID, "receipt", "m.read", eventID], body: [:], name: "receipt")
+        _ = try await request(.post, ["rooms", roomID, "receipt", "m.read", eventID], body: [:], endpoint: .receipt)
     }
 
     public func resolveAlias(_ alias: String) async throws -> String {
-        let response = try await request(.get, ["directory", "room", alias], name: "directory")
+        let response = try await request(.get, ["directory", "room", alias], endpoint: .directory)
         guard let roomID = response["room_id"]?.string else { throw MatrixError.malformedResponse("alias without room_id") }
         return roomID
     }
 
     /// Members who have joined, with their display names.
     public func joinedMembers(roomID: String) async throws -> [String: String?] {
-        let response = try await request(.get, ["rooms", roomID, "joined_members"], name: "joined_members")
+        let response = try await request(.get, ["rooms", roomID, "joined_members"], endpoint: .joinedMembers)
         return (response["joined"]?.object ?? [:]).mapValues { $0["display_name"]?.string }
     }
 
     /// Every state event of a room: who created it, its power levels, its members.
     public func roomState(roomID: String) async throws -> [ClientEvent] {
-        let response = try await request(.get, ["rooms", roomID, "state"], name: "state")
+        let response = try await request(.get, ["rooms", roomID, "state"], endpoint: .state)
         return (response.array ?? []).compactMap(ClientEvent.init(json:))
     }
 
@@ -142,14 +142,14 @@ public struct MatrixClient: Sendable {
 
     private func request(
         _ method: HTTPRequest.Method, _ path: [String], query: [(String, String)] = [], body: JSONValue? = nil,
-        timeout: Duration = requestTimeout, retrying: Bool = true, name: String
+        timeout: Duration = requestTimeout, retrying: Bool = true, endpoint: Endpoint
     ) async throws -> JSONValue {
         let request = httpRequest(method, path, query: query, hasBody: body != nil)
         let bytes = body?.serialized()
         var attempt = 0
         while true {
             attempt += 1
-            Counter(label: "supportbot_homeserver_requests_total", dimensions: [("endpoint", name)]).increment()
+            endpoint.requests.increment()
             let outcome: Result<(HTTPResponse, Data), any Error>
             do {
                 outcome = .success(try await transport.send(request, body: bytes, timeout: timeout))
@@ -162,7 +162,7 @@ public struct MatrixClient: Sendable {
                 do {
                     return data.isEmpty ? .object([:]) : try JSONValue(parsing: data)
                 } catch {
-                    throw MatrixError.malformedResponse("\(name) answered with a body that is not JSON")
+                    throw MatrixError.malformedResponse("\(endpoint.rawValue) answered with a body that is not JSON")
                 }
             case let .success((response, data)):
                 let status = response.status.code
@@ -173,24 +173,24 @@ public struct MatrixClient: Sendable {
                         retryAfterMilliseconds: body?["retry_after_ms"]?.int,
                         retryAfterHeader: response.headerFields[.retryAfter]
                     ) ?? retry.backoff(afterAttempt: attempt, jitter: .random(in: 0...1))
-                    logger.notice("rate limited; waiting", metadata: ["matrix.endpoint": "\(name)", "matrix.retry_in_ms": "\(delay.milliseconds)"])
+                    logger.notice("rate limited; waiting", metadata: ["matrix.endpoint": "\(endpoint.rawValue)", "matrix.retry_in_ms": "\(delay.milliseconds)"])
                     try await Task.sleep(for: delay)
                     continue
                 }
                 guard status >= 500, retrying, retry.shouldRetry(afterAttempt: attempt) else { throw error }
-                try await backOff(name, attempt: attempt, reason: "HTTP \(status)")
+                try await backOff(endpoint, attempt: attempt, reason: "HTTP \(status)")
             case let .failure(error):
                 if error is MatrixError { throw error }
                 guard retrying, retry.shouldRetry(afterAttempt: attempt) else { throw error }
-                try await backOff(name, attempt: attempt, reason: "network error")
+                try await backOff(endpoint, attempt: attempt, reason: "network error")
             }
         }
     }
 
-    private func backOff(_ name: String, attempt: Int, reason: String) async throws {
+    private func backOff(_ endpoint: Endpoint, attempt: Int, reason: String) async throws {
         let delay = retry.backoff(afterAttempt: attempt, jitter: .random(in: 0...1))
         logger.warning("request failed; retrying", metadata: [
-            "matrix.endpoint": "\(name)", "matrix.reason": "\(reason)", "matrix.attempt": "\(attempt)", "matrix.retry_in_ms": "\(delay.milliseconds)",
+            "matrix.endpoint": "\(endpoint.rawValue)", "matrix.reason": "\(reason)", "matrix.attempt": "\(attempt)", "matrix.retry_in_ms": "\(delay.milliseconds)",
         ])
         try await Task.sleep(for: delay)
     }

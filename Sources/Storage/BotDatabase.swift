@@ -13,10 +13,15 @@ public struct BotDatabase: Sendable {
         try Self.migrator.migrate(writer)
     }
 
-    /// A file in WAL mode, so operator commands can read while the bot writes.
+    /// A file in WAL mode, so operator commands can read while the bot writes; SQLite's
+    /// `:memory:`, a database that lasts as long as the process (the demo's: nothing it keeps
+    /// outlives it, so writing it to disk was a tenth of its CPU a message for nothing).
     public static func open(path: String) throws -> BotDatabase {
-        try BotDatabase(DatabasePool(path: path, configuration: walConfiguration))
+        path == inMemoryPath ? try inMemory() : try BotDatabase(DatabasePool(path: path, configuration: walConfiguration))
     }
+
+    /// The path SQLite reads as "in memory, never on disk".
+    public static let inMemoryPath = ":memory:"
 
     /// WAL with `synchronous = NORMAL`: a commit survives the process being killed at any
     /// moment (what "nothing lost" is about); only a power cut may lose the last commits, and
@@ -29,7 +34,7 @@ public struct BotDatabase: Sendable {
         return configuration
     }
 
-    /// For tests.
+    /// Gone with the process: for the demo and for tests.
     public static func inMemory() throws -> BotDatabase {
         try BotDatabase(DatabaseQueue())
     }
@@ -132,15 +137,20 @@ extension BotDatabase {
     }
 
     /// What handling a sync's batch needs to know, in one read: which of its `events` were
-    /// handled already, which of its direct `rooms` the bot opened for a claim, and its
-    /// `patients`' risk levels. Three reads a batch cost the bot more than its classification.
+    /// handled already, which of its direct `rooms` the bot opened for a claim, and what is
+    /// kept about its `patients`. A read each cost the bot more than its classification.
     public func recall(events: [String], rooms: [String], patients: [String]) throws -> BatchMemory {
         try writer.read { db in
             var handoffRooms: [String: HandoffRoom] = [:]
             for roomID in rooms {
                 handoffRooms[roomID] = try Self.handoffRoom(roomID, db)
             }
-            return BatchMemory(handled: try Self.handled(events, db), handoffRooms: handoffRooms, risks: try Self.risks(patients, db))
+            var memories: [String: PatientMemory] = [:]
+            for userID in patients {
+                let logs = try ReplyLog.fetchAll(db.cachedStatement(sql: "SELECT * FROM reply_log WHERE user_id = ?"), arguments: [userID])
+                memories[userID] = PatientMemory(patient: try Self.patient(userID, db), replyLogs: Dictionary(logs.map { ($0.intentID, $0) }) { first, _ in first })
+            }
+            return BatchMemory(handled: try Self.handled(events, db), handoffRooms: handoffRooms, patients: memories)
         }
     }
 
@@ -176,29 +186,11 @@ extension BotDatabase {
         }
     }
 
-    /// The conversation risk of each of these patients who has one: read once a batch, before
-    /// their messages are classified.
-    public func risks(of userIDs: [String]) throws -> [String: PatientRisk] {
-        guard !userIDs.isEmpty else { return [:] }
-        return try writer.read { db in try Self.risks(userIDs, db) }
-    }
-
     // Cached statements: these run for every message.
     private static func handled(_ eventIDs: [String], _ db: Database) throws -> Set<String> {
         // One statement asked once an event: a query built for the list was compiled anew each time.
         let statement = try db.cachedStatement(sql: "SELECT 1 FROM handled_event WHERE event_id = ?")
         return try Set(eventIDs.filter { try Bool.fetchOne(statement, arguments: [$0]) ?? false })
-    }
-
-    private static func risks(_ userIDs: [String], _ db: Database) throws -> [String: PatientRisk] {
-        let statement = try db.cachedStatement(sql: "SELECT risk_level, risk_at FROM patient WHERE user_id = ? AND risk_at IS NOT NULL")
-        var risks: [String: PatientRisk] = [:]
-        for userID in userIDs {
-            if let row = try Row.fetchOne(statement, arguments: [userID]), let at: Date = row["risk_at"] {
-                risks[userID] = PatientRisk(level: row["risk_level"], at: at)
-            }
-        }
-        return risks
     }
 
     private static func patient(_ userID: String, _ db: Database) throws -> Patient? {

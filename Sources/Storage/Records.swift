@@ -96,6 +96,18 @@ public struct BatchMemory: Sendable {
     public var handled: Set<String>
     /// Of the batch's direct rooms, those the bot opened for a claim.
     public var handoffRooms: [String: HandoffRoom]
-    /// Patients' conversation risk levels, for those who have one.
-    public var risks: [String: PatientRisk]
+    /// What is kept about each of the batch's patients, as it was before the batch.
+    public var patients: [String: PatientMemory]
+}
+
+/// What is kept about one patient: their record (if any) and their replies by intent.
+public struct PatientMemory: Sendable {
+    public var patient: Patient?
+    public var replyLogs: [String: ReplyLog]
+
+    /// The conversation's risk level, when one was raised.
+    public var risk: PatientRisk? {
+        guard let patient, let at = patient.riskAt else { return nil }
+        return PatientRisk(level: patient.riskLevel, at: at)
+    }
 }

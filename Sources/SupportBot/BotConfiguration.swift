@@ -12,7 +12,7 @@ public struct BotConfiguration: Sendable {
     public var rooms: Rooms
     /// The folder of intent rules.
     public var intents: URL
-    /// The bot's SQLite file.
+    /// The bot's SQLite file; `:memory:` keeps it in memory only (the demo).
     public var database: String
     /// Where health and metrics are served, such as `127.0.0.1:9090`; `nil` serves nothing.
     public var httpListen: ListenAddress?

@@ -69,10 +69,13 @@ public struct EventHandler: Sendable {
         event.type == "m.room.message" && event.sender != userID
     }
 
-    /// - Parameter escalations: opens and announces escalations when a patient needs a person.
-    func handle(_ message: Reading, roomID: String, room: ReplyPolicy.Room, escalations: EscalationAnnouncer) async -> Outcome {
+    /// - Parameters:
+    ///   - known: what is kept about the patient, when it was read with the batch and nothing
+    ///     since can have changed it; otherwise it is read here.
+    ///   - escalations: opens and announces escalations when a patient needs a person.
+    func handle(_ message: Reading, roomID: String, room: ReplyPolicy.Room, knowing known: PatientMemory?, escalations: EscalationAnnouncer) async -> Outcome {
         let started = ContinuousClock.now
-        let outcome = await answer(message, roomID: roomID, room: room, escalations: escalations)
+        let outcome = await answer(message, roomID: roomID, room: room, known: known, escalations: escalations)
         Counter(label: "supportbot_messages_total", dimensions: [("outcome", outcome.rawValue)]).increment()
         if outcome == .replied {
             Metrics.Timer(label: "supportbot_reply_seconds").record(duration: ContinuousClock.now - started)
@@ -80,7 +83,7 @@ public struct EventHandler: Sendable {
         return outcome
     }
 
-    private func answer(_ message: Reading, roomID: String, room: ReplyPolicy.Room, escalations: EscalationAnnouncer) async -> Outcome {
+    private func answer(_ message: Reading, roomID: String, room: ReplyPolicy.Room, known: PatientMemory?, escalations: EscalationAnnouncer) async -> Outcome {
         let event = message.event
         var logger = logger
         logger[metadataKey: "matrix.event_id"] = "\(event.eventID)"
@@ -97,7 +100,7 @@ public struct EventHandler: Sendable {
             return record(Handling(eventID: event.eventID, roomID: roomID, at: at), .skipped, logger)
         }
         let rules = message.rules
-        let patient = patientState(event.sender, intentID: classification.intentID, logger: logger)
+        let patient = patientState(event.sender, intentID: classification.intentID, known: known, logger: logger)
         let decision = policy.decide(
             room: room, command: isEdit ? nil : PatientCommand(message: text), classification: classification,
             answerInCommunity: rules.catalog.intent(withID: classification.intentID)?.answerInCommunity ?? false,
@@ -247,9 +250,9 @@ public struct EventHandler: Sendable {
 
     /// What is known about the patient; when the database cannot say, a first-time patient,
     /// so that an answer (above all a crisis answer) never waits on storage.
-    private func patientState(_ userID: String, intentID: String, logger: Logger) -> ReplyPolicy.PatientState {
+    private func patientState(_ userID: String, intentID: String, known: PatientMemory?, logger: Logger) -> ReplyPolicy.PatientState {
         do {
-            let (patient, log) = try database.patientAndReplyLog(userID, intentID: intentID)
+            let (patient, log) = try known.map { ($0.patient, $0.replyLogs[intentID]) } ?? database.patientAndReplyLog(userID, intentID: intentID)
             return ReplyPolicy.PatientState(
                 optedOut: patient?.optedOut ?? false, disclosed: patient?.disclosed ?? false,
                 turns: log?.turns ?? 0, lastReplyAt: log?.lastReplyAt

@@ -11,8 +11,10 @@ import Storage
 ///
 /// Nothing lost, nothing twice: the position is saved only after its batch is handled, and
 /// each handled event is remembered, so a crash at any moment neither skips nor repeats a
-/// reply; a reply's transaction id comes from the event it answers, so a resend after a crash
-/// is de-duplicated by the homeserver; a `limited` timeline is back-filled to the saved position.
+/// reply (the position is saved at most once a second and at shutdown: after a crash the last
+/// second's batches are read again, and what they held is known as handled); a reply's
+/// transaction id comes from the event it answers, so a resend after a crash is de-duplicated
+/// by the homeserver; a `limited` timeline is back-filled to the saved position.
 public struct SyncService: Service {
     let client: MatrixClient
     let database: BotDatabase
@@ -26,6 +28,10 @@ public struct SyncService: Service {
     /// A gap is filled page by page down to the saved position; this many pages (a hundred
     /// thousand messages) only guards against a server whose pages never end.
     static let maximumBackfillPages = 1_000
+
+    /// How often the sync position is saved at most. A write a batch was, in a room where
+    /// patients write one by one, a write a message beside the one that records it (issue 15).
+    static let positionSaveInterval = Duration.seconds(1)
 
     public func run() async throws {
         let whoami = try await client.whoami()
@@ -47,6 +53,7 @@ public struct SyncService: Service {
         }
         try database.purge(before: Date().addingTimeInterval(-configuration.retention.seconds))
         var lastPurge = ContinuousClock.now
+        var saved = (position: since, at: ContinuousClock.now)
         var retries = 0
         health.synced()
         logger.info("following rooms", metadata: ["bot.rooms": "\(rooms.configured.count)"])
@@ -85,11 +92,21 @@ public struct SyncService: Service {
                 continue
             }
             retries = 0
-            try database.saveSyncPosition(response.nextBatch)
             since = response.nextBatch
+            if ContinuousClock.now - saved.at >= Self.positionSaveInterval {
+                try database.saveSyncPosition(response.nextBatch)
+                saved = (since, .now)
+            }
             if ContinuousClock.now - lastPurge > .seconds(3600) {
                 try database.purge(before: Date().addingTimeInterval(-configuration.retention.seconds))
                 lastPurge = .now
+            }
+        }
+        if let since, since != saved.position {
+            do {
+                try database.saveSyncPosition(since)
+            } catch {
+                logger.error("could not save the sync position; the next start reads the last batches again", metadata: ["error": "\(error)"])
             }
         }
         logger.info("stopped following rooms")
@@ -150,7 +167,7 @@ public struct SyncService: Service {
                 .filter { !memory.handled.contains($0.eventID) && (handoff == nil || $0.sender == handoff?.patient) }
                 .map { (room.roomID, room.kind, handoff, $0) }
         }
-        let pending = read(arrived, risks: memory.risks)
+        let pending = read(arrived, memory: memory)
         // Ambassadors' commands and claims, in the order they were made; after the patients,
         // so that a crisis in the same batch is never behind them.
         let handleStaff = {
@@ -182,8 +199,10 @@ public struct SyncService: Service {
                 }
                 group.addTask {
                     var recorded = true
-                    for item in items where recorded && !Task.isCancelled {
-                        recorded = await handler.handle(item.message, roomID: item.roomID, room: item.kind, escalations: escalations) != .retry
+                    for (index, item) in items.enumerated() where recorded && !Task.isCancelled {
+                        // What was read before the batch holds for the patient's first message in it.
+                        let known = index == 0 ? memory.patients[item.event.sender] : nil
+                        recorded = await handler.handle(item.message, roomID: item.roomID, room: item.kind, knowing: known, escalations: escalations) != .retry
                     }
                     return recorded && !Task.isCancelled
                 }
@@ -204,13 +223,13 @@ public struct SyncService: Service {
     }
 
     /// Reads the new messages, each patient's in order with the memory of their conversation
-    /// (`risks`, read once for all of them). In a claim's private room only a crisis is kept.
-    private func read(_ arrived: [(roomID: String, kind: ReplyPolicy.Room, handoff: HandoffRoom?, event: ClientEvent)], risks: [String: PatientRisk]) -> [Pending] {
+    /// (its risk level, read once for all of them). In a claim's private room only a crisis is kept.
+    private func read(_ arrived: [(roomID: String, kind: ReplyPolicy.Room, handoff: HandoffRoom?, event: ClientEvent)], memory: BatchMemory) -> [Pending] {
         var pending: [Pending] = []
         for (sender, items) in Dictionary(grouping: arrived, by: \.event.sender) {
             let items = items.sorted { $0.event.originServerTS < $1.event.originServerTS }
-            let memory = risks[sender].map { RiskMemory(level: $0.level, updatedAt: $0.at) } ?? .calm
-            for (item, reading) in zip(items, handler.read(items.map(\.event), remembering: memory)) where item.handoff == nil || reading.isCrisis {
+            let risk = memory.patients[sender]?.risk.map { RiskMemory(level: $0.level, updatedAt: $0.at) } ?? .calm
+            for (item, reading) in zip(items, handler.read(items.map(\.event), remembering: risk)) where item.handoff == nil || reading.isCrisis {
                 pending.append(Pending(roomID: item.roomID, kind: item.kind, message: reading))
             }
         }

@@ -122,7 +122,8 @@ struct BotDatabaseTests {
                 try database.commit(plain)
             }
             let reopened = try BotDatabase.open(path: path)
-            #expect(try reopened.risks(of: ["@p:localhost", "@nobody:localhost"]) == ["@p:localhost": PatientRisk(level: 3, at: now.addingTimeInterval(60))])
+            #expect(try reopened.recall(events: [], rooms: [], patients: ["@p:localhost", "@nobody:localhost"]).patients.compactMapValues(\.risk)
+                == ["@p:localhost": PatientRisk(level: 3, at: now.addingTimeInterval(60))])
         }
     }
 
@@ -132,7 +133,7 @@ struct BotDatabaseTests {
         var forget = Handling(eventID: "$2", roomID: "!r", at: now, patient: "@p:localhost")
         forget.forget = true
         try database.commit(forget)
-        #expect(try database.risks(of: ["@p:localhost"]).isEmpty)
+        #expect(try database.recall(events: [], rooms: [], patients: ["@p:localhost"]).patients["@p:localhost"]?.risk == nil)
 
         var stop = Handling(eventID: "$3", roomID: "!r", at: now, patient: "@quiet:localhost")
         stop.optedOut = true
@@ -140,6 +141,6 @@ struct BotDatabaseTests {
         try database.commit(stop)
         try database.purge(before: now.addingTimeInterval(86_400 * 30))
         #expect(try database.patient("@quiet:localhost")?.optedOut == true, "!stop outlasts the retention")
-        #expect(try database.risks(of: ["@quiet:localhost"]).isEmpty, "its risk level does not")
+        #expect(try database.recall(events: [], rooms: [], patients: ["@quiet:localhost"]).patients["@quiet:localhost"]?.risk == nil, "its risk level does not")
     }
 }

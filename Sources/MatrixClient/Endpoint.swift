@@ -1,0 +1,15 @@
+import Metrics
+
+/// The homeserver endpoints the client calls, by the name they carry in logs and metrics.
+enum Endpoint: String, CaseIterable, Sendable {
+    case whoami, filter, sync, send, join, leave, createRoom, invite, messages, typing, receipt, directory, state
+    case joinedMembers = "joined_members"
+
+    /// `supportbot_homeserver_requests_total` for this endpoint, made once rather than looked
+    /// up in the metrics registry on every request.
+    var requests: Counter { Self.requestCounters[self]! }
+
+    private static let requestCounters = Dictionary(uniqueKeysWithValues: allCases.map { endpoint in
+        (endpoint, Counter(label: "supportbot_homeserver_requests_total", dimensions: [("endpoint", endpoint.rawValue)]))
+    })
+}
