@@ -90,7 +90,7 @@ struct RelayRoutes: Sendable {
             route(.put, path) { request, context in
                 let session = try await session(request)
                 let eventID = try await store.send(try parameter(context, "room"), type: try parameter(context, "type"),
-                                                   stateKey: context.parameters.get("key").map { $0.removingPercentEncoding ?? $0 } ?? "",
+                                                   stateKey: context.parameters.get("key").map { $0.percentDecoded ?? String($0) } ?? "",
                                                    transaction: nil, content: try await body(request), session: session)
                 return try json(["event_id": .string(eventID)])
             }
@@ -187,7 +187,7 @@ struct RelayRoutes: Sendable {
 
     private func parameter(_ context: BasicRequestContext, _ name: String) throws -> String {
         let raw = try context.parameters.require(name)
-        return raw.removingPercentEncoding ?? raw
+        return raw.percentDecoded ?? String(raw)
     }
 
     private func login(_ login: RelayStore.Login) throws -> Response {

@@ -6,6 +6,7 @@ import Metrics
 import Prometheus
 import Relay
 import ServiceLifecycle
+import Storage
 import SupportBot
 
 struct DemoCommand: AsyncParsableCommand {
@@ -49,7 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
         var configuration = BotConfiguration(
             homeserver: URL(string: "http://\(host):\(actualPort)")!, userID: bot.userID, accessToken: bot.accessToken,
             rooms: .init(community: [community], ambassadors: ambassadors), intents: rules,
-            database: folder.appendingPathComponent("bot.sqlite").path
+            database: BotDatabase.inMemoryPath
         )
         configuration.cooldown = .seconds(60)
         // Whoever joins the demo's ambassadors room as an ambassador may claim: there is no
