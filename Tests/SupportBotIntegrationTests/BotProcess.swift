@@ -120,6 +120,14 @@ final class BotProcess: @unchecked Sendable {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
+    /// Whether the bot runs, or how it ended: for a failing test's message.
+    var status: String {
+        lock.withLock {
+            guard let process else { return "never started" }
+            return process.isRunning ? "is running" : "exited with status \(process.terminationStatus)"
+        }
+    }
+
     /// Everything the bot logged, over all its runs.
     var logs: String {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []

@@ -65,12 +65,13 @@ struct Replies {
     func to(_ eventID: String) -> [ClientEvent] { byEvent[eventID] ?? [] }
 }
 
-/// Waits until `condition` holds, checking every 100 ms, or fails after `timeout`.
-func eventually(timeout: Duration = .seconds(30), _ what: String, _ condition: () async throws -> Bool) async throws {
+/// Waits until `condition` holds, checking every `interval`, or fails after `timeout`.
+func eventually(timeout: Duration = .seconds(30), every interval: Duration = .milliseconds(100), _ what: String,
+                _ condition: () async throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(100))
+        try await Task.sleep(for: interval)
     }
     throw TestFailure("timed out after \(timeout): \(what)")
 }
