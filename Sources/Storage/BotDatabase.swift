@@ -130,12 +130,6 @@ extension BotDatabase {
         try writer.read { db in try String.fetchOne(db, sql: "SELECT next_batch FROM sync_position WHERE id = 1") }
     }
 
-    /// Which of these events were handled already.
-    public func handledEventIDs(among eventIDs: [String]) throws -> Set<String> {
-        guard !eventIDs.isEmpty else { return [] }
-        return try writer.read { db in try Self.handled(eventIDs, db) }
-    }
-
     /// What handling a sync's batch needs to know, in one read: which of its `events` were
     /// handled already, which of its direct `rooms` the bot opened for a claim, and what is
     /// kept about its `patients`. A read each cost the bot more than its classification.

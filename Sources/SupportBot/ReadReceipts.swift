@@ -7,14 +7,14 @@ import Synchronization
 /// that time. A receipt tells a patient their words were read; a reply tells them more, and
 /// sooner. Sent per batch, a busy room cost one request a message, a third of the bot's
 /// requests (issue 15); gathered, it costs one a second.
-public final class ReadReceipts: Service, Sendable {
+final class ReadReceipts: Service, Sendable {
     let client: MatrixClient
     let interval: Duration
     let logger: Logger
     /// Room → the newest message read and not yet acknowledged, with its time on the server.
     private let unsent = Mutex<[String: (eventID: String, sentAt: Int)]>([:])
 
-    public init(client: MatrixClient, interval: Duration = .seconds(1), logger: Logger) {
+    init(client: MatrixClient, interval: Duration = .seconds(1), logger: Logger) {
         self.client = client
         self.interval = interval
         self.logger = logger
@@ -28,7 +28,7 @@ public final class ReadReceipts: Service, Sendable {
         }
     }
 
-    public func run() async throws {
+    func run() async throws {
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
             await send()

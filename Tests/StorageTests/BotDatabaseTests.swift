@@ -25,7 +25,7 @@ struct BotDatabaseTests {
             }
             let reopened = try BotDatabase.open(path: path)
             #expect(try reopened.syncPosition() == "s2")
-            #expect(try reopened.handledEventIDs(among: ["$a", "$b"]) == ["$a"])
+            #expect(try reopened.recall(events: ["$a", "$b"], rooms: [], patients: []).handled == ["$a"])
         }
     }
 
@@ -37,7 +37,7 @@ struct BotDatabaseTests {
         #expect(try database.replyLog(userID: "@p:localhost", intentID: "sleep")?.turns == 1)
         try database.commit(handling)
         #expect(try database.replyLog(userID: "@p:localhost", intentID: "sleep")?.turns == 1, "a second commit of the same event changes nothing")
-        #expect(try database.handledEventIDs(among: ["$a"]) == ["$a"])
+        #expect(try database.recall(events: ["$a"], rooms: [], patients: []).handled == ["$a"])
     }
 
     @Test func repliesCountTurnsPerPatientAndIntent() throws {
@@ -69,7 +69,7 @@ struct BotDatabaseTests {
         try database.commit(forget)
         #expect(try database.patient("@p:localhost") == nil)
         #expect(try database.replyLog(userID: "@p:localhost", intentID: "sleep") == nil)
-        #expect(try database.handledEventIDs(among: ["$1", "$2", "$3"]) == ["$1", "$2", "$3"])
+        #expect(try database.recall(events: ["$1", "$2", "$3"], rooms: [], patients: []).handled == ["$1", "$2", "$3"])
     }
 
     @Test func purgeRemovesWhatIsOlderThanTheRetention() throws {
@@ -81,7 +81,7 @@ struct BotDatabaseTests {
         recent.repliedIntent = "sleep"
         try database.commit(recent)
         try database.purge(before: now.addingTimeInterval(86_400 * 30))
-        #expect(try database.handledEventIDs(among: ["$old", "$new"]) == ["$new"])
+        #expect(try database.recall(events: ["$old", "$new"], rooms: [], patients: []).handled == ["$new"])
         #expect(try database.patient("@old:localhost") == nil)
         #expect(try database.replyLog(userID: "@old:localhost", intentID: "sleep") == nil)
         #expect(try database.patient("@new:localhost") != nil)
