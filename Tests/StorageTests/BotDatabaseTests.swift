@@ -53,6 +53,23 @@ struct BotDatabaseTests {
         #expect(try database.patient("@p:localhost")?.disclosed == true)
     }
 
+    /// What a batch reads for a patient's first message is what a message-by-message read gives.
+    @Test func aBatchRecallsWhatIsKeptAboutEachPatient() throws {
+        let database = try BotDatabase.inMemory()
+        for (index, intent) in ["sleep", "sleep", "goals"].enumerated() {
+            var handling = Handling(eventID: "$\(index)", roomID: "!r", at: now.addingTimeInterval(Double(index)), patient: "@p:localhost")
+            handling.repliedIntent = intent
+            handling.disclosed = true
+            try database.commit(handling)
+        }
+        let memory = try database.recall(events: [], rooms: [], patients: ["@p:localhost", "@new:localhost"])
+        let (patient, sleep) = try database.patientAndReplyLog("@p:localhost", intentID: "sleep")
+        #expect(memory.patients["@p:localhost"]?.patient == patient)
+        #expect(memory.patients["@p:localhost"]?.replyLogs["sleep"] == sleep)
+        #expect(memory.patients["@p:localhost"]?.replyLogs["goals"]?.turns == 1)
+        #expect(memory.patients["@new:localhost"]?.patient == nil && memory.patients["@new:localhost"]?.replyLogs.isEmpty == true)
+    }
+
     @Test func stopStartAndForget() throws {
         let database = try BotDatabase.inMemory()
         var stop = Handling(eventID: "$1", roomID: "!r", at: now, patient: "@p:localhost")
