@@ -15,10 +15,10 @@ public enum BuiltInIntents {
         let files = BuiltInIntentFiles.files
         let rules = files.filter { $0.name.hasSuffix(".yaml") || $0.name.hasSuffix(".yml") }.map { (name: "\(origin)/\($0.name)", text: $0.text) }
         let words = files.first { $0.name == IntentCatalog.wordListFileName }.map { WordList(text: Array($0.text.utf8)) } ?? WordList()
-        let model = try files.first { $0.name == CrisisModel.fileName }.map { file throws(YAMLProblems) in
-            try CrisisModel(parsing: file.text, file: "\(origin)/\(file.name)")
+        func model<Model: LearnedModel>(_: Model.Type) throws(YAMLProblems) -> Model? {
+            try files.first { $0.name == Model.fileName }.map { file throws(YAMLProblems) in try Model(parsing: file.text, file: "\(origin)/\(file.name)") }
         }
-        return try IntentCatalog.parse(files: rules, folder: origin, knownWords: words, crisisModel: model)
+        return try IntentCatalog.parse(files: rules, folder: origin, knownWords: words, crisisModel: model(CrisisModel.self), topicModel: model(TopicModel.self))
     }
 
     /// Writes the built-in folder (rules, word list and its licence, guide, schemas) into

@@ -45,14 +45,14 @@ public struct IntentRulesService: Service {
     }
 
     /// Each rule file's modification time in nanoseconds (and the English word list's,
-    /// `words.txt`, and the learned crisis model's): an edit, a new file or a removed one
+    /// `words.txt`, and the learned models'): an edit, a new file or a removed one
     /// changes it. Read with `stat`, as it runs every few seconds for months: Foundation's
     /// resource values cost a running bot more than a third of a millisecond each second.
     static func fingerprint(_ folder: URL) -> [String: Int] {
         let path = folder.path
         let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         var fingerprint: [String: Int] = [:]
-        let beside = [IntentCatalog.wordListFileName, CrisisModel.fileName]
+        let beside = [IntentCatalog.wordListFileName, CrisisModel.fileName, TopicModel.fileName]
         for name in names where name.hasSuffix(".yaml") || name.hasSuffix(".yml") || beside.contains(name) {
             var info = stat()
             fingerprint[name] = stat(path + "/" + name, &info) == 0 ? Self.modified(info) : -1

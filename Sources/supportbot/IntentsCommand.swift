@@ -99,17 +99,18 @@ struct IntentsCommand: ParsableCommand {
 extension IntentsCommand {
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train the learned crisis model (crisis-model.txt) from the labelled messages.",
+            abstract: "Train the learned models (crisis-model.txt, topic-model.txt) from the labelled messages.",
             discussion: """
             Learns from every intent's examples, crisis's counterexamples and the messages of \
-            evaluation/dev.yaml (or each --set), and writes crisis-model.txt into the rules folder. \
-            With --check, writes nothing and exits with 1 when the file is not what training gives.
+            evaluation/dev.yaml (or each --set), and writes crisis-model.txt and topic-model.txt \
+            into the rules folder. With --check, writes nothing and exits with 1 when a file is not \
+            what training gives.
             """
         )
         @OptionGroup var intents: IntentsFolderOption
         @Option(name: .customLong("set"), help: ArgumentHelp("A labelled set to learn from (default: evaluation/dev.yaml in the folder).", valueName: "file"))
         var sets: [String] = []
-        @Flag(help: "Only check that crisis-model.txt is up to date.")
+        @Flag(help: "Only check that crisis-model.txt and topic-model.txt are up to date.")
         var check = false
 
         func run() throws {
@@ -126,20 +127,29 @@ extension IntentsCommand {
                 for problem in error.problems { Console.write("\(problem)\n", to: .standardError) }
                 throw ExitCode.failure
             }
-            let messages = CrisisModel.trainingMessages(catalog: catalog, sets: labelled)
-            let model = CrisisModel.train(messages)
-            let file = folder.appendingPathComponent(CrisisModel.fileName)
-            let summary = "\(model.features.count) features from \(messages.count) messages (\(messages.filter(\.crisis).count) crisis), threshold \(model.threshold)"
-            if check {
-                guard (try? String(contentsOf: file, encoding: .utf8)) == model.fileText else {
-                    Console.write("\(file.path) is not what training gives now: run supportbot intents train\n", to: .standardError)
-                    throw ExitCode.failure
+            let crisisMessages = CrisisModel.trainingMessages(catalog: catalog, sets: labelled)
+            let crisisModel = CrisisModel.train(crisisMessages)
+            let topicMessages = TopicModel.trainingMessages(catalog: catalog, sets: labelled)
+            let topicModel = TopicModel.train(topicMessages, answering: catalog.topicsToLearn)
+            var outdated = false
+            for (model, summary): (any LearnedModel, String) in [
+                (crisisModel, "\(crisisModel.features.count) features from \(crisisMessages.count) messages (\(crisisMessages.filter(\.crisis).count) crisis), threshold \(crisisModel.threshold)"),
+                (topicModel, "\(topicModel.features.count) features from \(topicMessages.count) messages of \(topicModel.intents.count) intents, threshold \(topicModel.threshold)"),
+            ] {
+                let file = folder.appendingPathComponent(type(of: model).fileName)
+                if check {
+                    if (try? String(contentsOf: file, encoding: .utf8)) == model.fileText {
+                        print("up to date: \(file.lastPathComponent): \(summary)")
+                    } else {
+                        Console.write("\(file.path) is not what training gives now: run supportbot intents train\n", to: .standardError)
+                        outdated = true
+                    }
+                } else {
+                    try model.fileText.write(to: file, atomically: true, encoding: .utf8)
+                    print("wrote \(file.path): \(summary)")
                 }
-                print("up to date: \(summary)")
-            } else {
-                try model.fileText.write(to: file, atomically: true, encoding: .utf8)
-                print("wrote \(file.path): \(summary)")
             }
+            if outdated { throw ExitCode.failure }
         }
     }
 }

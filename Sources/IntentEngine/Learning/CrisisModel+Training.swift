@@ -37,11 +37,7 @@ extension CrisisModel {
     private static func fit(_ messages: [(text: String, crisis: Bool)], threshold: Double) -> CrisisModel {
         var counts: [UInt64: (text: String, crisis: Int, other: Int)] = [:]
         for message in messages {
-            var features: [UInt64: String] = [:]
-            TextNormalizer.withScannableUTF8(message.text) { bytes in
-                forEachFeature(bytes, texts: true) { hash, text in features[hash] = text }
-            }
-            for (hash, text) in features {
+            for (hash, text) in WordFeatures.distinct(message.text) {
                 var count = counts[hash] ?? (text, 0, 0)
                 if message.crisis { count.crisis += 1 } else { count.other += 1 }
                 counts[hash] = count

@@ -9,8 +9,8 @@ extension IntentCatalog {
 
     /// Loads and validates every `*.yaml` file of a rules folder. Any problem in any file
     /// throws them all, and nothing is half-loaded.
-    /// - Parameter training: the folder's learned model is about to be trained again: an
-    ///   untrained model stands in for it, so a missing or outdated one is no problem.
+    /// - Parameter training: the folder's learned models are about to be trained again: an
+    ///   untrained crisis model stands in, and no topic model, so a missing or outdated one is no problem.
     public static func load(from directory: URL, training: Bool = false) throws(YAMLProblems) -> IntentCatalog {
         let names: [String]
         do {
@@ -39,17 +39,10 @@ extension IntentCatalog {
         }
         let wordList = FileManager.default.contents(atPath: directory.appendingPathComponent(wordListFileName).path)
             .map { WordList(text: Array($0)) } ?? WordList()
-        var crisisModel: CrisisModel? = training ? CrisisModel.untrained : nil
-        let modelPath = directory.appendingPathComponent(CrisisModel.fileName).path
-        if !training, let data = FileManager.default.contents(atPath: modelPath) {
-            do {
-                crisisModel = try CrisisModel(parsing: String(decoding: data, as: UTF8.self), file: modelPath)
-            } catch {
-                problems += error.problems
-            }
-        }
+        let crisisModel = training ? CrisisModel.untrained : readModel(CrisisModel.self, in: directory, problems: &problems)
+        let topicModel = training ? nil : readModel(TopicModel.self, in: directory, problems: &problems)
         do {
-            let catalog = try parse(files: files, folder: directory.path, knownWords: wordList, crisisModel: crisisModel)
+            let catalog = try parse(files: files, folder: directory.path, knownWords: wordList, crisisModel: crisisModel, topicModel: topicModel)
             if problems.isEmpty { return catalog }
         } catch {
             problems += error.problems
@@ -59,10 +52,11 @@ extension IntentCatalog {
 
     /// Validates rule files given as texts; `name` is the path shown in messages.
     public static func parse(files: [(name: String, text: String)], folder: String = ".", knownWords: WordList = WordList(),
-                             crisisModel: CrisisModel? = nil) throws(YAMLProblems) -> IntentCatalog {
+                             crisisModel: CrisisModel? = nil, topicModel: TopicModel? = nil) throws(YAMLProblems) -> IntentCatalog {
         var problems: [YAMLProblem] = []
         var catalog = IntentCatalog(settings: CommonSettings(), intents: [], knownWords: knownWords)
         catalog.crisisModel = crisisModel
+        catalog.topicModel = topicModel
         for file in files {
             var reader = YAMLReader(file: file.name)
             if (file.name as NSString).lastPathComponent == settingsFileName {
@@ -82,5 +76,17 @@ extension IntentCatalog {
         if problems.isEmpty { problems = catalog.problems(folder: folder) }
         guard problems.isEmpty else { throw YAMLProblems(problems) }
         return catalog
+    }
+
+    /// The folder's model of this kind, if it has one; a file that cannot be read is a problem.
+    private static func readModel<Model: LearnedModel>(_: Model.Type, in directory: URL, problems: inout [YAMLProblem]) -> Model? {
+        let path = directory.appendingPathComponent(Model.fileName).path
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        do {
+            return try Model(parsing: String(decoding: data, as: UTF8.self), file: path)
+        } catch {
+            problems += error.problems
+            return nil
+        }
     }
 }

@@ -60,7 +60,7 @@ public struct Candidate: Sendable {
 public struct Evidence: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable, BitwiseCopyable {
         case phrase, hint, together, context, require, exclude, pattern
-        /// The learned crisis model (`CrisisModel`): its score, and the words that weighed most.
+        /// A learned model (`CrisisModel`, `TopicModel`): its score, and the words that weighed most.
         case learned
     }
 

@@ -19,7 +19,8 @@ extension CompiledRules {
                     found.sort { $0.start < $1.start }
                     let ranked = rank(UnsafeBufferPointer(found), scan: scan, bytes: bytes, message: message, riskLevel: riskLevel, raised: raised,
                                       evidence: detail)
-                    return readingLearnedCrisis(ranked, bytes: bytes, message: message, evidence: detail)
+                    return readingLearnedTopic(readingLearnedCrisis(ranked, bytes: bytes, message: message, evidence: detail),
+                                               bytes: bytes, message: message, evidence: detail)
                 }
             }
         }
@@ -153,6 +154,22 @@ extension CompiledRules {
         return Classification(best: best, candidates: [best] + ranked.candidates.filter { $0.intentID != best.intentID },
                               priorRiskLevel: ranked.priorRiskLevel, riskWasRaised: ranked.riskWasRaised, warningSigns: ranked.warningSigns,
                               readAsWarningSign: false)
+    }
+
+    /// A message the rules leave to fallback, and the crisis model too, that the topic model
+    /// reads as an everyday topic with at least its threshold's probability is answered as that
+    /// topic; a warning intent read this way raises the conversation's risk, as a rule's would.
+    private func readingLearnedTopic(_ ranked: Classification, bytes: UnsafeBufferPointer<UInt8>, message: String,
+                                     evidence detail: EvidenceDetail) -> Classification {
+        guard let topics, ranked.best.intentID == intentIDs[fallback], ranked.best.risk == nil else { return ranked }
+        let reading = topics.model.read(bytes: bytes)
+        guard reading.probability >= topics.model.threshold, let intent = topics.intents[reading.index] else { return ranked }
+        let evidence = detail == .none ? [] : [Evidence(kind: .learned, rule: "\(TopicModel.fileName): \(intentIDs[intent]) \(String(format: "%.2f", reading.probability)), at least \(topics.model.threshold)",
+                                                        words: topics.model.evidence(message, for: intentIDs[intent]).joined(separator: ", "), negated: false)]
+        let best = candidate(intent, variant: nil, risk: nil, score: reading.probability, matched: true, evidence: evidence)
+        return Classification(best: best, candidates: [best] + ranked.candidates.filter { $0.intentID != best.intentID },
+                              priorRiskLevel: ranked.priorRiskLevel, riskWasRaised: ranked.riskWasRaised, warningSigns: ranked.warningSigns,
+                              readAsWarningSign: isWarningIntent[intent])
     }
 
     private func isWarningSigns(_ target: Int) -> Bool {

@@ -65,6 +65,9 @@ final class CompiledRules: Sendable {
     let fallback: Int
     /// The learned crisis model and the crisis variant it matches, when the rules have both.
     let learned: (model: CrisisModel, intent: Int, variant: String)?
+    /// The learned topic model, and per intent it knows, the intent it may answer with (nil:
+    /// crisis, fallback, one that escalates, or one the rules no longer have).
+    let topics: (model: TopicModel, intents: [Int?])?
     /// Per intent: a message read as it is a warning sign (crisis's `warning_intents`).
     let isWarningIntent: [Bool]
 
@@ -210,6 +213,10 @@ final class CompiledRules: Sendable {
             learned = (model, crisis, variant.id)
         } else {
             learned = nil
+        }
+        let answerable = catalog.topicsToLearn
+        topics = catalog.topicModel.map { model in
+            (model, model.intents.map { id in answerable.contains(id) ? catalog.intents.firstIndex { $0.id == id } : nil })
         }
         let warningIntents = Set(catalog.intent(withID: IntentCatalog.crisisID)?.warningIntents.map(\.value) ?? [])
         isWarningIntent = catalog.intents.map { warningIntents.contains($0.id) }

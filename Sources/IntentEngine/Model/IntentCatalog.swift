@@ -14,6 +14,8 @@ public struct IntentCatalog: Sendable {
     public var knownWords: WordList
     /// The learned reader of crisis (`crisis-model.txt`), used by a `learned` crisis variant.
     public var crisisModel: CrisisModel?
+    /// The learned reader of everyday topics (`topic-model.txt`), for messages the rules leave to fallback.
+    public var topicModel: TopicModel?
 
     /// The intent that answers when nothing matches well enough.
     public static let fallbackID = "fallback"

@@ -1,0 +1,89 @@
+import Foundation
+
+/// A second reader of everyday topics, learned rather than written: naive Bayes over the words
+/// and word pairs of every labelled message (the intents' examples and the development set),
+/// trained by `supportbot intents train` into `Intents/topic-model.txt`.
+///
+/// The rules leave a message to `fallback` when none of their words are in it, and on messages
+/// nobody wrote a rule for that is most of what they get wrong ("waited 9 months for 4
+/// minutes" is frustration in no word a rule lists). This reads only those messages, and
+/// answers only when it is sure: its threshold is set by cross-validation so that at least
+/// `targetPrecision` of the messages it answers are read right. It never reads crisis (it
+/// learns crisis's words so as not to take them for a topic, and leaves them to the rules and
+/// the crisis model) and never answers with an intent that escalates.
+public struct TopicModel: Sendable {
+    /// The file in a rules folder that holds the model.
+    public static let fileName = "topic-model.txt"
+    /// The share of its answers, in cross-validation, that must be right.
+    public static let targetPrecision = 0.9
+    /// A word or pair must be seen in this many messages to be kept.
+    static let minimumCount = 2
+
+    /// The intents it learned, in the file's order.
+    public let intents: [String]
+    /// How many messages of each intent it learned from.
+    public let messageCounts: [Int]
+    /// It answers when its probability for a topic is at least this.
+    public let threshold: Double
+    /// Each feature's text (a word, or two words with a space) and how many messages of each intent had it.
+    public let features: [(text: String, counts: [Int])]
+    /// Per intent, the log-probability of a message of it before any word is read.
+    private let logPriors: [Double]
+    /// Per feature (its row) and intent: the log-probability of the feature in a message of that intent.
+    private let logLikelihoods: [Double]
+    private let rows: FeatureTable<Int>
+
+    init(intents: [String], messageCounts: [Int], threshold: Double, features: [(text: String, counts: [Int])]) {
+        self.intents = intents
+        self.messageCounts = messageCounts
+        self.threshold = threshold
+        self.features = features.sorted { $0.text < $1.text }
+        let messages = Double(max(messageCounts.reduce(0, +), 1))
+        logPriors = messageCounts.map { log(Double(max($0, 1)) / messages) }
+        // Add-one smoothing over the kept vocabulary; a word the model never kept adds nothing.
+        let vocabulary = Double(features.count)
+        let totals = intents.indices.map { intent in Double(features.reduce(0) { $0 + $1.counts[intent] }) }
+        logLikelihoods = self.features.flatMap { feature in
+            intents.indices.map { log((Double(feature.counts[$0]) + 1) / (totals[$0] + vocabulary)) }
+        }
+        rows = FeatureTable(self.features.enumerated().map { (WordFeatures.hash(ofFeature: $0.element.text), $0.offset) })
+    }
+
+    /// The intent it reads the message as, and how sure it is (0–1).
+    public func read(_ message: String) -> (intent: String, probability: Double) {
+        let reading = TextNormalizer.withScannableUTF8(message) { read(bytes: $0) }
+        return (intents[reading.index], reading.probability)
+    }
+
+    func read(bytes: UnsafeBufferPointer<UInt8>) -> (index: Int, probability: Double) {
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: intents.count) { scores in
+            _ = scores.initialize(from: logPriors)
+            let width = intents.count
+            rows.forEachKnownFeature(in: bytes) { row in
+                for intent in 0..<width { scores[intent] += logLikelihoods[row * width + intent] }
+            }
+            var best = 0
+            for intent in 1..<width where scores[intent] > scores[best] { best = intent }
+            var sum = 0.0
+            for intent in 0..<width { sum += exp(scores[intent] - scores[best]) }
+            return (best, 1 / sum)
+        }
+    }
+
+    /// The words of a message that most favour `intent` over the others: what `--explain` shows.
+    public func evidence(_ message: String, for intent: String, limit: Int = 4) -> [String] {
+        guard let column = intents.firstIndex(of: intent) else { return [] }
+        let width = intents.count
+        var found: [(text: String, lead: Double)] = []
+        TextNormalizer.withScannableUTF8(message) { bytes in
+            WordFeatures.forEach(bytes, texts: true) { hash, text in
+                guard let row = rows[hash], !found.contains(where: { $0.text == text }) else { return }
+                let own = logLikelihoods[row * width + column]
+                let others = (0..<width).filter { $0 != column }.map { logLikelihoods[row * width + $0] }
+                let lead = own - others.reduce(0, +) / Double(max(others.count, 1))
+                if lead > 0 { found.append((text, lead)) }
+            }
+        }
+        return found.sorted { $0.lead > $1.lead }.prefix(limit).map(\.text)
+    }
+}

@@ -1,0 +1,50 @@
+/// What the learned models read in a message: each word, and each pair of neighbouring words,
+/// as a hash. The crisis model and the topic model read the same features, so a word a file
+/// lists means the same in both.
+enum WordFeatures {
+    /// Calls `body` with each word's and each pair of neighbouring words' hash (and text, when
+    /// `texts`): words lowercased, without apostrophes, a plural or possessive -s dropped.
+    static func forEach(_ bytes: UnsafeBufferPointer<UInt8>, texts: Bool = false, _ body: (UInt64, String) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextNormalizer.maximumWordLength) { buffer in
+            var previous: (hash: UInt64, text: String)?
+            TextNormalizer.scanWords(bytes) { range, _ in
+                var count = TextNormalizer.foldWord(bytes, range, maximumRun: 2, into: buffer)
+                if count > 4, buffer[count - 1] == UInt8(ascii: "s") { count -= 1 }
+                let word = UnsafeBufferPointer(rebasing: buffer[0..<count])
+                let hash = fnv(word)
+                let text = texts ? String(decoding: word, as: UTF8.self) : ""
+                body(hash, text)
+                if let previous { body(pair(previous.hash, hash), texts ? previous.text + " " + text : "") }
+                previous = (hash, text)
+            }
+        }
+    }
+
+    /// Each distinct feature of a message with its text, in the order first seen: what a model learns from.
+    static func distinct(_ message: String) -> [(hash: UInt64, text: String)] {
+        var seen = Set<UInt64>()
+        var features: [(hash: UInt64, text: String)] = []
+        TextNormalizer.withScannableUTF8(message) { bytes in
+            forEach(bytes, texts: true) { hash, text in
+                if seen.insert(hash).inserted { features.append((hash, text)) }
+            }
+        }
+        return features
+    }
+
+    /// The hash of a feature as a model file writes it: one word, or two with a space.
+    static func hash(ofFeature text: String) -> UInt64 {
+        let words = text.split(separator: " ").map { word in Array(word.utf8).withUnsafeBufferPointer(fnv) }
+        return words.count == 2 ? pair(words[0], words[1]) : words.first ?? 0
+    }
+
+    private static func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+
+    private static func pair(_ first: UInt64, _ second: UInt64) -> UInt64 {
+        (first &* 0x9e37_79b9_7f4a_7c15) ^ second
+    }
+}
