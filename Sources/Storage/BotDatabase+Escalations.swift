@@ -139,6 +139,19 @@ extension BotDatabase {
         try escalations(where: "state IN (\(databaseQuestionMarks(count: states.count)))", StatementArguments(states.map(\.rawValue)))
     }
 
+    /// Open escalations nobody has claimed, by priority: how many, and when the oldest opened.
+    public func waitingEscalations() throws -> [Escalation.Priority: (count: Int, oldestOpenedAt: Date)] {
+        try writer.read { db in
+            var waiting: [Escalation.Priority: (count: Int, oldestOpenedAt: Date)] = [:]
+            let rows = try Row.fetchAll(db, sql: "SELECT priority, COUNT(*) AS waiting, MIN(opened_at) AS oldest FROM escalation WHERE state = 'open' GROUP BY priority")
+            for row in rows {
+                guard let priority = Escalation.Priority(rawValue: row["priority"]), let oldest: Date = row["oldest"] else { continue }
+                waiting[priority] = (row["waiting"], oldest)
+            }
+            return waiting
+        }
+    }
+
     /// Its place in the queue, counting from 1; `nil` unless open.
     public func queuePosition(of number: Int) throws -> Int? {
         try writer.read { db in

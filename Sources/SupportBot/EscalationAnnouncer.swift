@@ -46,6 +46,8 @@ struct EscalationAnnouncer: Sendable {
             try await inThread(escalation, EscalationMessages.askedAgain(escalation, raised: urgent, onDuty: mentioned), txn: txn, topLevel: urgent)
         case "claim":
             try await handOff(change, command: command, now: now)
+            // Once a claim: after its announcement went out, never for a replayed event.
+            if !change.replayed { ScrapedMetrics.recordWait(escalation, claimedAt: audit.at) }
         case "release":
             // The audit line of a release keeps the private room it ends.
             if let room = patientsDirectChat(escalation) ?? audit.roomID {

@@ -5,7 +5,8 @@ import Prometheus
 /// What operators poll: `/healthz` (200 while the bot keeps up with its homeserver, 503 with
 /// the reason otherwise) and `/metrics` (Prometheus text). No patient data on either.
 enum OperatorEndpoints {
-    static func application(listen: ListenAddress, health: BotHealth, registry: PrometheusCollectorRegistry, logger: Logger) -> some ApplicationProtocol {
+    static func application(listen: ListenAddress, health: BotHealth, registry: PrometheusCollectorRegistry, scraped: ScrapedMetrics,
+                            logger: Logger) -> some ApplicationProtocol {
         let router = Router()
         router.get("healthz") { _, _ -> Response in
             if let problem = health.problem() {
@@ -14,6 +15,7 @@ enum OperatorEndpoints {
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
         router.get("metrics") { _, _ -> Response in
+            scraped.update()
             var bytes: [UInt8] = []
             registry.emit(into: &bytes)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))

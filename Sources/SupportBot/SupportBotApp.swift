@@ -55,7 +55,8 @@ public enum SupportBotApp {
             .init(service: receipts),
         ]
         if let listen = configuration.httpListen {
-            let endpoints = OperatorEndpoints.application(listen: listen, health: health, registry: metrics, logger: logger)
+            let scraped = ScrapedMetrics(registry: metrics, health: health, database: database, logger: logger)
+            let endpoints = OperatorEndpoints.application(listen: listen, health: health, registry: metrics, scraped: scraped, logger: logger)
             services.append(.init(service: endpoints, failureTerminationBehavior: .gracefullyShutdownGroup))
         }
         return services

@@ -22,7 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger.bootstrapped(level: .notice)
         let metrics = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        MetricsSystem.bootstrap(PrometheusMetricsFactory.supportBot(registry: metrics))
         let address = try listen.address()
         let (host, actualPort) = (address.host, address.port)
         // The bot connects to the relay's address, so it must be known before both start.

@@ -19,9 +19,11 @@ struct RelayCommand: AsyncParsableCommand {
     var database: String?
     @Option(help: ArgumentHelp("A user exempt from the rate limit of 200 sends a second, such as the bot; repeatable.", valueName: "user-id"))
     var unlimited: [String] = []
+    @Option(help: "How logs are written: text, or json (one object a line, for log shippers).")
+    var logFormat: LogFormat = .text
 
     func run() async throws {
-        let logger = Logger.bootstrapped(level: .info)
+        let logger = Logger.bootstrapped(level: .info, format: logFormat)
         let relay = try RelayServer(serverName: serverName, database: database, unlimited: Set(unlimited))
         let address = try listen.address()
         let application = relay.application(host: address.host, port: address.port, logger: logger) { port in
@@ -39,15 +41,5 @@ struct ListenOption: ParsableArguments {
     func address() throws -> ListenAddress {
         guard let address = ListenAddress(listen) else { throw ValidationError("--listen must be host:port, such as 127.0.0.1:8008") }
         return address
-    }
-}
-
-extension Logger {
-    /// Logs to standard error, as services under systemd do.
-    static func bootstrapped(level: Logger.Level) -> Logger {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
-        var logger = Logger(label: "supportbot")
-        logger.logLevel = level
-        return logger
     }
 }

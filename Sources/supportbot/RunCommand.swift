@@ -17,11 +17,13 @@ struct RunCommand: AsyncParsableCommand {
     var config = "supportbot.yaml"
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
+    @Option(help: "How logs are written: text, or json (one object a line, for log shippers).")
+    var logFormat: LogFormat = .text
 
     func run() async throws {
-        let logger = Logger.bootstrapped(level: logLevel)
+        let logger = Logger.bootstrapped(level: logLevel, format: logFormat)
         let metrics = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        MetricsSystem.bootstrap(PrometheusMetricsFactory.supportBot(registry: metrics))
         do {
             let configuration = try BotConfiguration.load(path: config)
             try await SupportBotApp.build(configuration: configuration, logger: logger, metrics: metrics).run()

@@ -66,8 +66,9 @@ final class BotProcess: @unchecked Sendable {
         try Data().write(to: log)
         let process = Process()
         process.executableURL = Self.binary
-        // Everything the bot can log, so the tests can check that no patient's words are in it.
-        process.arguments = ["run", "--config", folder.appendingPathComponent("supportbot.yaml").path, "--log-level", "trace"]
+        // Everything the bot can log, so the tests can check that no patient's words are in it;
+        // as JSON, the way a log shipper reads it.
+        process.arguments = ["run", "--config", folder.appendingPathComponent("supportbot.yaml").path, "--log-level", "trace", "--log-format", "json"]
         process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "SUPPORTBOT_ACCESS_TOKEN" }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: log)

@@ -40,7 +40,11 @@ extension Scenarios {
     func escalationFromRequestToPrivateRoomToResolved() async throws {
         let helper = try await homeserver.register("helper")
         let outsider = try await homeserver.register("outsider")
-        let setup = try await community(patients: 1, settings: "escalation: {ambassadors: [\"\(helper.userID)\"], excerpt_characters: 20}")
+        let port = Int.random(in: 20_000...40_000)
+        let setup = try await community(patients: 1, settings: """
+            escalation: {ambassadors: ["\(helper.userID)"], excerpt_characters: 20}
+            http: {listen: "127.0.0.1:\(port)"}
+            """)
         let (bot, patient, staff) = (setup.bot, setup.patients[0], setup.staff)
         try await helper.client.join(setup.ambassadors)
         try await outsider.client.join(setup.ambassadors)
@@ -61,6 +65,9 @@ extension Scenarios {
         #expect(notice.body?.contains("talk to someone today") == false)
         let sleepTitle = "Trouble sleeping, exhaustion"
         #expect(notice.body?.contains("Lately they talked about: \(sleepTitle)") == true, "the topics, not the words: \(notice.body ?? "")")
+        let waiting = try await scrapeMetrics(port)
+        #expect(waiting.contains(#"supportbot_escalations_waiting{priority="normal"} 1.0"#), "operators see one request waiting")
+        #expect(!waiting.contains(#"supportbot_escalation_oldest_wait_seconds{priority="normal"} 0.0"#), "and for how long")
 
         // Bad input and outsiders: a short answer, no change.
         let outsiderClaim = try await outsider.say("!claim \(number)", in: setup.ambassadors)
@@ -83,6 +90,12 @@ extension Scenarios {
         #expect([staff.userID, helper.userID].contains(winner ?? ""))
         #expect(lost.body?.contains(winner ?? "-") == true)
         #expect(try await botPosts(setup, as: staff).filter { $0.body?.contains("is yours") == true }.count == 1)
+        try await eventually("the wait until the claim is measured once, and nothing waits any more") {
+            let claimed = try await scrapeMetrics(port)
+            return claimed.contains(#"supportbot_escalation_wait_seconds_count{priority="normal"} 1"#)
+                && claimed.contains(#"supportbot_escalations_waiting{priority="normal"} 0.0"#)
+                && claimed.contains(#"supportbot_escalation_oldest_wait_seconds{priority="normal"} 0.0"#)
+        }
 
         // The handoff: a private room with both, and news for the patient.
         let ambassador = winner == staff.userID ? staff : helper

@@ -128,14 +128,29 @@ struct Scenarios {
         let (health, healthResponse) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
         #expect((healthResponse as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: health, as: UTF8.self) == "ok\n")
-        let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
-        let text = String(decoding: metrics, as: UTF8.self)
+        let text = try await scrapeMetrics(port)
         #expect(text.contains(#"supportbot_messages_total{outcome="replied"} 1"#))
         #expect(text.contains(#"supportbot_replies_total{intent="sleep"} 1"#))
         // Requests to the homeserver by endpoint: one reply cost one send.
         #expect(text.contains(#"supportbot_homeserver_requests_total{endpoint="send"} 1"#))
         #expect(text.contains(#"supportbot_homeserver_requests_total{endpoint="sync"}"#))
+        #expect(text.contains("supportbot_ready 1.0"), "ready, as /healthz says")
+        #expect(text.contains(#"supportbot_escalations_waiting{priority="urgent"} 0.0"#))
         #expect(!text.contains(patient.userID) && !text.contains("@"), "no user ids in metrics")
+        // --log-format json: one object a line, with its time, level and message, for log shippers.
+        let lines = setup.bot.logs.split(separator: "\n")
+        #expect(lines.count > 3)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["time"] is String && object?["level"] is String && object?["message"] is String, "\(line)")
+        }
+        #expect(lines.contains { $0.contains(#""message":"following rooms""#) && $0.contains(#""bot.rooms":"#) }, "metadata under its own keys")
+    }
+
+    /// The bot's `/metrics` text, as Prometheus scrapes it.
+    func scrapeMetrics(_ port: Int) async throws -> String {
+        let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        return String(decoding: metrics, as: UTF8.self)
     }
 
     /// A patient sees that the bot read their newest message; a run of messages costs a
@@ -152,8 +167,7 @@ struct Scenarios {
         try await eventually(timeout: .seconds(10), "the bot's read receipt on the newest message") {
             try await readReceipt(of: setup.bot.user.userID, in: setup.room, as: patient) == newest
         }
-        let (metrics, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
-        let receipts = String(decoding: metrics, as: UTF8.self).split(separator: "\n")
+        let receipts = try await scrapeMetrics(port).split(separator: "\n")
             .first { $0.hasPrefix(#"supportbot_homeserver_requests_total{endpoint="receipt"}"#) }
             .flatMap { $0.split(separator: " ").last.flatMap { Int($0) } }
         #expect((1...6).contains(receipts ?? 0), "receipts sent for 8 messages: \(receipts ?? 0)")
