@@ -118,6 +118,11 @@ public struct BotDatabase: Sendable {
                 table.add(column: "risk_at", .datetime)
             }
         }
+        migrator.registerMigration("v5: when each patient last told of a harmless plan (a time, never words)") { db in
+            try db.alter(table: "patient") { table in
+                table.add(column: "plan_at", .datetime)
+            }
+        }
         return migrator
     }
 }
@@ -229,15 +234,16 @@ extension BotDatabase {
             // A risk is kept only if it is newer than the one stored: a batch's messages may be
             // handled out of order (a crisis first), and the newest message knows the most.
             try db.cachedStatement(sql: """
-                INSERT INTO patient (user_id, opted_out, disclosed, last_seen_at, risk_level, risk_at)
-                VALUES (:user, COALESCE(:optedOut, 0), :disclosed, :at, COALESCE(:riskLevel, 0), :riskAt)
+                INSERT INTO patient (user_id, opted_out, disclosed, last_seen_at, risk_level, risk_at, plan_at)
+                VALUES (:user, COALESCE(:optedOut, 0), :disclosed, :at, COALESCE(:riskLevel, 0), :riskAt, :planAt)
                 ON CONFLICT(user_id) DO UPDATE SET
                     opted_out = COALESCE(:optedOut, opted_out), disclosed = disclosed OR :disclosed, last_seen_at = :at,
                     risk_level = CASE WHEN :riskAt IS NOT NULL AND (risk_at IS NULL OR risk_at <= :riskAt) THEN :riskLevel ELSE risk_level END,
-                    risk_at = CASE WHEN :riskAt IS NOT NULL AND (risk_at IS NULL OR risk_at <= :riskAt) THEN :riskAt ELSE risk_at END
+                    risk_at = CASE WHEN :riskAt IS NOT NULL AND (risk_at IS NULL OR risk_at <= :riskAt) THEN :riskAt ELSE risk_at END,
+                    plan_at = CASE WHEN :planAt IS NOT NULL AND (plan_at IS NULL OR plan_at <= :planAt) THEN :planAt ELSE plan_at END
                 """).execute(arguments: [
                     "user": userID, "optedOut": handling.optedOut, "disclosed": handling.disclosed, "at": at,
-                    "riskLevel": handling.risk?.level, "riskAt": handling.risk?.at.storedText,
+                    "riskLevel": handling.risk?.level, "riskAt": handling.risk?.at.storedText, "planAt": handling.planToldAt?.storedText,
                 ])
             if let intentID = handling.repliedIntent {
                 try db.cachedStatement(sql: """
@@ -249,13 +255,14 @@ extension BotDatabase {
     }
 
     /// Deletes what is older than `date`: handled events, reply logs, closed escalations, risk
-    /// levels, and patients not seen since, except a `!stop`, which lasts until `!start` or `!forget`.
+    /// levels and plan times, and patients not seen since, except a `!stop`, which lasts until `!start` or `!forget`.
     public func purge(before date: Date) throws {
         try writer.write { db in
             try HandledEvent.filter(Column("handled_at") < date).deleteAll(db)
             try ReplyLog.filter(Column("last_reply_at") < date).deleteAll(db)
             try Patient.filter(Column("last_seen_at") < date && Column("opted_out") == false).deleteAll(db)
             try db.execute(sql: "UPDATE patient SET risk_level = 0, risk_at = NULL WHERE risk_at < ?", arguments: [date])
+            try db.execute(sql: "UPDATE patient SET plan_at = NULL WHERE plan_at < ?", arguments: [date])
             try db.execute(sql: "DELETE FROM escalation WHERE updated_at < ? AND state NOT IN ('open', 'claimed')", arguments: [date])
         }
     }

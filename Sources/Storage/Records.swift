@@ -25,10 +25,12 @@ public struct Patient: Codable, Sendable, Equatable, FetchableRecord, Persistabl
     /// The conversation's risk level when it was last raised, and when (see `PatientRisk`).
     public var riskLevel: Double
     public var riskAt: Date?
+    /// When they last told of a harmless plan (a surgery, a trip), which explains a finality line.
+    public var planAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case userID = "user_id", optedOut = "opted_out", disclosed = "disclosed", lastSeenAt = "last_seen_at"
-        case riskLevel = "risk_level", riskAt = "risk_at"
+        case riskLevel = "risk_level", riskAt = "risk_at", planAt = "plan_at"
     }
 }
 
@@ -81,6 +83,8 @@ public struct Handling: Sendable {
     public var forget = false
     /// The patient's conversation risk after this message, when there is one to remember.
     public var risk: PatientRisk?
+    /// When this message told of a harmless plan, if it did.
+    public var planToldAt: Date?
 
     public init(eventID: String, roomID: String, at: Date, patient: String? = nil) {
         self.eventID = eventID
@@ -110,4 +114,7 @@ public struct PatientMemory: Sendable {
         guard let patient, let at = patient.riskAt else { return nil }
         return PatientRisk(level: patient.riskLevel, at: at)
     }
+
+    /// When they last told of a harmless plan, if they did.
+    public var planToldAt: Date? { patient?.planAt }
 }

@@ -40,6 +40,8 @@ public struct EventHandler: Sendable {
         let rules: IntentRules.Rules
         /// The patient's conversation risk after this message, when the message raised it.
         let raisedRisk: RiskMemory?
+        /// When the message told of a harmless plan, if it did (the memory keeps the time).
+        var planToldAt: Date?
 
         var isEdit: Bool { event.relationType == "m.replace" }
         public var isCrisis: Bool { classification?.intentID == IntentCatalog.crisisID }
@@ -60,7 +62,7 @@ public struct EventHandler: Sendable {
             let (classification, after) = rules.classifier.classify(text, remembering: memory, at: sent, evidence: .none)
             memory = after
             return Reading(event: event, text: text, classification: classification, rules: rules,
-                           raisedRisk: classification.riskRaise > 0 ? after : nil)
+                           raisedRisk: classification.riskRaise > 0 ? after : nil, planToldAt: classification.plan.told ? sent : nil)
         }
     }
 
@@ -108,6 +110,7 @@ public struct EventHandler: Sendable {
         )
         var handling = Handling(eventID: event.eventID, roomID: roomID, at: at, patient: event.sender)
         handling.risk = message.raisedRisk.map { PatientRisk(level: $0.level, at: $0.updatedAt) }
+        handling.planToldAt = message.planToldAt
         var reply: Reply
         /// A crisis in a community room: the public reply is the resources and a line; the
         /// whole reply goes to a direct chat opened for it.

@@ -228,7 +228,8 @@ public struct SyncService: Service {
         var pending: [Pending] = []
         for (sender, items) in Dictionary(grouping: arrived, by: \.event.sender) {
             let items = items.sorted { $0.event.originServerTS < $1.event.originServerTS }
-            let risk = memory.patients[sender]?.risk.map { RiskMemory(level: $0.level, updatedAt: $0.at) } ?? .calm
+            var risk = memory.patients[sender]?.risk.map { RiskMemory(level: $0.level, updatedAt: $0.at) } ?? .calm
+            risk.planToldAt = memory.patients[sender]?.planToldAt
             for (item, reading) in zip(items, handler.read(items.map(\.event), remembering: risk)) where item.handoff == nil || reading.isCrisis {
                 pending.append(Pending(roomID: item.roomID, kind: item.kind, message: reading))
             }

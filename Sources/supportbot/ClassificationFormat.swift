@@ -36,6 +36,13 @@ struct ClassificationFormat {
             lines.append("  warning signs (they raise the conversation's risk level, never a crisis alone):")
             lines += classification.warningSigns.map { "    " + describe($0) }
         }
+        if classification.plan.told {
+            lines.append("  a harmless plan (the conversation remembers when; for some hours it explains a finality line):")
+            lines += classification.plan.evidence.map { "    " + describe($0) }
+        }
+        if !classification.plan.discounted.isEmpty {
+            lines.append("  discounted by a harmless plan told of lately, the risk not raised: \(classification.plan.discounted.joined(separator: ", "))")
+        }
         if classification.candidates.isEmpty { lines.append("  no rule matched: the fallback answers") }
         for candidate in classification.candidates {
             let verdict = candidate.matched ? "matched" : "not matched"
@@ -82,6 +89,8 @@ struct ClassificationFormat {
             line.field("risk_level_before", classification.priorRiskLevel)
             line.field("risk_raise", classification.riskRaise)
         }
+        if classification.plan.told { line.field("harmless_plan", true) }
+        if !classification.plan.discounted.isEmpty { line.field("discounted_by_plan", classification.plan.discounted.joined(separator: ",")) }
         if explain {
             line.array("warning_signs", classification.warningSigns, write)
             line.array("candidates", classification.candidates) { object, candidate in

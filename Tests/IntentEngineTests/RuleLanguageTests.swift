@@ -33,8 +33,15 @@ struct RuleLanguageTests {
           exclude: [surgery]
         response:
           lead: Are you thinking about ending your life?
+      - id: finality
+        risk: possible
+        discounted_by_plans: true
+        match:
+          phrases: [wont hear from me after today]
     warning_signs:
       phrases: [cant sleep, burden]
+    harmless_plans:
+      phrases: [flying out tomorrow]
     response:
       lead: "Please reach out now."
       resources:
@@ -155,6 +162,26 @@ struct RuleLanguageTests {
         let nextDay = classifier.classify("everything ready", remembering: raised, at: start + 25 * 3600).0
         #expect(nextDay.intentID == "fallback", "the level fades within a day")
     }
+
+    @Test func aHarmlessPlanExplainsAFinalityLineForSomeHoursUnlessTheRiskIsRaised() {
+        let start = Date(timeIntervalSinceReferenceDate: 0)
+        let farewell = "you wont hear from me after today"
+        #expect(classifier.classify(farewell).risk == .possible, "alone, a finality line is asked about")
+
+        let (told, afterPlan) = classifier.classify("flying out tomorrow, first trip in years", remembering: .calm, at: start, evidence: .all)
+        #expect(told.plan.told && told.plan.evidence.map(\.rule) == ["flying out tomorrow"])
+        #expect(afterPlan.planToldAt == start && afterPlan.level == 0, "a plan is a time, not a risk")
+        let explained = classifier.classify(farewell, remembering: afterPlan, at: start + 600).0
+        #expect(explained.risk == nil && explained.plan.discounted == ["finality"])
+        #expect(classifier.classify("i want to kill myself", remembering: afterPlan, at: start + 600).0.risk == .definite, "never a definite crisis")
+        #expect(classifier.classify("whats the point", remembering: afterPlan, at: start + 600).0.risk == .possible, "only variants marked discounted_by_plans")
+        #expect(classifier.classify(farewell, remembering: afterPlan, at: start + 13 * 3600).0.risk == .possible, "the plan is remembered for plan_hours (12)")
+
+        let (_, worried) = classifier.classify("i cant sleep", remembering: afterPlan, at: start + 300)
+        #expect(worried.planToldAt == start)
+        #expect(classifier.classify(farewell, remembering: worried, at: start + 600).0.risk == .possible,
+                "after a warning sign the plan may be the cover: the farewell is asked about")
+    }
 }
 
 @Suite("Risk memory")
@@ -177,5 +204,14 @@ struct RiskMemoryTests {
         var high = RiskMemory.calm
         for _ in 0..<5 { high = high.after(raising: RiskMemory.Raise.definite, at: start, fadingOver: day) }
         #expect(high.level == RiskMemory.maximumLevel)
+    }
+
+    @Test func aPlanIsATimeKeptApartFromTheLevel() {
+        let memory = RiskMemory(level: 2, updatedAt: start).after(raising: 0, toldPlan: true, at: start + 3600, fadingOver: day)
+        #expect(memory == RiskMemory(level: 2, updatedAt: start, planToldAt: start + 3600), "the level goes on fading from when it was raised")
+        #expect(memory.planIsRecent(at: start + 2 * 3600, within: .seconds(3600 * 12)))
+        #expect(!memory.planIsRecent(at: start + 14 * 3600, within: .seconds(3600 * 12)))
+        #expect(!memory.planIsRecent(at: start, within: .seconds(3600 * 12)), "a message from before the plan (a retried batch) is not explained by it")
+        #expect(memory.after(raising: 0, toldPlan: true, at: start, fadingOver: day).planToldAt == start + 3600, "an older message never moves it back")
     }
 }

@@ -160,4 +160,37 @@ struct BotDatabaseTests {
         #expect(try database.patient("@quiet:localhost")?.optedOut == true, "!stop outlasts the retention")
         #expect(try database.recall(events: [], rooms: [], patients: ["@quiet:localhost"]).patients["@quiet:localhost"]?.risk == nil, "its risk level does not")
     }
+
+    @Test func whenAPatientToldOfAPlanIsKeptTheNewestWinsAndForgetAndTheRetentionEraseIt() throws {
+        func plan(_ database: BotDatabase, _ event: String, at date: Date?, patient: String = "@p:localhost") throws {
+            var handling = Handling(eventID: event, roomID: "!r", at: date ?? now, patient: patient)
+            handling.planToldAt = date
+            try database.commit(handling)
+        }
+        func recalled(_ database: BotDatabase, _ patient: String = "@p:localhost") throws -> Date? {
+            try database.recall(events: [], rooms: [], patients: [patient]).patients[patient]?.planToldAt
+        }
+        try withDatabaseFile { path in
+            do {
+                let database = try BotDatabase.open(path: path)
+                try plan(database, "$2", at: now.addingTimeInterval(60))
+                try plan(database, "$1", at: now)
+                try plan(database, "$3", at: nil)
+            }
+            let reopened = try BotDatabase.open(path: path)
+            #expect(try recalled(reopened) == now.addingTimeInterval(60), "the newest plan, kept across reopening; a message without one changes nothing")
+            // Seen since: the patient outlasts the purge, the old plan does not.
+            var seen = Handling(eventID: "$3c", roomID: "!r", at: now.addingTimeInterval(150), patient: "@p:localhost")
+            seen.repliedIntent = "sleep"
+            try reopened.commit(seen)
+            try reopened.purge(before: now.addingTimeInterval(120))
+            #expect(try reopened.patient("@p:localhost") != nil)
+            #expect(try recalled(reopened) == nil, "the retention purge erases it")
+            try plan(reopened, "$4", at: now.addingTimeInterval(180))
+            var forget = Handling(eventID: "$5", roomID: "!r", at: now.addingTimeInterval(200), patient: "@p:localhost")
+            forget.forget = true
+            try reopened.commit(forget)
+            #expect(try recalled(reopened) == nil, "!forget erases it")
+        }
+    }
 }

@@ -219,8 +219,9 @@ struct Scenarios {
     }
 
     /// A line that is harmless alone is a crisis from a patient whose earlier messages raised
-    /// their risk: the level is kept in the database (a number, never words), so a restart
-    /// between the two changes nothing, and `!forget` erases it.
+    /// their risk, and a farewell that is a possible crisis alone is the trip a patient told of
+    /// before: both are kept in the database (a number and times, never words), so a restart
+    /// between changes nothing, and `!forget` erases them.
     func remembersAConversationsRiskAcrossARestart() async throws {
         let setup = try await community(patients: 2)
         let (bot, patient, other) = (setup.bot, setup.patients[0], setup.patients[1])
@@ -228,6 +229,9 @@ struct Scenarios {
         let signs = try await patient.say("havent slept in days and i feel like such a burden on my family", in: room)
         var replies = try await waitForReply(to: signs, in: room, as: patient, bot: bot)
         #expect(replies.to(signs).first?.body?.contains("988") == false, "warning signs alone are not a crisis")
+        let otherRoom = try await directChat(other, with: bot)
+        let trip = try await other.say("flying out to spain tomorrow, first trip since the op", in: otherRoom)
+        _ = try await waitForReply(to: trip, in: otherRoom, as: other, bot: bot)
         #expect(bot.stop() == 0)
         try await bot.start()
         let ready = try await patient.say("anyway ive got everything ready", in: room)
@@ -239,16 +243,21 @@ struct Scenarios {
             try await setup.staff.history(of: setup.ambassadors).contains { $0.sender == bot.user.userID && $0.body?.contains("ask them directly") == true }
         }
 
-        let otherRoom = try await directChat(other, with: bot)
         let same = try await other.say("anyway ive got everything ready", in: otherRoom)
         replies = try await waitForReply(to: same, in: otherRoom, as: other, bot: bot)
         #expect(replies.to(same).first?.body?.contains("988") == false, "the same words from a patient with nothing worrying before are harmless")
+        let away = try await other.say("you wont hear from me after today", in: otherRoom)
+        replies = try await waitForReply(to: away, in: otherRoom, as: other, bot: bot)
+        #expect(replies.to(away).first?.body?.contains("988") == false, "the trip told of before the restart explains the farewell")
 
         let forget = try await patient.say("!forget", in: room)
         _ = try await waitForReply(to: forget, in: room, as: patient, bot: bot)
         let again = try await patient.say("ok ive got everything ready", in: room)
         replies = try await waitForReply(to: again, in: room, as: patient, bot: bot)
         #expect(replies.to(again).first?.body?.contains("988") == false, "!forget erases the risk level too")
+        let farewell = try await patient.say("you wont hear from me after today", in: room)
+        replies = try await waitForReply(to: farewell, in: room, as: patient, bot: bot)
+        #expect(replies.to(farewell).first?.body?.contains("988") == true, "with no plan told of, a farewell is asked about")
     }
 
     func leavesTheHistoryOfANewlyAddedRoomAlone() async throws {

@@ -84,6 +84,7 @@ extension IntentCatalog {
             texts += (intent.match?.texts ?? []).map { ("match", $0) }
             for variant in intent.variants { texts += variant.match.texts.map { ("variants.\(variant.id).match", $0) } }
             texts += (intent.warningSigns?.texts ?? []).map { ("warning_signs", $0) }
+            texts += (intent.harmlessPlans?.texts ?? []).map { ("harmless_plans", $0) }
         }
         for concept in concepts { texts += concept.terms.map { ("concepts.\(concept.name)", $0) } }
         return texts

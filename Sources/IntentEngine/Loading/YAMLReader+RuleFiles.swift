@@ -3,14 +3,14 @@ import Yams
 import YAMLReader
 
 private let intentKeys = ["id", "title", "priority", "escalate", "answer_in_community", "negation", "concepts", "fuzzy", "match",
-                          "warning_signs", "warning_intents", "response", "variants", "examples", "counterexamples"]
+                          "warning_signs", "warning_intents", "harmless_plans", "response", "variants", "examples", "counterexamples"]
 private let matchKeys = ["phrases", "hints", "together", "context", "require", "exclude", "patterns"]
 private let togetherKeys = ["all", "within"]
 private let responseKeys = ["lead", "excerpt", "section", "encouragement", "resources"]
-private let variantKeys = ["id", "risk", "match", "learned", "response"]
+private let variantKeys = ["id", "risk", "match", "learned", "discounted_by_plans", "response"]
 private let settingsKeys = ["threshold", "hint_weight", "negation_window", "disclosure", "ambassador_hint", "normalization", "memory", "concepts", "fuzzy"]
 private let normalizationKeys = ["replacements", "negations", "clause_breaks"]
-private let memoryKeys = ["raised_at", "fade_hours"]
+private let memoryKeys = ["raised_at", "fade_hours", "plan_hours"]
 /// At most three crisis options, the most direct first (DESIGN.md, safety rule 1).
 private let maximumResources = 3
 /// Shorter words have too many real neighbours one letter away.
@@ -56,6 +56,13 @@ extension YAMLReader {
             }
             return matchRules(node, path: "warning_signs")
         }
+        let harmlessPlans = fields["harmless_plans"].flatMap { node -> MatchRules? in
+            guard isCrisis else {
+                report(.invalidValue(location(of: node), key: "harmless_plans", "only the crisis intent has harmless plans: they discount its finality variants"))
+                return nil
+            }
+            return matchRules(node, path: "harmless_plans")
+        }
         var warningIntents: [Located<String>] = []
         if let node = fields["warning_intents"] {
             if isCrisis {
@@ -81,6 +88,7 @@ extension YAMLReader {
             examples: examples, counterexamples: counterexamples, source: location(of: idNode)
         )
         intent.warningIntents = warningIntents
+        intent.harmlessPlans = harmlessPlans
         return (intent, parts.concepts, parts.fuzzyWords)
     }
 
@@ -111,6 +119,9 @@ extension YAMLReader {
             }
             if let node = memory["fade_hours"], let value = int(node, path: "memory.fade_hours", in: 1...168) {
                 settings.riskFade = .seconds(value * 3600)
+            }
+            if let node = memory["plan_hours"], let value = int(node, path: "memory.plan_hours", in: 1...48) {
+                settings.planMemory = .seconds(value * 3600)
             }
         }
         let parts = ruleFileParts(fields)
@@ -314,12 +325,18 @@ extension YAMLReader {
             if learned, let node = fields["match"] {
                 report(.invalidValue(location(of: node), key: fields.path("match"), "a learned variant is matched by crisis-model.txt, not by rules"))
             }
+            let discounted = fields["discounted_by_plans"].flatMap { bool($0, path: fields.path("discounted_by_plans")) } ?? false
+            if discounted, let node = fields["discounted_by_plans"], !isCrisis || risk != .possible {
+                report(.invalidValue(location(of: node), key: fields.path("discounted_by_plans"),
+                                     "only a 'risk: possible' crisis variant can be discounted by a harmless plan: never a definite crisis"))
+            }
             let match = learned ? MatchRules()
                 : require(fields, "match", expected: "the variant's match rules (or learned: true)").flatMap { matchRules($0, path: fields.path("match")) }
             let response = fields["response"].flatMap { self.response($0, path: fields.path("response"), partial: true) } ?? ResponseTemplate()
             guard let id, let match, let risk else { return nil }
             var variant = Intent.Variant(id: id, risk: risk, match: match, response: response)
             variant.learned = learned
+            variant.discountedByPlans = discounted
             variant.location = location(of: item)
             return variant
         }

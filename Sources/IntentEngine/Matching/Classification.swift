@@ -13,6 +13,18 @@ public struct Classification: Sendable {
     public let warningSigns: [Evidence]
     /// Read as an intent that is a warning sign itself (crisis's `warning_intents`).
     public let readAsWarningSign: Bool
+    /// What the message says of a harmless plan, and what a recent one discounted.
+    public var plan = Plan()
+
+    /// Crisis's harmless plans in this message (`Intent.harmlessPlans`).
+    public struct Plan: Sendable {
+        /// The message tells of a harmless plan: the conversation remembers when.
+        public var told = false
+        /// The rules that found it, when evidence was asked for.
+        public var evidence: [Evidence] = []
+        /// Crisis variants that matched and did not count, because a plan told of lately explains them.
+        public var discounted: [String] = []
+    }
 
     public var intentID: String { best.intentID }
     /// Set when the message is a crisis: how sure it is.

@@ -6,8 +6,12 @@ extension CompiledRules {
     /// At most this many rule matches are kept as evidence for one message; all of them count.
     static let maximumEvidence = 64
 
-    func classify(_ message: String, riskLevel: Double, evidence detail: EvidenceDetail) -> Classification {
+    /// - Parameter planIsRecent: the patient told of a harmless plan lately (see `Intent.harmlessPlans`).
+    func classify(_ message: String, riskLevel: Double, planIsRecent: Bool, evidence detail: EvidenceDetail) -> Classification {
         let raised = riskLevel >= settings.raisedRiskLevel
+        // A recent harmless plan explains a finality line, unless the risk is raised: after a
+        // warning sign, the plan may be the cover, and a question costs a moment.
+        let discounting = planIsRecent && !raised
         return TextNormalizer.withScannableUTF8(message) { bytes in
             withUnsafeTemporaryAllocation(of: MessageScan.Token.self, capacity: (bytes.count / 2 + 1) * longestReplacement) { tokenBuffer in
                 let tokens = UnsafeBufferPointer(rebasing: tokenBuffer[0..<tokenize(bytes, into: tokenBuffer)])
@@ -18,8 +22,8 @@ extension CompiledRules {
                     var found = UnsafeMutableBufferPointer(rebasing: scratch.hits[0..<scan.hitCount])
                     found.sort { $0.start < $1.start }
                     let ranked = rank(UnsafeBufferPointer(found), scan: scan, bytes: bytes, message: message, riskLevel: riskLevel, raised: raised,
-                                      evidence: detail)
-                    return readingLearnedTopic(readingLearnedCrisis(ranked, bytes: bytes, message: message, evidence: detail),
+                                      discounting: discounting, evidence: detail)
+                    return readingLearnedTopic(readingLearnedCrisis(ranked, bytes: bytes, message: message, discounting: discounting, evidence: detail),
                                                bytes: bytes, message: message, evidence: detail)
                 }
             }
@@ -79,7 +83,7 @@ extension CompiledRules {
     /// One candidate per intent that any rule touched, matched ones first, with the evidence
     /// `detail` asks for.
     private func rank(_ hits: UnsafeBufferPointer<MessageScan.Hit>, scan: MessageScan, bytes: UnsafeBufferPointer<UInt8>, message: String,
-                      riskLevel: Double, raised: Bool, evidence detail: EvidenceDetail) -> Classification {
+                      riskLevel: Double, raised: Bool, discounting: Bool, evidence detail: EvidenceDetail) -> Classification {
         let patternEvidence = hasPatterns ? matchPatterns(message, scores: scan.scores) : []
         guard !hits.isEmpty || !patternEvidence.isEmpty else {
             return Classification(best: candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: []), candidates: [],
@@ -88,25 +92,39 @@ extension CompiledRules {
         var standings: [Standing] = []
         standings.reserveCapacity(8)
         var warningSigns: [Evidence] = []
+        var plan = Classification.Plan()
         let touchedIntents = scan.intentTouched
         for hit in hits { touchedIntents[Int(targetIntent[Int(ruleTarget[Int(hit.rule)])])] = 1 }
         for entry in patternEvidence { touchedIntents[Int(targetIntent[entry.target])] = 1 }
         for intent in 0..<intentIDs.count where touchedIntents[intent] != 0 {
             let target = Int(intentTargetStart[intent]), end = Int(intentTargetStart[intent + 1])
-            // Crisis's warning signs come last among its targets, and are not part of the candidate.
-            let members = isWarningSigns(end - 1) ? target..<(end - 1) : target..<end
+            // Crisis's warning signs and harmless plans come last among its targets, and are not part of the candidate.
+            var membersEnd = end
+            while membersEnd > target, targetVariant[membersEnd - 1] < CompiledRules.mainTarget { membersEnd -= 1 }
+            let members = target..<membersEnd
             let touched = hits.contains { members.contains(Int(ruleTarget[Int($0.rule)])) }
                 || patternEvidence.contains { members.contains($0.target) }
             var standing = Standing(intent: intent, members: members)
             var bestStanding = -1
             for member in target..<end {
                 let memberScore = min(1, scan.scores[member])
-                let memberMatched = memberScore >= settings.threshold && scan.flags[member] & MessageScan.excluded == 0
+                var memberMatched = memberScore >= settings.threshold && scan.flags[member] & MessageScan.excluded == 0
                     && (!targetHasRequire[member] || scan.flags[member] & MessageScan.required != 0)
                 let variantIndex = Int(targetVariant[member])
-                if isWarningSigns(member) {
+                if targetVariant[member] == CompiledRules.warningSignsTarget {
                     if memberMatched { warningSigns = evidence(hits, targets: member..<member + 1, scan: scan, bytes: bytes) }
                     continue
+                }
+                if targetVariant[member] == CompiledRules.harmlessPlansTarget {
+                    if memberMatched {
+                        plan.told = true
+                        if detail != .none { plan.evidence = evidence(hits, targets: member..<member + 1, scan: scan, bytes: bytes) }
+                    }
+                    continue
+                }
+                if memberMatched, discounting, targetDiscountedByPlans[member] {
+                    memberMatched = false
+                    plan.discounted.append(variantIDs[intent][variantIndex])
                 }
                 // The surest risk wins; at the same risk a variant says more than the intent itself.
                 let rank = Int(targetRisk[member]) * 2 + (variantIndex >= 0 ? 1 : 0)
@@ -138,22 +156,27 @@ extension CompiledRules {
             ?? candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: [])
         let readAsWarningSign = standings.first.map { $0.matched && isWarningIntent[$0.intent] } ?? false
         return Classification(best: best, candidates: candidates, priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: warningSigns,
-                              readAsWarningSign: readAsWarningSign)
+                              readAsWarningSign: readAsWarningSign, plan: plan)
     }
 
     /// A message the rules do not read as a crisis, that the learned model does, is a possible
     /// crisis (the `learned` variant) ahead of what the rules found. The model never lowers a risk.
-    private func readingLearnedCrisis(_ ranked: Classification, bytes: UnsafeBufferPointer<UInt8>, message: String,
+    private func readingLearnedCrisis(_ ranked: Classification, bytes: UnsafeBufferPointer<UInt8>, message: String, discounting: Bool,
                                       evidence detail: EvidenceDetail) -> Classification {
         guard let learned, ranked.best.risk == nil else { return ranked }
         let score = learned.model.score(bytes: bytes)
         guard score > learned.model.threshold else { return ranked }
+        guard !(discounting && learned.discountedByPlans) else {
+            var discounted = ranked
+            discounted.plan.discounted.append(learned.variant)
+            return discounted
+        }
         let evidence = detail == .none ? [] : [Evidence(kind: .learned, rule: "\(CrisisModel.fileName): score \(String(format: "%.2f", score)) above \(learned.model.threshold)",
                                                         words: learned.model.evidence(message).joined(separator: ", "), negated: false)]
         let best = candidate(learned.intent, variant: learned.variant, risk: .possible, score: 1, matched: true, evidence: evidence)
         return Classification(best: best, candidates: [best] + ranked.candidates.filter { $0.intentID != best.intentID },
                               priorRiskLevel: ranked.priorRiskLevel, riskWasRaised: ranked.riskWasRaised, warningSigns: ranked.warningSigns,
-                              readAsWarningSign: false)
+                              readAsWarningSign: false, plan: ranked.plan)
     }
 
     /// A message the rules leave to fallback, and the crisis model too, that the topic model
@@ -169,11 +192,7 @@ extension CompiledRules {
         let best = candidate(intent, variant: nil, risk: nil, score: reading.probability, matched: true, evidence: evidence)
         return Classification(best: best, candidates: [best] + ranked.candidates.filter { $0.intentID != best.intentID },
                               priorRiskLevel: ranked.priorRiskLevel, riskWasRaised: ranked.riskWasRaised, warningSigns: ranked.warningSigns,
-                              readAsWarningSign: isWarningIntent[intent])
-    }
-
-    private func isWarningSigns(_ target: Int) -> Bool {
-        targetVariant[target] == CompiledRules.warningSignsTarget
+                              readAsWarningSign: isWarningIntent[intent], plan: ranked.plan)
     }
 
     /// What the hits of some targets (an intent and its variants) show a moderator.

@@ -41,14 +41,17 @@ final class CompiledRules: Sendable {
 
     // MARK: Targets
 
-    /// A target is what a rule can make true: an intent, one of its variants, or crisis's warning signs.
-    /// An intent's targets are `intentTargetStart[i]..<intentTargetStart[i + 1]`; warning signs come last.
+    /// A target is what a rule can make true: an intent, one of its variants, or crisis's warning
+    /// signs or harmless plans. An intent's targets are `intentTargetStart[i]..<intentTargetStart[i + 1]`;
+    /// warning signs and harmless plans come last.
     let targetIntent: FrozenArray<Int32>
     let intentTargetStart: FrozenArray<Int32>
-    /// The variant's index in its intent, `-1` for the intent itself, `-2` for warning signs.
+    /// The variant's index in its intent, `-1` for the intent itself, `-2` for warning signs, `-3` for harmless plans.
     let targetVariant: FrozenArray<Int32>
     /// Crisis targets: 1 possible, 2 definite; 0 for every other intent.
     let targetRisk: FrozenArray<UInt8>
+    /// Crisis variants marked `discounted_by_plans`.
+    let targetDiscountedByPlans: FrozenArray<Bool>
     let targetNegationApplies: FrozenArray<Bool>
     let targetHasRequire: FrozenArray<Bool>
     let targetPatterns: [[MatchRules.Pattern]]
@@ -64,7 +67,7 @@ final class CompiledRules: Sendable {
     /// The intent that answers when nothing matches.
     let fallback: Int
     /// The learned crisis model and the crisis variant it matches, when the rules have both.
-    let learned: (model: CrisisModel, intent: Int, variant: String)?
+    let learned: (model: CrisisModel, intent: Int, variant: String, discountedByPlans: Bool)?
     /// The learned topic model, and per intent it knows, the intent it may answer with (nil:
     /// crisis, fallback, one that escalates, or one the rules no longer have).
     let topics: (model: TopicModel, intents: [Int?])?
@@ -73,6 +76,7 @@ final class CompiledRules: Sendable {
 
     static let mainTarget: Int32 = -1
     static let warningSignsTarget: Int32 = -2
+    static let harmlessPlansTarget: Int32 = -3
 
     /// For each rule word: 1 if it is a negation, 2 if it ends a clause.
     let wordFlags: FrozenArray<UInt8>
@@ -95,6 +99,7 @@ final class CompiledRules: Sendable {
         targetRisk.deallocate()
         wordFlags.deallocate()
         targetNegationApplies.deallocate()
+        targetDiscountedByPlans.deallocate()
         targetHasRequire.deallocate()
         priorities.deallocate()
     }
@@ -148,9 +153,11 @@ final class CompiledRules: Sendable {
             let risk: UInt8 = intent.id == IntentCatalog.crisisID ? 2 : 0
             if let match = intent.match { builder.add(match, intent: index, variant: Self.mainTarget, risk: risk) }
             for (variant, definition) in intent.variants.enumerated() {
-                builder.add(definition.match, intent: index, variant: Int32(variant), risk: risk == 0 ? 0 : (definition.risk == .definite ? 2 : 1))
+                builder.add(definition.match, intent: index, variant: Int32(variant), risk: risk == 0 ? 0 : (definition.risk == .definite ? 2 : 1),
+                            discountedByPlans: definition.discountedByPlans)
             }
             if let signs = intent.warningSigns { builder.add(signs, intent: index, variant: Self.warningSignsTarget, risk: 0) }
+            if let plans = intent.harmlessPlans { builder.add(plans, intent: index, variant: Self.harmlessPlansTarget, risk: 0) }
         }
         builder.lexicon.addTypos(of: catalog.fuzzyWords.map(\.value), knownWords: catalog.knownWords)
         let lexicon = builder.lexicon
@@ -193,6 +200,7 @@ final class CompiledRules: Sendable {
         self.intentTargetStart = FrozenArray(intentTargetStart)
         targetVariant = FrozenArray(builder.targetVariant)
         targetRisk = FrozenArray(builder.targetRisk)
+        targetDiscountedByPlans = FrozenArray(builder.discountedByPlans)
         targetNegationApplies = FrozenArray(builder.negation)
         targetHasRequire = FrozenArray(builder.hasRequire)
         targetPatterns = builder.patterns
@@ -210,7 +218,7 @@ final class CompiledRules: Sendable {
         fallback = catalog.intents.firstIndex { $0.id == IntentCatalog.fallbackID } ?? 0
         let crisis = catalog.intents.firstIndex { $0.id == IntentCatalog.crisisID }
         if let model = catalog.crisisModel, let crisis, let variant = catalog.intents[crisis].variants.first(where: \.learned) {
-            learned = (model, crisis, variant.id)
+            learned = (model, crisis, variant.id, variant.discountedByPlans)
         } else {
             learned = nil
         }
@@ -233,6 +241,7 @@ final class CompiledRules: Sendable {
         var togetherRule: [Int32] = [], togetherWithin: [Int32] = [], togetherTermStart: [Int32] = [], togetherTerms: [Int32] = []
         var togetherTermText: [String] = []
         var targetIntent: [Int32] = [], targetVariant: [Int32] = [], targetRisk: [UInt8] = [], negation: [Bool] = [], hasRequire: [Bool] = []
+        var discountedByPlans: [Bool] = []
         var patterns: [[MatchRules.Pattern]] = []
 
         init(catalog: IntentCatalog) {
@@ -283,11 +292,12 @@ final class CompiledRules: Sendable {
             return index
         }
 
-        mutating func add(_ match: MatchRules, intent: Int, variant: Int32, risk: UInt8) {
+        mutating func add(_ match: MatchRules, intent: Int, variant: Int32, risk: UInt8, discountedByPlans discounted: Bool = false) {
             let target = Int32(targetIntent.count)
             targetIntent.append(Int32(intent))
             targetVariant.append(variant)
             targetRisk.append(risk)
+            discountedByPlans.append(discounted)
             negation.append(catalog.intents[intent].negation == .applies)
             hasRequire.append(!match.require.isEmpty)
             patterns.append(match.patterns)

@@ -19,9 +19,10 @@ public struct IntentClassifier: Sendable {
     /// The message as one patient's, remembering their conversation: returns what it is read
     /// as and the memory after it.
     public func classify(_ message: String, remembering memory: RiskMemory, at date: Date, evidence: EvidenceDetail = .result) -> (Classification, RiskMemory) {
-        let fade = catalog.settings.riskFade
-        let classification = classify(message, riskLevel: memory.level(at: date, fadingOver: fade), evidence: evidence)
-        return (classification, memory.after(raising: classification.riskRaise, at: date, fadingOver: fade))
+        let settings = catalog.settings
+        let classification = rules.classify(message, riskLevel: memory.level(at: date, fadingOver: settings.riskFade),
+                                            planIsRecent: memory.planIsRecent(at: date, within: settings.planMemory), evidence: evidence)
+        return (classification, memory.after(raising: classification.riskRaise, toldPlan: classification.plan.told, at: date, fadingOver: settings.riskFade))
     }
 
     /// - Parameters:
@@ -29,7 +30,7 @@ public struct IntentClassifier: Sendable {
     ///     is known, as for a message on its own).
     ///   - evidence: which candidates' evidence to write (the words it costs strings for).
     public func classify(_ message: String, riskLevel: Double = 0, evidence: EvidenceDetail = .result) -> Classification {
-        rules.classify(message, riskLevel: riskLevel, evidence: evidence)
+        rules.classify(message, riskLevel: riskLevel, planIsRecent: false, evidence: evidence)
     }
 
     // MARK: - Candidates

@@ -22,6 +22,9 @@ public struct CommonSettings: Sendable {
     public var raisedRiskLevel: Double = 0.5
     /// How long a raised risk level takes to fade away.
     public var riskFade: Duration = .seconds(24 * 3600)
+    /// How long a harmless plan a patient told of ("surgery tuesday", "flying out saturday")
+    /// discounts crisis variants marked `discounted_by_plans`, while their risk is not raised.
+    public var planMemory: Duration = .seconds(12 * 3600)
 
     public init() {}
 

@@ -29,6 +29,10 @@ public struct Intent: Sendable, Identifiable {
     /// Crisis only: intents that are warning signs themselves (sleep, isolation, low mood): a
     /// message read as one of them raises the conversation's risk level too.
     public var warningIntents: [Located<String>] = []
+    /// Crisis only: talk of a harmless plan (a surgery, a trip, a move, a course ending). For
+    /// `planMemory` after, a finality line ("you won't hear from me after today") from a
+    /// patient whose risk is not raised is read as what it otherwise is: the plan explains it.
+    public var harmlessPlans: MatchRules?
     public var examples: [Located<String>]
     public var counterexamples: [Located<String>]
     /// Where the intent's `id` is written, for error messages.
@@ -43,6 +47,9 @@ public struct Intent: Sendable, Identifiable {
         public var response: ResponseTemplate
         /// Crisis only: matched by the learned model (`CrisisModel`), not by rules.
         public var learned = false
+        /// Crisis `possible` variants only: not matched while a harmless plan the patient told
+        /// of is recent and their risk is not raised (see `harmlessPlans`).
+        public var discountedByPlans = false
         /// Where it is written, for problems that concern the variant as a whole.
         public var location: SourceLocation?
     }

@@ -1,16 +1,22 @@
 import Foundation
 
 /// What the bot remembers of one patient's conversation between messages: a number and the
-/// time it was last raised, never words. Warning signs and crisis messages raise it; it fades
-/// steadily and is gone a day later (`memory.fade_hours`). From a patient whose level is
-/// raised, a message that is harmless alone ("i've got everything ready") is read as a crisis.
+/// time it was last raised, and when they last told of a harmless plan; never words. Warning
+/// signs and crisis messages raise the level; it fades steadily and is gone a day later
+/// (`memory.fade_hours`). From a patient whose level is raised, a message that is harmless
+/// alone ("i've got everything ready") is read as a crisis; from one who told of a surgery or a
+/// trip lately and whose level is not raised, a finality line ("you won't hear from me after
+/// today") is read as what the plan makes it (`memory.plan_hours`).
 public struct RiskMemory: Sendable, Equatable {
     public var level: Double
     public var updatedAt: Date
+    /// When the patient last told of a harmless plan (`Intent.harmlessPlans`), if they did.
+    public var planToldAt: Date?
 
-    public init(level: Double, updatedAt: Date) {
+    public init(level: Double, updatedAt: Date, planToldAt: Date? = nil) {
         self.level = level
         self.updatedAt = updatedAt
+        self.planToldAt = planToldAt
     }
 
     /// A patient the bot knows nothing worrying about.
@@ -37,11 +43,24 @@ public struct RiskMemory: Sendable, Equatable {
         return level * (1 - elapsed / fadeSeconds)
     }
 
-    /// The memory after a message at `date` that raised the level by `amount`; a message that
-    /// raised nothing changes nothing (the level goes on fading from when it was last raised).
-    /// A message dated before the last one (a batch tried again) fades nothing.
-    public func after(raising amount: Double, at date: Date, fadingOver fade: Duration) -> RiskMemory {
-        guard amount > 0 else { return self }
-        return RiskMemory(level: min(Self.maximumLevel, level(at: date, fadingOver: fade) + amount), updatedAt: max(date, updatedAt))
+    /// Whether a harmless plan was told of within `window` before `date`.
+    public func planIsRecent(at date: Date, within window: Duration) -> Bool {
+        guard let planToldAt else { return false }
+        let elapsed = date.timeIntervalSince(planToldAt)
+        return elapsed >= 0 && elapsed < window / .seconds(1)
+    }
+
+    /// The memory after a message at `date` that raised the level by `amount` and told of a
+    /// harmless plan or not; a message that did neither changes nothing (the level goes on
+    /// fading from when it was last raised). A message dated before the last one (a batch
+    /// tried again) fades nothing.
+    public func after(raising amount: Double, toldPlan: Bool = false, at date: Date, fadingOver fade: Duration) -> RiskMemory {
+        var memory = self
+        if amount > 0 {
+            memory.level = min(Self.maximumLevel, level(at: date, fadingOver: fade) + amount)
+            memory.updatedAt = max(date, updatedAt)
+        }
+        if toldPlan { memory.planToldAt = max(date, planToldAt ?? date) }
+        return memory
     }
 }
