@@ -22,7 +22,12 @@ public struct EventHandler: Sendable {
     /// The most of a message that is read; the rest of a huge message cannot change its topic.
     static let maximumMessageBytes = 64 * 1024
 
-    public enum Outcome: String, Sendable {
+    /// Messages handled, by outcome (`supportbot_messages_total`).
+    static func messages(_ outcome: Outcome) -> Counter {
+        Counter(label: "supportbot_messages_total", dimensions: [("outcome", outcome.rawValue)])
+    }
+
+    public enum Outcome: String, Sendable, CaseIterable {
         case replied, ignored, skipped
         /// A failure that retrying cannot fix (the homeserver refused with a 4xx): recorded, given up.
         case failed
@@ -78,7 +83,7 @@ public struct EventHandler: Sendable {
     func handle(_ message: Reading, roomID: String, room: ReplyPolicy.Room, knowing known: PatientMemory?, escalations: EscalationAnnouncer) async -> Outcome {
         let started = ContinuousClock.now
         let outcome = await answer(message, roomID: roomID, room: room, known: known, escalations: escalations)
-        Counter(label: "supportbot_messages_total", dimensions: [("outcome", outcome.rawValue)]).increment()
+        Self.messages(outcome).increment()
         if outcome == .replied {
             Metrics.Timer(label: "supportbot_reply_seconds").record(duration: ContinuousClock.now - started)
         }

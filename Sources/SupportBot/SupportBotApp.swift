@@ -48,6 +48,9 @@ public enum SupportBotApp {
                                health: health, configuredRooms: rooms, receipts: receipts, logger: logger)
         let timers = EscalationTimerService(client: client, database: database, configuration: configuration, rules: rules,
                                             configuredRooms: rooms, logger: logger, now: { Date() })
+        // The counters alerts watch exist from the start, at 0, so their first increase shows.
+        for outcome in EventHandler.Outcome.allCases { _ = EventHandler.messages(outcome) }
+        _ = SyncService.failures
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: sync, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: timers, failureTerminationBehavior: .gracefullyShutdownGroup),

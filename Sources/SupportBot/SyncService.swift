@@ -33,6 +33,9 @@ public struct SyncService: Service {
     /// patients write one by one, a write a message beside the one that records it (issue 15).
     static let positionSaveInterval = Duration.seconds(1)
 
+    /// Syncs that failed after the client's retries (`supportbot_sync_failures_total`).
+    static var failures: Counter { Counter(label: "supportbot_sync_failures_total") }
+
     public func run() async throws {
         let whoami = try await client.whoami()
         guard whoami == configuration.userID else {
@@ -72,7 +75,7 @@ public struct SyncService: Service {
             } catch {
                 // The client already retried what retrying can fix; keep trying, slowly.
                 logger.error("sync failed; trying again", metadata: ["error": "\(error)"])
-                Counter(label: "supportbot_sync_failures_total").increment()
+                Self.failures.increment()
                 try await Task.sleep(for: .seconds(5))
                 continue
             }

@@ -135,6 +135,8 @@ struct Scenarios {
         #expect(text.contains(#"supportbot_homeserver_requests_total{endpoint="send"} 1"#))
         #expect(text.contains(#"supportbot_homeserver_requests_total{endpoint="sync"}"#))
         #expect(text.contains("supportbot_ready 1.0"), "ready, as /healthz says")
+        #expect(text.contains(#"supportbot_messages_total{outcome="failed"} 0"#) && text.contains("supportbot_sync_failures_total 0"),
+                "what alerts watch is there from the start, so its first increase shows")
         #expect(text.contains(#"supportbot_escalations_waiting{priority="urgent"} 0.0"#))
         #expect(!text.contains(patient.userID) && !text.contains("@"), "no user ids in metrics")
         // --log-format json: one object a line, with its time, level and message, for log shippers.
