@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "MatrixClient", targets: ["MatrixClient"]),
         .library(name: "Escalations", targets: ["Escalations"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "MatrixCrypto", targets: ["MatrixCrypto"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -86,6 +87,18 @@ let package = Package(
             dependencies: ["Escalations", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "Escalations"),
+        // Olm and Megolm on swift-crypto: pure, no I/O, no Matrix client.
+        .target(
+            name: "MatrixCrypto",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        // Every MatrixCrypto decoder on one input: what the fuzzer and the tests run.
+        .target(name: "DecoderExercise", dependencies: ["MatrixCrypto"], path: "Fuzz/DecoderExercise"),
+        // libFuzzer's target (Fuzz/run.sh builds it with -sanitize=fuzzer); built plainly, it replays inputs.
+        .executableTarget(name: "MatrixCryptoFuzz", dependencies: ["DecoderExercise"], path: "Fuzz/MatrixCryptoFuzz"),
         .target(
             name: "Relay",
             dependencies: [
@@ -133,6 +146,16 @@ let package = Package(
         .testTarget(
             name: "SupportBotIntegrationTests",
             dependencies: ["MatrixClient", "supportbot", .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "MatrixCryptoTests",
+            dependencies: [
+                "DecoderExercise",
+                "MatrixCrypto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            exclude: ["Peer"]
         ),
         .testTarget(
             name: "CommandLineTests",

@@ -34,6 +34,12 @@ let package = Package(
             path: "Benchmarks/EscalationQueueBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
         ),
+        // MatrixCrypto's operations, timed for Benchmarks/crypto-compare.sh (beside vodozemac).
+        .executableTarget(
+            name: "crypto-benchmark",
+            dependencies: [.product(name: "MatrixCrypto", package: "SupportBot")],
+            path: "MatrixCryptoBenchmark"
+        ),
         // The bot end to end on a real homeserver: `swift run -c release bot-benchmark --help`.
         .executableTarget(
             name: "bot-benchmark",
