@@ -31,7 +31,9 @@ extension BotDatabase {
     public func moderationStats(since date: Date, links: Int = 0) throws -> ModerationStats {
         try writer.read { db in
             var figures: [String: ModerationStats.IntentFigures] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT intent_id, COUNT(*) AS n FROM bot_reply WHERE at >= ? GROUP BY intent_id", arguments: [date]) {
+            // A message answered twice (a crisis in a community room: in public and privately) is one reply.
+            let replies = "SELECT intent_id, COUNT(DISTINCT source_event_id) AS n FROM bot_reply WHERE at >= ? GROUP BY intent_id"
+            for row in try Row.fetchAll(db, sql: replies, arguments: [date]) {
                 let intent: String = row["intent_id"]
                 figures[intent, default: .init(intentID: intent)].replies = row["n"]
             }

@@ -9,10 +9,12 @@ struct ModerationStoreTests {
     let patient = "@p:localhost"
 
     /// The bot answers `$m<n>` with `intent`, in reply `$reply<n>`.
+    /// A crisis said in a community room is answered twice: in public, and in a private chat.
     func reply(_ database: BotDatabase, _ number: Int, intent: String, patient: String? = nil, at: Date? = nil) throws {
         var handling = Handling(eventID: "$m\(number)", roomID: "!dm", at: at ?? now, patient: patient ?? self.patient)
         handling.repliedIntent = intent
         handling.replies = [SentReply(eventID: "$reply\(number)", roomID: "!dm")]
+        if intent == "crisis" { handling.replies.append(SentReply(eventID: "$private\(number)", roomID: "!chat")) }
         handling.fellBack = intent == "fallback"
         try database.commit(handling)
     }
@@ -80,7 +82,7 @@ struct ModerationStoreTests {
                                               eventID: "$c\(index)", allowed: true, timers: EscalationTimers())
         }
         let stats = try database.moderationStats(since: now.addingTimeInterval(-60), links: 5)
-        #expect(stats.replies("sleep") == 2 && stats.replies("crisis") == 1)
+        #expect(stats.replies("sleep") == 2 && stats.replies("crisis") == 1, "a crisis answered in public and privately is one reply")
         #expect(stats.fallbacks == 2, "a fallback reply in a direct chat and an unanswered community message")
         #expect(stats.fallbackLinks == [SentReply(eventID: "$chat", roomID: "!community")], "links only to community messages")
         #expect(stats.escalations == 3)
