@@ -63,7 +63,7 @@ extension BotDatabase {
             if links > 0 {
                 stats.fallbackLinks = try Row.fetchAll(db, sql: """
                     SELECT event_id, room_id FROM fallback_message WHERE at >= ? AND community ORDER BY at DESC LIMIT ?
-                    """, arguments: [date, links]).map { SentReply(eventID: $0["event_id"], roomID: $0["room_id"]) }
+                    """, arguments: [date, links]).map { RoomEvent(eventID: $0["event_id"], roomID: $0["room_id"]) }
             }
             return stats
         }

@@ -2,7 +2,7 @@ import Foundation
 
 /// An event and its room: a reply the bot sent (the patient's message it answers is the
 /// `Handling`'s event), or a message moderators are linked to.
-public struct SentReply: Sendable, Equatable {
+public struct RoomEvent: Sendable, Equatable {
     public var eventID: String
     public var roomID: String
 
@@ -73,7 +73,7 @@ public struct ModerationStats: Sendable, Equatable {
     /// The median time from an escalation's opening to its first claim, of those opened in the period.
     public var medianWaitUntilClaimed: TimeInterval?
     /// Community messages that got `fallback`, newest first: links for moderators, never words.
-    public var fallbackLinks: [SentReply] = []
+    public var fallbackLinks: [RoomEvent] = []
 
     public init() {}
 

@@ -86,7 +86,7 @@ public struct Handling: Sendable {
     /// When this message told of a harmless plan, if it did.
     public var planToldAt: Date?
     /// The replies sent for it, each kept with `repliedIntent` so that feedback on it counts.
-    public var replies: [SentReply] = []
+    public var replies: [RoomEvent] = []
     /// Its classification was `fallback`: the bot could not tell what it was about.
     public var fellBack = false
     /// It was said in a community room (its link may be shown to moderators).

@@ -182,7 +182,7 @@ public struct EventHandler: Sendable {
         do {
             let sent = try await client.send(roomID: roomID, transactionID: "supportbot-reply-\(event.eventID)", content: replyContent(reply, to: event.eventID, mentioning: event.sender))
             // Kept with the intent (ids only), so that the patient's 👍 or 👎 on it counts for that intent.
-            handling.replies.append(SentReply(eventID: sent, roomID: roomID))
+            handling.replies.append(RoomEvent(eventID: sent, roomID: roomID))
             logger.info("replied", metadata: ["bot.intent": "\(reply.intentID)", "bot.variant": "\(reply.variantID ?? "")"])
             // Intent ids are a small fixed set moderators choose: safe as a label, unlike user ids.
             Counter(label: "supportbot_replies_total", dimensions: [("intent", reply.intentID)]).increment()
@@ -194,7 +194,7 @@ public struct EventHandler: Sendable {
                 // One such chat per patient: a second crisis finds it (and invites them again if they left).
                 let chat = try await privateRooms.open("chat", key: event.sender, inviting: [event.sender], direct: true, name: BotMessages.privateChatName)
                 let sent = try await client.send(roomID: chat, transactionID: "supportbot-private-\(event.eventID)", content: replyContent(privately, to: nil, mentioning: event.sender))
-                handling.replies.append(SentReply(eventID: sent, roomID: chat))
+                handling.replies.append(RoomEvent(eventID: sent, roomID: chat))
             } catch let encrypted as PrivateRoomOpener.Encrypted {
                 // The resources went out in public already; never plaintext into an encrypted room.
                 logger.error("the private chat for a crisis is encrypted; nothing was written there", metadata: ["matrix.room_id": "\(encrypted.roomID)"])

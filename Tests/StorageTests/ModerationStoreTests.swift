@@ -13,8 +13,8 @@ struct ModerationStoreTests {
     func reply(_ database: BotDatabase, _ number: Int, intent: String, patient: String? = nil, at: Date? = nil) throws {
         var handling = Handling(eventID: "$m\(number)", roomID: "!dm", at: at ?? now, patient: patient ?? self.patient)
         handling.repliedIntent = intent
-        handling.replies = [SentReply(eventID: "$reply\(number)", roomID: "!dm")]
-        if intent == "crisis" { handling.replies.append(SentReply(eventID: "$private\(number)", roomID: "!chat")) }
+        handling.replies = [RoomEvent(eventID: "$reply\(number)", roomID: "!dm")]
+        if intent == "crisis" { handling.replies.append(RoomEvent(eventID: "$private\(number)", roomID: "!chat")) }
         handling.fellBack = intent == "fallback"
         try database.commit(handling)
     }
@@ -84,7 +84,7 @@ struct ModerationStoreTests {
         let stats = try database.moderationStats(since: now.addingTimeInterval(-60), links: 5)
         #expect(stats.replies("sleep") == 2 && stats.replies("crisis") == 1, "a crisis answered in public and privately is one reply")
         #expect(stats.fallbacks == 2, "a fallback reply in a direct chat and an unanswered community message")
-        #expect(stats.fallbackLinks == [SentReply(eventID: "$chat", roomID: "!community")], "links only to community messages")
+        #expect(stats.fallbackLinks == [RoomEvent(eventID: "$chat", roomID: "!community")], "links only to community messages")
         #expect(stats.escalations == 3)
         #expect(stats.medianWaitUntilClaimed == 180)
         #expect(try database.moderationStats(since: now.addingTimeInterval(60)).intents.isEmpty, "nothing before the period")

@@ -76,7 +76,7 @@ struct BotMessagesTests {
         stats.fallbacks = 5
         stats.escalations = 2
         stats.medianWaitUntilClaimed = 420
-        stats.fallbackLinks = [SentReply(eventID: "$e", roomID: "!community:example.org")]
+        stats.fallbackLinks = [RoomEvent(eventID: "$e", roomID: "!community:example.org")]
         let classifier = IntentClassifier(catalog: try! IntentCatalog.load(from: URL(fileURLWithPath: #filePath)
                 .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Intents")))
         let reading = classifier.classify("i cant sleep", evidence: .all)
