@@ -83,7 +83,7 @@ struct ModeratorDesk: Sendable {
             if room.first == "#" {
                 do {
                     roomID = try await client.resolveAlias(room)
-                } catch let error as MatrixError where error.status == 404 {
+                } catch let error as MatrixError where error.isRefusal {
                     return ModeratorMessages.unknownAlias
                 }
             }
@@ -94,8 +94,8 @@ struct ModeratorDesk: Sendable {
             let event: ClientEvent
             do {
                 event = try await client.event(roomID: roomID, eventID: link.eventID)
-            } catch let error as MatrixError where error.status == 404 || error.status == 403 {
-                continue
+            } catch let error as MatrixError where error.isRefusal {
+                continue // not in this room, or no such event at all: another community room may hold it
             }
             let content = event.relationType == "m.replace" ? event.content["m.new_content"] ?? event.content : event.content
             guard event.type == "m.room.message", let text = content["body"]?.string, ["m.text", "m.emote"].contains(content["msgtype"]?.string ?? "") else {
@@ -114,7 +114,7 @@ struct ModeratorDesk: Sendable {
         do {
             _ = try await client.joinedMembers(roomID: roomID)
             return ModeratorMessages.privateRoom
-        } catch let error as MatrixError where error.status == 403 || error.status == 404 {
+        } catch let error as MatrixError where error.isRefusal {
             return ModeratorMessages.notInRoom
         }
     }
@@ -134,5 +134,13 @@ struct ModeratorDesk: Sendable {
         case .help: "help"
         case .invalid: "invalid"
         }
+    }
+}
+
+extension MatrixError {
+    /// The homeserver refused a look-up (a 4xx other than 429): a moderator's link can name
+    /// anything, so this is a refusal to tell them, not a failure to retry.
+    fileprivate var isRefusal: Bool {
+        status.map { (400..<500).contains($0) && $0 != 429 } ?? false
     }
 }

@@ -96,6 +96,8 @@ extension Scenarios {
         let outside = try await patient.say("i cant sleep", in: elsewhere)
         #expect(try await ask("!explain https://matrix.to/#/\(elsewhere)/\(outside)", as: moderator, in: setup).contains("I'm not in that room"))
         #expect(try await ask("!explain https://matrix.to/#/\(setup.ambassadors)/\(outside)", as: moderator, in: setup).contains("staff room"))
+        #expect(try await ask("!explain https://matrix.to/#/%23nowhere:\(homeserver.serverName)/$x", as: moderator, in: setup)
+            .contains("I can't find a room with that alias"))
         #expect(try await ask("!stats 0", as: moderator, in: setup).contains("'0' is not a number of days"))
         #expect(try await ask("!frobnicate", as: moderator, in: setup).contains("I don't know !frobnicate"))
         #expect(try await ask("!explain", as: moderator, in: setup).contains("!explain needs a link"))
