@@ -2,7 +2,7 @@ import Metrics
 
 /// The homeserver endpoints the client calls, by the name they carry in logs and metrics.
 enum Endpoint: String, CaseIterable, Sendable {
-    case whoami, filter, sync, send, join, leave, createRoom, invite, messages, typing, receipt, directory, state
+    case whoami, filter, sync, send, join, leave, createRoom, invite, messages, typing, receipt, directory, state, event
     case joinedMembers = "joined_members"
 
     /// `supportbot_homeserver_requests_total` for this endpoint, made once rather than looked

@@ -138,6 +138,14 @@ public struct MatrixClient: Sendable {
         return (response.array ?? []).compactMap(ClientEvent.init(json:))
     }
 
+    /// One event of a room the user may see (`M_NOT_FOUND` for an unknown one and for one they
+    /// may not see): what a moderator's link points at.
+    public func event(roomID: String, eventID: String) async throws -> ClientEvent {
+        let response = try await request(.get, ["rooms", roomID, "event", eventID], endpoint: .event)
+        guard let event = ClientEvent(json: response) else { throw MatrixError.malformedResponse("event without event_id, type, sender or content") }
+        return event
+    }
+
     // MARK: - Requests
 
     private func request(

@@ -108,6 +108,10 @@ struct RelayRoutes: Sendable {
             return try json(try await store.state(try parameter(context, "room"), type: try parameter(context, "type"),
                                                   stateKey: try parameter(context, "key"), user: session.userID))
         }
+        route(.get, "\(v3)/rooms/:room/event/:event") { request, context in
+            let session = try await session(request)
+            return try json(try await store.event(try parameter(context, "event"), in: try parameter(context, "room"), user: session.userID))
+        }
         route(.get, "\(v3)/rooms/:room/joined_members") { request, context in
             let session = try await session(request)
             return try json(["joined": .object(try await store.joinedMembers(try parameter(context, "room"), user: session.userID))])

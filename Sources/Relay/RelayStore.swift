@@ -199,6 +199,16 @@ actor RelayStore {
         return content
     }
 
+    /// `GET /rooms/{roomId}/event/{eventId}` with Synapse's answer to an unknown room or event,
+    /// one of another room, and one the user may not see alike (the spec's 404: it does not
+    /// say whether the event exists). Looked for from the newest: links point at recent messages.
+    func event(_ eventID: String, in roomID: String, user: String) throws(RelayError) -> JSONValue {
+        guard let room = data.rooms[roomID], room.membership[user] == "join" || room.membership[user] == "leave",
+              let position = room.positions.last(where: { data.log[$0 - 1].eventID == eventID })
+        else { throw .notFound("Event not found.") }
+        return data.log[position - 1].clientJSON(for: user, includeRoomID: true)
+    }
+
     func setTyping(_ roomID: String, user: String, typing isTyping: Bool) throws(RelayError) {
         _ = try member(roomID, user)
         if isTyping { typing[roomID, default: []].insert(user) } else { typing[roomID]?.remove(user) }

@@ -123,6 +123,37 @@ public struct BotDatabase: Sendable {
                 table.add(column: "plan_at", .datetime)
             }
         }
+        migrator.registerMigration("v6: patients' feedback on replies, messages the bot gave up on, the moderators' weekly summary") { db in
+            // The bot's replies to patients (ids and the intent, never words), so that a
+            // reaction to one counts for its intent.
+            try db.create(table: "bot_reply") { table in
+                table.primaryKey("event_id", .text)
+                table.column("source_event_id", .text).notNull().indexed()
+                table.column("room_id", .text).notNull()
+                table.column("patient", .text).notNull().indexed()
+                table.column("intent_id", .text).notNull()
+                table.column("at", .datetime).notNull().indexed()
+            }
+            // One vote a patient a reply: the latest counts.
+            try db.create(table: "feedback") { table in
+                table.column("reply_event_id", .text).notNull()
+                table.column("user_id", .text).notNull().indexed()
+                table.column("intent_id", .text).notNull()
+                table.column("vote", .text).notNull()
+                table.column("at", .datetime).notNull().indexed()
+                table.primaryKey(["reply_event_id", "user_id"])
+            }
+            try db.create(table: "fallback_message") { table in
+                table.primaryKey("event_id", .text)
+                table.column("room_id", .text).notNull()
+                table.column("community", .boolean).notNull()
+                table.column("at", .datetime).notNull().indexed()
+            }
+            try db.create(table: "moderation_summary") { table in
+                table.primaryKey("id", .integer).check { $0 == 1 }
+                table.column("next_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }
@@ -222,8 +253,11 @@ extension BotDatabase {
             try db.cachedStatement(sql: "INSERT INTO handled_event (event_id, room_id, handled_at) VALUES (?, ?, ?) ON CONFLICT(event_id) DO NOTHING")
                 .execute(arguments: [handling.eventID, handling.roomID, at])
             // Handled before: its changes were made then.
-            guard db.changesCount > 0, let userID = handling.patient else { return }
+            guard db.changesCount > 0 else { return }
+            try Self.recordModeration(handling, at: at, db)
+            guard let userID = handling.patient else { return }
             if handling.forget {
+                try Self.forgetModeration(userID, db)
                 try Patient.deleteOne(db, key: userID)
                 try ReplyLog.filter(Column("user_id") == userID).deleteAll(db)
                 // Closed escalations go with their audit trails; an active one stays until it is resolved.
@@ -255,7 +289,7 @@ extension BotDatabase {
     }
 
     /// Deletes what is older than `date`: handled events, reply logs, closed escalations, risk
-    /// levels and plan times, and patients not seen since, except a `!stop`, which lasts until `!start` or `!forget`.
+    /// levels and plan times, replies, feedback and messages the bot gave up on, and patients not seen since, except a `!stop`, which lasts until `!start` or `!forget`.
     public func purge(before date: Date) throws {
         try writer.write { db in
             try HandledEvent.filter(Column("handled_at") < date).deleteAll(db)
@@ -264,6 +298,7 @@ extension BotDatabase {
             try db.execute(sql: "UPDATE patient SET risk_level = 0, risk_at = NULL WHERE risk_at < ?", arguments: [date])
             try db.execute(sql: "UPDATE patient SET plan_at = NULL WHERE plan_at < ?", arguments: [date])
             try db.execute(sql: "DELETE FROM escalation WHERE updated_at < ? AND state NOT IN ('open', 'claimed')", arguments: [date])
+            try Self.purgeModeration(before: date, db)
         }
     }
 }

@@ -85,6 +85,14 @@ public struct Handling: Sendable {
     public var risk: PatientRisk?
     /// When this message told of a harmless plan, if it did.
     public var planToldAt: Date?
+    /// The replies sent for it, each kept with `repliedIntent` so that feedback on it counts.
+    public var replies: [RoomEvent] = []
+    /// Its classification was `fallback`: the bot could not tell what it was about.
+    public var fellBack = false
+    /// It was said in a community room (its link may be shown to moderators).
+    public var community = false
+    /// A patient's 👍 or 👎 on a reply.
+    public var feedback: Feedback?
 
     public init(eventID: String, roomID: String, at: Date, patient: String? = nil) {
         self.eventID = eventID

@@ -18,7 +18,7 @@ extension BotConfiguration {
     }
 }
 
-private let topKeys = ["homeserver", "user_id", "access_token_file", "rooms", "intents", "database", "http", "reply", "locale", "retention_days", "sync", "escalation"]
+private let topKeys = ["homeserver", "user_id", "access_token_file", "rooms", "intents", "database", "http", "reply", "locale", "retention_days", "sync", "escalation", "moderation"]
 private let roomKeys = ["community", "ambassadors", "moderators"]
 private let replyKeys = ["cooldown_seconds", "accept_direct_chats"]
 private let escalationKeys = ["claim_power_level", "ambassadors", "reping_after", "page_moderators_after", "excerpt_characters"]
@@ -72,6 +72,10 @@ extension YAMLReader {
         }
         if let node = fields["escalation"], let settings = escalation(node) {
             configuration.escalation = settings
+        }
+        if let node = fields["moderation"], let moderation = self.fields(node, path: "moderation", allowed: ["power_level"]),
+           let node = moderation["power_level"], let level = int(node, path: "moderation.power_level", in: 0...100) {
+            configuration.moderatorPowerLevel = level
         }
         return configuration
     }

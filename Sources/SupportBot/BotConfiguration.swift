@@ -31,6 +31,9 @@ public struct BotConfiguration: Sendable {
     /// bot back-fills the rest.
     public var timelineLimit = 50
     public var escalation = EscalationSettings()
+    /// Members of the moderators room with at least this power level may use its commands
+    /// (`moderation.power_level`).
+    public var moderatorPowerLevel = 50
 
     public struct Rooms: Sendable {
         /// Rooms where patients talk to each other; ids or aliases.

@@ -25,7 +25,10 @@ enum BotMessages {
 
     static let stopped = "Okay, I won't reply to your messages any more. If you ever write about being in danger, I will still share crisis resources. Type !start whenever you'd like to hear from me again."
     static let started = "Welcome back. I'll reply to your messages again. Type !stop any time."
-    static let forgotten = "Done: I erased what I had stored about you (your settings and which replies you've had). If you had turned me off with !stop, that is erased too."
+    static let forgotten = "Done: I erased what I had stored about you (your settings, which replies you've had and your 👍 or 👎 on them). If you had turned me off with !stop, that is erased too."
+
+    /// In a direct chat, after a patient's 👍 or 👎 on a reply; in community rooms, nothing.
+    static let thanksForFeedback = "Thank you for letting me know. It helps the people who look after my answers."
 
     static func unknownCommand(_ word: String) -> String {
         "I don't know the command !\(word). Type !help to see what I can do."

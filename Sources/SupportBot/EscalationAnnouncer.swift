@@ -226,9 +226,10 @@ struct EscalationAnnouncer: Sendable {
     }
 
     /// A message that notifies (`m.text`: clients silence notices), in a thread or as a reply.
-    static func content(_ message: StaffMessage, root: String? = nil, replyTo: String? = nil) -> JSONValue {
+    /// - Parameter notice: an `m.notice`, which bots do not answer (the moderators' answers).
+    static func content(_ message: StaffMessage, root: String? = nil, replyTo: String? = nil, notice: Bool = false) -> JSONValue {
         var content: [String: JSONValue] = [
-            "msgtype": "m.text", "body": .string(message.text), "format": "org.matrix.custom.html", "formatted_body": .string(message.html),
+            "msgtype": .string(notice ? "m.notice" : "m.text"), "body": .string(message.text), "format": "org.matrix.custom.html", "formatted_body": .string(message.html),
         ]
         // Always present, so clients notify exactly whom it names and no one by a name in the text.
         content["m.mentions"] = message.mentions.isEmpty ? .object([:]) : ["user_ids": .array(message.mentions.map(JSONValue.string))]

@@ -153,7 +153,7 @@ enum EscalationMessages {
         onDuty.isEmpty ? "Ambassadors on duty:" : onDuty.joined(separator: " ")
     }
 
-    private static func minutes(_ interval: TimeInterval) -> String {
+    static func minutes(_ interval: TimeInterval) -> String {
         let minutes = Int(interval / 60)
         return minutes < 1 ? "under a minute" : minutes == 1 ? "1 minute" : "\(minutes) minutes"
     }

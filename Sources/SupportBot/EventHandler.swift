@@ -114,6 +114,7 @@ public struct EventHandler: Sendable {
             mentionsBot: mentionsBot(event, text: text), patient: patient, now: at
         )
         var handling = Handling(eventID: event.eventID, roomID: roomID, at: at, patient: event.sender)
+        handling.community = room == .community
         handling.risk = message.raisedRisk.map { PatientRisk(level: $0.level, at: $0.updatedAt) }
         handling.planToldAt = message.planToldAt
         var reply: Reply
@@ -124,6 +125,7 @@ public struct EventHandler: Sendable {
         var change: EscalationChange?
         switch decision {
         case let .ignore(reason):
+            handling.fellBack = classification.intentID == IntentCatalog.fallbackID && reason != .optedOut
             logger.debug("not answered", metadata: ["bot.reason": "\(reason.rawValue)", "bot.intent": "\(classification.intentID)"])
             // Nothing about a patient the bot did not answer is kept, except a raised risk level
             // (a number, never words): warning signs count even when they are not answered.
@@ -137,6 +139,7 @@ public struct EventHandler: Sendable {
             }
             handling.repliedIntent = intentID
             handling.disclosed = disclose
+            handling.fellBack = classification.intentID == IntentCatalog.fallbackID
         case let .command(command) where command == .cancel || command == .forget:
             reply = commandReply(command, rules: rules, disclose: !patient.disclosed, handling: &handling)
             do {
@@ -177,7 +180,9 @@ public struct EventHandler: Sendable {
         // The patient's answer first: crisis resources never wait for anything else. The
         // ambassadors are told even when the patient's reply could not be sent.
         do {
-            try await client.send(roomID: roomID, transactionID: "supportbot-reply-\(event.eventID)", content: replyContent(reply, to: event.eventID, mentioning: event.sender))
+            let sent = try await client.send(roomID: roomID, transactionID: "supportbot-reply-\(event.eventID)", content: replyContent(reply, to: event.eventID, mentioning: event.sender))
+            // Kept with the intent (ids only), so that the patient's 👍 or 👎 on it counts for that intent.
+            handling.replies.append(RoomEvent(eventID: sent, roomID: roomID))
             logger.info("replied", metadata: ["bot.intent": "\(reply.intentID)", "bot.variant": "\(reply.variantID ?? "")"])
             // Intent ids are a small fixed set moderators choose: safe as a label, unlike user ids.
             Counter(label: "supportbot_replies_total", dimensions: [("intent", reply.intentID)]).increment()
@@ -188,7 +193,8 @@ public struct EventHandler: Sendable {
             do {
                 // One such chat per patient: a second crisis finds it (and invites them again if they left).
                 let chat = try await privateRooms.open("chat", key: event.sender, inviting: [event.sender], direct: true, name: BotMessages.privateChatName)
-                try await client.send(roomID: chat, transactionID: "supportbot-private-\(event.eventID)", content: replyContent(privately, to: nil, mentioning: event.sender))
+                let sent = try await client.send(roomID: chat, transactionID: "supportbot-private-\(event.eventID)", content: replyContent(privately, to: nil, mentioning: event.sender))
+                handling.replies.append(RoomEvent(eventID: sent, roomID: chat))
             } catch let encrypted as PrivateRoomOpener.Encrypted {
                 // The resources went out in public already; never plaintext into an encrypted room.
                 logger.error("the private chat for a crisis is encrypted; nothing was written there", metadata: ["matrix.room_id": "\(encrypted.roomID)"])

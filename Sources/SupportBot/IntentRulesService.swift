@@ -32,10 +32,11 @@ public struct IntentRulesService: Service {
         guard now != seen else { return seen }
         do {
             let catalog = try IntentCatalog.load(from: folder)
-            rules.replace(with: catalog)
+            rules.replace(with: catalog, files: Self.contentHashes(folder))
             logger.notice("intent rules reloaded", metadata: ["bot.intents": "\(catalog.intents.count)"])
             Counter(label: "supportbot_intent_reloads_total", dimensions: [("outcome", "loaded")]).increment()
         } catch {
+            rules.refused(error.problems.map(\.description))
             logger.error("intent rules not reloaded; the running rules stay", metadata: [
                 "bot.problems": "\(error.problems.map(\.description).joined(separator: "; "))",
             ])
@@ -58,6 +59,19 @@ public struct IntentRulesService: Service {
             fingerprint[name] = stat(path + "/" + name, &info) == 0 ? Self.modified(info) : -1
         }
         return fingerprint
+    }
+
+    /// Each rule file with a short hash of its content (FNV-1a, 32 bits in hex): enough for a
+    /// moderator to tell which version of a file runs.
+    static func contentHashes(_ folder: URL) -> [(name: String, hash: String)] {
+        fingerprint(folder).keys.sorted().map { name in
+            var hash: UInt32 = 2_166_136_261
+            for byte in FileManager.default.contents(atPath: folder.path + "/" + name) ?? Data() {
+                hash = (hash ^ UInt32(byte)) &* 16_777_619
+            }
+            let hex = String(hash, radix: 16)
+            return (name, String(repeating: "0", count: 8 - hex.count) + hex)
+        }
     }
 
     private static func modified(_ info: stat) -> Int {

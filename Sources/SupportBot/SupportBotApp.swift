@@ -28,7 +28,7 @@ public enum SupportBotApp {
         transport: any HTTPTransport = AsyncHTTPClientTransport.shared
     ) throws -> [ServiceGroupConfiguration.ServiceConfiguration] {
         let catalog = try IntentCatalog.load(from: configuration.intents)
-        let rules = IntentRules(catalog: catalog, locale: configuration.locale)
+        let rules = IntentRules(catalog: catalog, locale: configuration.locale, files: IntentRulesService.contentHashes(configuration.intents))
         let database = try BotDatabase.open(path: configuration.database)
         // Retries end (after about a minute), so one unreachable room cannot hold the bot: the
         // sync loop then tries the whole batch again.
@@ -56,6 +56,9 @@ public enum SupportBotApp {
             .init(service: timers, failureTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: IntentRulesService(folder: configuration.intents, rules: rules, logger: logger)),
             .init(service: receipts),
+            // Without a moderators room it has nothing to do, and ends; the bot goes on.
+            .init(service: ModerationSummaryService(client: client, database: database, configuredRooms: rooms, logger: logger, now: { Date() }),
+                  successTerminationBehavior: .ignore, failureTerminationBehavior: .gracefullyShutdownGroup),
         ]
         if let listen = configuration.httpListen {
             let scraped = ScrapedMetrics(registry: metrics, health: health, database: database, logger: logger)

@@ -45,6 +45,12 @@ public struct SyncService: Service {
         let escalations = EscalationAnnouncer.make(client: client, database: database, rooms: rooms, configuration: configuration,
                                                    rules: handler.rules, logger: logger)
         let desk = AmbassadorDesk(database: database, announcer: escalations, botUserID: configuration.userID, logger: logger, now: handler.now)
+        let desks = Desks(
+            ambassadors: desk,
+            moderators: ModeratorDesk(client: client, database: database, rules: handler.rules, rooms: rooms, powerLevel: configuration.moderatorPowerLevel,
+                                      botUserID: configuration.userID, logger: logger, now: handler.now),
+            feedback: PatientFeedback(client: client, database: database, botUserID: configuration.userID, logger: logger, now: handler.now)
+        )
         let filter = try await client.createFilter(userID: configuration.userID, filter: Self.filter(timelineLimit: configuration.timelineLimit, botUserID: configuration.userID))
         var since = try database.syncPosition()
         if since == nil {
@@ -82,7 +88,7 @@ public struct SyncService: Service {
             health.synced()
             try await acceptInvites(response, rooms: rooms)
             let complete = await cancelWhenGracefulShutdown {
-                await handle(response, since: position, rooms: rooms, escalations: escalations, desk: desk)
+                await handle(response, since: position, rooms: rooms, escalations: escalations, desks: desks)
             }
             // A batch cut short (shutdown, homeserver or database trouble) is handled again from
             // the same position; what was recorded as handled is not repeated.
@@ -120,6 +126,13 @@ public struct SyncService: Service {
     /// At most this many patients' messages are answered at once; each patient's in order.
     static let concurrentPatients = 64
 
+    /// Who handles what is not a patient's message: the staff rooms' commands, and feedback.
+    private struct Desks: Sendable {
+        let ambassadors: AmbassadorDesk
+        let moderators: ModeratorDesk
+        let feedback: PatientFeedback
+    }
+
     private struct Pending: Sendable {
         let roomID: String
         let kind: ReplyPolicy.Room
@@ -131,29 +144,42 @@ public struct SyncService: Service {
     /// Handles a sync's new patient messages: one patient's messages in order, different
     /// patients side by side, so a busy room does not make everyone wait in one line; patients
     /// with a crisis message first. Returns whether every message was recorded.
-    private func handle(_ response: SyncResponse, since: String?, rooms: RoomDirectory, escalations: EscalationAnnouncer, desk: AmbassadorDesk) async -> Bool {
+    private func handle(_ response: SyncResponse, since: String?, rooms: RoomDirectory, escalations: EscalationAnnouncer, desks: Desks) async -> Bool {
         var patientRooms: [(roomID: String, kind: ReplyPolicy.Room, events: [ClientEvent])] = []
+        var reactions: [(roomID: String, kind: ReplyPolicy.Room, event: ClientEvent)] = []
         var staffEvents: [ClientEvent] = []
+        var moderatorEvents: [ClientEvent] = []
         var gathered = true
         for room in response.joinedRooms {
-            let kind = room.roomID == rooms.ambassadors ? nil : rooms.patientRoom(room.roomID)
-            guard room.roomID == rooms.ambassadors || kind != nil else { continue }
-            guard let events = await newEvents(room, since: since, rooms: rooms, where: kind == nil ? desk.isStaffEvent : handler.isPatientMessage) else {
+            let kind = rooms.patientRoom(room.roomID)
+            let wanted: (ClientEvent) -> Bool = if room.roomID == rooms.ambassadors {
+                desks.ambassadors.isStaffEvent
+            } else if kind == nil {
+                desks.moderators.isModeratorEvent
+            } else {
+                { handler.isPatientMessage($0) || desks.feedback.isReaction($0) }
+            }
+            guard let events = await newEvents(room, since: since, rooms: rooms, where: wanted) else {
                 gathered = false
                 continue
             }
             if let kind {
-                if !events.isEmpty { patientRooms.append((room.roomID, kind, events)) }
-            } else {
+                let messages = events.filter(handler.isPatientMessage)
+                if !messages.isEmpty { patientRooms.append((room.roomID, kind, messages)) }
+                reactions += events.filter(desks.feedback.isReaction).map { (room.roomID, kind, $0) }
+            } else if room.roomID == rooms.ambassadors {
                 staffEvents = events
+            } else {
+                moderatorEvents = events
             }
         }
         let patientEvents = patientRooms.flatMap(\.events)
-        guard !patientEvents.isEmpty || !staffEvents.isEmpty else { return gathered }
+        let others = staffEvents + moderatorEvents + reactions.map(\.event)
+        guard !patientEvents.isEmpty || !others.isEmpty else { return gathered }
         let memory: BatchMemory
         do {
             memory = try database.recall(
-                events: (staffEvents + patientEvents).map(\.eventID), rooms: patientRooms.filter { $0.kind == .direct }.map(\.roomID),
+                events: (others + patientEvents).map(\.eventID), rooms: patientRooms.filter { $0.kind == .direct }.map(\.roomID),
                 patients: Array(Set(patientEvents.map(\.sender)))
             )
         } catch {
@@ -161,6 +187,8 @@ public struct SyncService: Service {
             return false
         }
         let staff = staffEvents.filter { !memory.handled.contains($0.eventID) }
+        let moderatorCommands = moderatorEvents.filter { !memory.handled.contains($0.eventID) }
+        let feedback = reactions.filter { !memory.handled.contains($0.event.eventID) }
         var arrived: [(roomID: String, kind: ReplyPolicy.Room, handoff: HandoffRoom?, event: ClientEvent)] = []
         for room in patientRooms {
             // A private room the bot opened for a claim is the patient's and the ambassador's to
@@ -171,12 +199,19 @@ public struct SyncService: Service {
                 .map { (room.roomID, room.kind, handoff, $0) }
         }
         let pending = read(arrived, memory: memory)
-        // Ambassadors' commands and claims, in the order they were made; after the patients,
-        // so that a crisis in the same batch is never behind them.
+        // Ambassadors' commands and claims, in the order they were made, then patients' feedback
+        // and moderators' commands; after the patients, so that a crisis in the same batch is
+        // never behind them.
         let handleStaff = {
             var complete = true
             for event in staff where complete && !Task.isCancelled {
-                complete = await desk.handle(event) != .retry
+                complete = await desks.ambassadors.handle(event) != .retry
+            }
+            for item in feedback where complete && !Task.isCancelled {
+                complete = await desks.feedback.handle(item.event, roomID: item.roomID, room: item.kind) != .retry
+            }
+            for event in moderatorCommands where complete && !Task.isCancelled {
+                complete = await desks.moderators.handle(event, in: rooms.moderators ?? "") != .retry
             }
             return complete
         }
@@ -304,7 +339,7 @@ public struct SyncService: Service {
         }
     }
 
-    /// Messages, and reactions (a 👍 claims an escalation).
+    /// Messages, and reactions (a 👍 claims an escalation; on a reply, a patient's 👍 or 👎 is feedback).
     static let timelineTypes = ["m.room.message", "m.reaction"]
 
     /// Only what the bot reads: others' messages and reactions in timelines; no presence,

@@ -75,6 +75,26 @@ struct RelayTests {
         }
     }
 
+    /// `GET /rooms/{roomId}/event/{eventId}` answers as Synapse does.
+    @Test func oneEventIsReadByIdWithSynapsesErrors() async throws {
+        try await RelayHarness.with { relay in
+            let alice = try await relay.user("alice"), mallory = try await relay.user("mallory")
+            let room = try await alice.client.createRoom(["preset": "private_chat"])
+            let eventID = try await alice.client.send(roomID: room, transactionID: "t1", content: ["msgtype": "m.text", "body": "hello"])
+            let event = try await alice.client.event(roomID: room, eventID: eventID)
+            #expect(event.eventID == eventID && event.body == "hello" && event.sender == alice.id)
+            let unknown = try await relay.call("GET", "\(v3)/rooms/\(room)/event/$nothing", token: alice.token)
+            #expect(unknown.status == 404 && unknown.json["errcode"]?.string == "M_NOT_FOUND" && unknown.json["error"]?.string == "Event not found.")
+            let elsewhere = try await alice.client.createRoom(["preset": "private_chat"])
+            let wrongRoom = try await relay.call("GET", "\(v3)/rooms/\(elsewhere)/event/\(eventID)", token: alice.token)
+            #expect(wrongRoom.status == 404, "an event is found only in its own room")
+            let stranger = try await relay.call("GET", "\(v3)/rooms/\(room)/event/\(eventID)", token: mallory.token)
+            #expect(stranger.status == 404 && stranger.json["errcode"]?.string == "M_NOT_FOUND", "whether it exists is not told")
+            let unknownRoom = try await relay.call("GET", "\(v3)/rooms/!nowhere:localhost/event/\(eventID)", token: alice.token)
+            #expect(unknownRoom.status == 404)
+        }
+    }
+
     @Test func logoutEndsTheSession() async throws {
         try await RelayHarness.with { relay in
             let alice = try await relay.user("alice")

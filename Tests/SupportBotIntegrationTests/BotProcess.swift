@@ -10,11 +10,14 @@ final class BotProcess: @unchecked Sendable {
     private var process: Process?
     private var starts = 0
 
-    /// - Parameter settings: extra YAML lines, such as `reply: {cooldown_seconds: 0}`.
-    init(user: TestUser, homeserver: any TestHomeserver, community: [String], ambassadors: String, settings: String = "") throws {
+    /// - Parameters:
+    ///   - moderators: the moderators room, if there is one.
+    ///   - settings: extra YAML lines, such as `reply: {cooldown_seconds: 0}`.
+    init(user: TestUser, homeserver: any TestHomeserver, community: [String], ambassadors: String, moderators: String? = nil, settings: String = "") throws {
         self.user = user
         self.homeserver = homeserver.url
         self.ambassadors = ambassadors
+        self.moderators = moderators
         self.settings = settings
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-bot-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -24,6 +27,7 @@ final class BotProcess: @unchecked Sendable {
 
     private let homeserver: URL
     private let ambassadors: String
+    private let moderators: String?
     private let settings: String
 
     /// Writes the configuration; a running bot reads it on its next start.
@@ -35,6 +39,7 @@ final class BotProcess: @unchecked Sendable {
         rooms:
           community: [\(community.map { "\"\($0)\"" }.joined(separator: ", "))]
           ambassadors: "\(ambassadors)"
+        \(moderators.map { "  moderators: \"\($0)\"" } ?? "")
         intents: \(Synapse.root.appendingPathComponent("Intents").path)
         database: bot.sqlite
         \(settings)

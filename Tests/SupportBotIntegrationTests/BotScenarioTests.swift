@@ -77,6 +77,16 @@ struct BotScenarioTests {
     }
 
     @Test(arguments: Homeserver.allCases)
+    func feedbackCountsOncePerPatientAndIntent(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).feedbackCountsOncePerPatientAndIntent()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func moderatorsExplainClassifyRulesAndStatsAndRefuseTheRest(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).moderatorsExplainClassifyRulesAndStatsAndRefuseTheRest()
+    }
+
+    @Test(arguments: Homeserver.allCases)
     func burstOf200FromFourPatientsIsAnsweredExactlyOnce(_ homeserver: Homeserver) async throws {
         try await scenarios(homeserver).everyMessageAnsweredExactlyOnce(
             count: 200, patients: 4, settings: "reply: {cooldown_seconds: 0}\nsync: {timeout_seconds: 5, timeline_limit: 10}",

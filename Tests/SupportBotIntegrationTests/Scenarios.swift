@@ -18,9 +18,12 @@ struct Scenarios {
         let room: String
         let staff: TestUser
         let ambassadors: String
+        /// With `moderated`: the moderators room, and a moderator (its creator, power level 100).
+        var moderators: (room: String, moderator: TestUser)?
     }
 
-    func community(patients count: Int, settings: String = "") async throws -> Community {
+    /// - Parameter moderated: with a moderators room.
+    func community(patients count: Int, settings: String = "", moderated: Bool = false) async throws -> Community {
         let botUser = try await homeserver.register("bot")
         var patients: [TestUser] = []
         for index in 0..<count { patients.append(try await homeserver.register("patient\(index)")) }
@@ -28,9 +31,14 @@ struct Scenarios {
         let room = try await patients[0].client.createRoom(["preset": "public_chat", "name": "Community"])
         for patient in patients.dropFirst() { try await patient.client.join(room) }
         let ambassadors = try await staff.client.createRoom(["preset": "public_chat", "name": "Ambassadors"])
-        let bot = try BotProcess(user: botUser, homeserver: homeserver, community: [room], ambassadors: ambassadors, settings: settings)
+        var moderators: (room: String, moderator: TestUser)?
+        if moderated {
+            let moderator = try await homeserver.register("moderator")
+            moderators = (try await moderator.client.createRoom(["preset": "public_chat", "name": "Moderators"]), moderator)
+        }
+        let bot = try BotProcess(user: botUser, homeserver: homeserver, community: [room], ambassadors: ambassadors, moderators: moderators?.room, settings: settings)
         try await bot.start()
-        return Community(bot: bot, patients: patients, room: room, staff: staff, ambassadors: ambassadors)
+        return Community(bot: bot, patients: patients, room: room, staff: staff, ambassadors: ambassadors, moderators: moderators)
     }
 
     /// A direct chat a patient opens with the bot, once the bot has joined it.

@@ -87,7 +87,7 @@ struct BotConfigurationTests {
     }
 
     @Test func unknownKeysAndBadValuesNameTheLine() {
-        #expect(problems(minimal + "\ncooldown: 5") == [":6:1: cooldown: unknown key; expected one of: homeserver, user_id, access_token_file, rooms, intents, database, http, reply, locale, retention_days, sync, escalation"])
+        #expect(problems(minimal + "\ncooldown: 5") == [":6:1: cooldown: unknown key; expected one of: homeserver, user_id, access_token_file, rooms, intents, database, http, reply, locale, retention_days, sync, escalation, moderation"])
         #expect(problems(minimal + "\nreply: {cooldown_seconds: soon}") == [":6:27: reply.cooldown_seconds: expected a whole number from 0 to 86400"])
         #expect(problems(minimal.replacingOccurrences(of: "https://matrix.example.org", with: "matrix.example.org"))
             == [":1:13: homeserver: expected an http:// or https:// URL, such as https://matrix.example.org"])
@@ -121,6 +121,13 @@ struct BotConfigurationTests {
         #expect(problems(minimal + "\nescalation: {reping_after: {later: 5m}}").first?.contains("reping_after.later: unknown key") == true)
         #expect(problems(minimal + "\nescalation: {ambassadors: [alex]}") == [":6:28: escalation.ambassadors: expected user ids such as @alex:example.org, got 'alex'"])
         #expect(problems(minimal + "\nescalation: {claim_power_level: 101}").first?.contains("from 0 to 100") == true)
+    }
+
+    @Test func moderatorsNeedAPowerLevelOf50UnlessConfigured() throws {
+        #expect(try load(minimal).moderatorPowerLevel == 50)
+        #expect(try load(minimal + "\nmoderation: {power_level: 75}").moderatorPowerLevel == 75)
+        #expect(problems(minimal + "\nmoderation: {power_level: 101}") == [":6:27: moderation.power_level: expected a whole number from 0 to 100"])
+        #expect(problems(minimal + "\nmoderation: {level: 50}").first?.contains("moderation.level: unknown key") == true)
     }
 
     @Test func theTokenNeverComesFromTheYAML() {

@@ -1,6 +1,7 @@
 import Escalations
 import Foundation
 import IntentEngine
+import Storage
 @testable import SupportBot
 import Testing
 
@@ -35,6 +36,7 @@ struct BotMessagesTests {
                 ("an ambassador is coming", EscalationMessages.coming("Rosa")),
                 ("the private room's first message", EscalationMessages.handoff(ambassador: "Rosa").text),
                 ("back in line", EscalationMessages.backInLine), ("resolved", EscalationMessages.thanks(ambassador: "Rosa")),
+                ("thanks for a 👍 or 👎, in a direct chat", BotMessages.thanksForFeedback),
             ]
             for (name, state, opened) in [("first request", Escalation.State.open, true), ("asked again", .open, false), ("asked again, claimed", .claimed, false)] {
                 messages.append(("place in line: \(name)", try #require(EscalationMessages.waiting(escalation(state), opened: opened, position: 2))))
@@ -62,7 +64,44 @@ struct BotMessagesTests {
             ("moderators paged", EscalationMessages.pageModerators(escalation(.open), title: title, waiting: 3600, ambassadorsRoom: "!amb:example.org").text),
             ("queue", EscalationMessages.queue([escalation(.open, .urgent)], titles: { _ in title }, now: opened.addingTimeInterval(300)).text),
         ]
+        messages += moderatorMessages
         return messages
+    }
+
+    /// What moderators read in their room: figures and readings of rules, links, never a
+    /// patient's words from a private room.
+    var moderatorMessages: [(String, String)] {
+        var stats = ModerationStats()
+        stats.intents = [.init(intentID: "sleep", replies: 12, up: 3, down: 4), .init(intentID: "crisis", replies: 1)]
+        stats.fallbacks = 5
+        stats.escalations = 2
+        stats.medianWaitUntilClaimed = 420
+        stats.fallbackLinks = [RoomEvent(eventID: "$e", roomID: "!community:example.org")]
+        let classifier = IntentClassifier(catalog: try! IntentCatalog.load(from: URL(fileURLWithPath: #filePath)
+                .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Intents")))
+        let reading = classifier.classify("i cant sleep", evidence: .all)
+        var status = IntentRules.Status(files: [("crisis.yaml", "0a1b2c3d"), ("sleep.yaml", "4e5f6a7b")], loadedAt: opened)
+        status.refused = (opened.addingTimeInterval(60), ["sleep.yaml:12:5: phrases: expected a list of texts"])
+        return [
+            ("!explain", ModeratorMessages.explanation(of: reading, room: "!community:example.org", answeredWith: "sleep").text),
+            ("!classify", ModeratorMessages.classification(reading).text),
+            ("!rules", ModeratorMessages.rules(status, intents: 14).text),
+            ("!stats", ModeratorMessages.stats(stats, days: 7).text),
+            ("the weekly summary", ModeratorMessages.weeklySummary(stats).text),
+            ("refused: not a moderator", ModeratorMessages.notAModerator(50).text),
+            ("refused: a direct chat or private room", ModeratorMessages.privateRoom.text),
+            ("refused: an unknown event", ModeratorMessages.unknownEvent.text),
+            ("refused: a room the bot is not in", ModeratorMessages.notInRoom.text),
+        ]
+    }
+
+    @Test func theWeeklySummaryLinksAndNeverQuotes() {
+        let messages = Dictionary(uniqueKeysWithValues: moderatorMessages)
+        let summary = messages["the weekly summary"] ?? ""
+        #expect(summary.contains("sleep: 12 replies, 👍 3, 👎 4") && summary.contains("Marked 👎 most: sleep (4)"))
+        #expect(summary.contains("https://matrix.to/#/!community:example.org/$e"))
+        #expect(summary.contains("Escalations: 2; median wait until claimed 7 minutes") && summary.contains("Crisis replies: 1"))
+        #expect(messages["!rules"]?.contains("sleep.yaml:12:5: phrases") == true, "a refused change names file:line")
     }
 
     @Test func patientsReadNoStaffNotes() throws {

@@ -26,7 +26,7 @@ struct IntentRulesServiceTests {
 
     @Test func anEditIsLiveAtTheNextLookAndABrokenOneIsRefused() throws {
         try withRulesCopy { folder in
-            let rules = IntentRules(catalog: try IntentCatalog.load(from: folder), locale: "en-US")
+            let rules = IntentRules(catalog: try IntentCatalog.load(from: folder), locale: "en-US", files: IntentRulesService.contentHashes(folder))
             let service = IntentRulesService(folder: folder, rules: rules, logger: Logger(label: "test"))
             let message = "my tens unit is my best friend"
             #expect(rules.current.classifier.classify(message).intentID != "celebrate")
@@ -35,8 +35,12 @@ struct IntentRulesServiceTests {
 
             let celebrate = folder.appendingPathComponent("celebrate.yaml")
             try edit(celebrate) { $0.replacingOccurrences(of: "  phrases:\n", with: "  phrases:\n    - my tens unit is my best friend\n") }
+            let hashes = rules.status.files
             seen = service.reloadIfChanged(since: seen)
             #expect(rules.current.classifier.classify(message).intentID == "celebrate", "the new phrase is live")
+            // What !rules tells moderators: the file's new hash, and no refusal.
+            let changed = rules.status.files.filter { !hashes.map(\.hash).contains($0.hash) }.map(\.name)
+            #expect(changed == ["celebrate.yaml"] && rules.status.refused == nil, "\(changed)")
 
             // Broken, and without the phrase: had it loaded, the message would read differently.
             try edit(celebrate) {
@@ -44,6 +48,8 @@ struct IntentRulesServiceTests {
             }
             #expect(service.reloadIfChanged(since: seen) != seen, "the broken edit was seen and tried")
             #expect(rules.current.classifier.classify(message).intentID == "celebrate", "a broken file leaves the running rules in place")
+            let refused = try #require(rules.status.refused?.problems)
+            #expect(refused.contains { $0.contains("celebrate.yaml:") && $0.contains("not_a_key") }, "file:line for !rules: \(refused)")
             #expect(rules.current.classifier.classify("i want to end my life").intentID == IntentCatalog.crisisID)
         }
     }
