@@ -42,6 +42,8 @@ struct Measure: AsyncParsableCommand {
     var messages = 300
     @Option(help: "Distinct patients who each send one message, all at once, before memory is read.")
     var patients = 10_000
+    @Option(help: "Patients in a round: the bot's memory is read after each.")
+    var memoryEvery = 10_000
     @Option(help: "Patients writing at the same moment.")
     var concurrency = 64
     @Option(help: "Messages a second, offered at a steady pace (open loop); without it, as fast as the homeserver takes them.")
@@ -84,47 +86,56 @@ struct Measure: AsyncParsableCommand {
         if claims > 0 { try await measureClaims(setup, arrivals) }
         guard patients > 0 else { return }
 
-        // Load: many distinct patients, each writing once, `concurrency` at a time.
-        var registered: [MatrixClient] = []
-        for index in 0..<patients {
-            registered.append(try await setup.makePatient("p\(setup.suffix)-\(index)"))
-        }
-        let clients = registered
-        say("\(patients) patients registered and joined; sending")
+        // Load: many distinct patients, each writing once, `concurrency` at a time, in rounds of
+        // `memoryEvery`: the bot's memory is read after each, so growth with patients shows.
+        say("\(patients) patients, in rounds of \(memoryEvery); sending")
         let before = await arrivals.replyCount
-        let cpuBefore = setup.cpuSeconds()
-        let started = ContinuousClock.now
-        let sentAt = try await withThrowingTaskGroup(of: [(String, ContinuousClock.Instant)].self) { group in
-            for worker in 0..<concurrency {
-                group.addTask {
-                    var sent: [(String, ContinuousClock.Instant)] = []
-                    for index in stride(from: worker, to: clients.count, by: concurrency) {
-                        // At a steady pace each message has its moment; latency counts from it,
-                        // so a sender that falls behind is not hidden.
-                        var at = ContinuousClock.now
-                        if let rate {
-                            at = started + .seconds(Double(index) / rate)
-                            await PatientHTTP.sleep(until: at)
-                        }
-                        let id = try await clients[index].send(roomID: setup.room, transactionID: "load-\(index)",
-                                                               content: ["msgtype": "m.text", "body": "i cant sleep again tonight"])
-                        sent.append((id, at))
-                    }
-                    return sent
-                }
+        var sentAt: [(String, ContinuousClock.Instant)] = []
+        // Registering a round's patients is not the bot's work: only the rounds' sending counts.
+        var elapsed = 0.0, cpu = (bot: 0.0, benchmark: 0.0)
+        for first in stride(from: 0, to: patients, by: memoryEvery) {
+            var registered: [MatrixClient] = []
+            for index in first..<min(patients, first + memoryEvery) {
+                registered.append(try await setup.makePatient("p\(setup.suffix)-\(index)"))
             }
-            return try await group.reduce(into: []) { $0 += $1 }
+            let clients = registered
+            let cpuBefore = setup.cpuSeconds()
+            let roundStarted = ContinuousClock.now
+            sentAt += try await withThrowingTaskGroup(of: [(String, ContinuousClock.Instant)].self) { group in
+                for worker in 0..<concurrency {
+                    group.addTask {
+                        var sent: [(String, ContinuousClock.Instant)] = []
+                        for index in stride(from: worker, to: clients.count, by: concurrency) {
+                            // At a steady pace each message has its moment; latency counts from it,
+                            // so a sender that falls behind is not hidden.
+                            var at = ContinuousClock.now
+                            if let rate {
+                                at = roundStarted + .seconds(Double(index) / rate)
+                                await PatientHTTP.sleep(until: at)
+                            }
+                            let id = try await clients[index].send(roomID: setup.room, transactionID: "load-\(first + index)",
+                                                                   content: ["msgtype": "m.text", "body": "i cant sleep again tonight"])
+                            sent.append((id, at))
+                        }
+                        return sent
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            try await arrivals.waitForReplies(count: before + sentAt.count, timeout: .seconds(1800))
+            elapsed += (await arrivals.lastReply - roundStarted).milliseconds / 1000
+            let cpuAfter = setup.cpuSeconds()
+            cpu = (cpu.bot + cpuAfter.bot - cpuBefore.bot, cpu.benchmark + cpuAfter.benchmark - cpuBefore.benchmark)
+            // At rest: the bot has answered everyone; what it holds now is what it keeps.
+            try await Task.sleep(for: .seconds(6))
+            say("  after \(sentAt.count) patients, at rest, \(setup.botProcessName) memory: \(setup.memory())")
         }
-        try await arrivals.waitForReplies(count: before + patients, timeout: .seconds(1800))
-        let elapsed = (await arrivals.lastReply - started).milliseconds / 1000
-        let cpuAfter = setup.cpuSeconds()
         var latencies: [Double] = []
         for (id, at) in sentAt { latencies.append((try await arrivals.reply(to: id, timeout: .seconds(1)) - at).milliseconds) }
         say("\(patients) messages from \(patients) distinct patients, \(concurrency) writing at once\(rate.map { ", offered at \(format($0))/s" } ?? ""):")
         say("  answered in \(format(elapsed)) s: \(format(Double(patients) / elapsed)) messages/s")
         say("  message → reply (ms): p50 \(format(percentile(latencies, 50)))  p99 \(format(percentile(latencies, 99)))")
-        say("  CPU a message (µs): \(setup.botProcessName) \(format((cpuAfter.bot - cpuBefore.bot) * 1e6 / Double(patients))), this benchmark's patients \(format((cpuAfter.benchmark - cpuBefore.benchmark) * 1e6 / Double(patients)))")
-        say("  \(setup.botProcessName) memory: \(setup.memory())")
+        say("  CPU a message (µs): \(setup.botProcessName) \(format(cpu.bot * 1e6 / Double(patients))), this benchmark's patients \(format(cpu.benchmark * 1e6 / Double(patients)))")
     }
 
     /// Each claim is timed from the ambassador's `!claim N` to the bot's confirmation reaching
