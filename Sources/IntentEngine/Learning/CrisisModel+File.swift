@@ -24,6 +24,10 @@ extension CrisisModel {
         var features: [(text: String, weight: Double)] = []
         var problems: [YAMLProblem] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let feature = Self.feature(line) {
+                features.append(feature)
+                continue
+            }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
             let location = SourceLocation(file: file, line: index + 1, column: 1)
@@ -52,6 +56,17 @@ extension CrisisModel {
         }
         guard problems.isEmpty, let prior, let threshold else { throw YAMLProblems(problems) }
         self.init(prior: prior, threshold: threshold, features: features)
+    }
+
+    /// A feature line as the file writes it, a weight and one or two words, read without
+    /// trimming or splitting into strings (most of the file); `nil` for any other line, which
+    /// the general reading then names a problem.
+    private static func feature(_ line: Substring) -> (text: String, weight: Double)? {
+        guard let space = line.firstIndex(of: " "), let weight = Double(line[..<space]), weight.isFinite else { return nil }
+        let words = line[line.index(after: space)...]
+        let parts = words.split(separator: " ", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && !$0.contains("\t") }) else { return nil }
+        return (String(words), weight)
     }
 
     private func format(_ value: Double) -> String {

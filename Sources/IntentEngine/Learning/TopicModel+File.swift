@@ -30,6 +30,10 @@ extension TopicModel {
                                           "\(message); run supportbot intents train to write this file"))
         }
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if let width = intents?.count, let feature = Self.feature(line, width: width) {
+                features.append(feature)
+                continue
+            }
             let parts = line.split(separator: " ").map(String.init)
             guard let first = parts.first, !first.hasPrefix("#") else { continue }
             let values = parts.dropFirst()
@@ -58,5 +62,33 @@ extension TopicModel {
         }
         guard problems.isEmpty, let intents, let messageCounts, let threshold else { throw YAMLProblems(problems) }
         self.init(intents: intents, messageCounts: messageCounts, threshold: threshold, features: features)
+    }
+
+    /// A feature line read from its bytes: `width` counts, then one or two words; `nil` for any
+    /// other line, which the general reading then names a problem. Most of the file is these
+    /// lines, and splitting each into strings was most of the time rules took to load.
+    private static func feature(_ line: Substring, width: Int) -> (text: String, counts: [Int])? {
+        var counts: [Int] = []
+        counts.reserveCapacity(width)
+        var value = 0, digits = 0
+        let bytes = line.utf8
+        var index = bytes.startIndex
+        while counts.count < width, index < bytes.endIndex {
+            let byte = bytes[index]
+            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte), digits < 9 {
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            } else if byte == UInt8(ascii: " "), digits > 0 {
+                counts.append(value)
+                value = 0
+                digits = 0
+            } else {
+                return nil
+            }
+            index = bytes.index(after: index)
+        }
+        let words = line[index...].split(separator: " ", omittingEmptySubsequences: false)
+        guard counts.count == width, (1...2).contains(words.count), words.allSatisfy({ !$0.isEmpty }) else { return nil }
+        return (words.joined(separator: " "), counts)
     }
 }
