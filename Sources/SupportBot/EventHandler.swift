@@ -180,7 +180,7 @@ public struct EventHandler: Sendable {
         // The patient's answer first: crisis resources never wait for anything else. The
         // ambassadors are told even when the patient's reply could not be sent.
         do {
-            let sent = try await client.send(roomID: roomID, transactionID: "supportbot-reply-\(event.eventID)", content: replyContent(reply, to: event.eventID, mentioning: event.sender))
+            let sent = try await client.send(roomID: roomID, transactionID: "supportbot-reply-\(event.eventID)", content: Self.replyContent(reply, to: event.eventID, mentioning: event.sender))
             // Kept with the intent (ids only), so that the patient's 👍 or 👎 on it counts for that intent.
             handling.replies.append(RoomEvent(eventID: sent, roomID: roomID))
             logger.info("replied", metadata: ["bot.intent": "\(reply.intentID)", "bot.variant": "\(reply.variantID ?? "")"])
@@ -193,7 +193,7 @@ public struct EventHandler: Sendable {
             do {
                 // One such chat per patient: a second crisis finds it (and invites them again if they left).
                 let chat = try await privateRooms.open("chat", key: event.sender, inviting: [event.sender], direct: true, name: BotMessages.privateChatName)
-                let sent = try await client.send(roomID: chat, transactionID: "supportbot-private-\(event.eventID)", content: replyContent(privately, to: nil, mentioning: event.sender))
+                let sent = try await client.send(roomID: chat, transactionID: "supportbot-private-\(event.eventID)", content: Self.replyContent(privately, to: nil, mentioning: event.sender))
                 handling.replies.append(RoomEvent(eventID: sent, roomID: chat))
             } catch let encrypted as PrivateRoomOpener.Encrypted {
                 // The resources went out in public already; never plaintext into an encrypted room.
@@ -315,14 +315,16 @@ public struct EventHandler: Sendable {
     }
 
     /// A Matrix reply (`m.in_reply_to`) as a notice, so other bots do not answer it.
-    /// - Parameter eventID: the patient's message it answers, as a Matrix reply.
-    private func replyContent(_ reply: Reply, to eventID: String?, mentioning patient: String) -> JSONValue {
+    /// - Parameters:
+    ///   - eventID: the patient's message it answers, as a Matrix reply.
+    ///   - patient: the one it mentions, if any (a notification for them).
+    static func replyContent(_ reply: Reply, to eventID: String?, mentioning patient: String?) -> JSONValue {
         var content: [String: JSONValue] = [
             "msgtype": "m.notice",
             "body": .string(reply.body),
             "format": "org.matrix.custom.html",
             "formatted_body": .string(reply.formattedBody),
-            "m.mentions": ["user_ids": [.string(patient)]],
+            "m.mentions": ["user_ids": .array(patient.map { [.string($0)] } ?? [])],
         ]
         if let eventID { content["m.relates_to"] = ["m.in_reply_to": ["event_id": .string(eventID)]] }
         // Clients that know this key (the chat page) set the resources apart; others ignore it.

@@ -52,10 +52,8 @@ struct PatientFeedback: Sendable {
             // Thanked once for each change of mind; the same vote again is only counted once.
             if room == .direct, try database.vote(on: replyID, by: event.sender) != vote {
                 let thanks = Reply(plainText: BotMessages.thanksForFeedback, intentID: "feedback")
-                try await client.send(roomID: roomID, transactionID: "supportbot-thanks-\(event.eventID)", content: [
-                    "msgtype": "m.notice", "body": .string(thanks.body), "format": "org.matrix.custom.html",
-                    "formatted_body": .string(thanks.formattedBody), "m.mentions": [:],
-                ])
+                try await client.send(roomID: roomID, transactionID: "supportbot-thanks-\(event.eventID)",
+                                      content: EventHandler.replyContent(thanks, to: nil, mentioning: nil))
             }
             try database.commit(handling)
         } catch {
