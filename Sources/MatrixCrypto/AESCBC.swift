@@ -1,44 +1,43 @@
-import Crypto
-import _CryptoExtras
+internal import CCryptoBoringSSL
 
-/// AES-256-CBC with PKCS#7 padding over swift-crypto's single-block AES, one 16-byte array
-/// reused for every block. `AES._CBC` does the same through a generic `Data` per block, which
-/// cost most of an Olm message's decryption. Tests check it against `AES._CBC` both ways.
+/// AES-256-CBC with PKCS#7 padding on BoringSSL's `AES_cbc_encrypt`, the key expanded once per
+/// message. swift-crypto offers only `AES._CBC` and a single-block permutation, both of which
+/// expand the key again for every 16-byte block. Tests check it against `AES._CBC` both ways.
 enum AESCBC {
     static let blockSize = 16
+    static let keyByteCount = 32
 
-    static func encrypt(_ plaintext: [UInt8], key: SymmetricKey, iv: [UInt8]) -> [UInt8] {
+    static func encrypt(_ plaintext: [UInt8], key: ArraySlice<UInt8>, iv: ArraySlice<UInt8>) -> [UInt8] {
         let padding = blockSize - plaintext.count % blockSize
-        let padded = plaintext + [UInt8](repeating: UInt8(padding), count: padding)
-        var ciphertext: [UInt8] = []
-        ciphertext.reserveCapacity(padded.count)
-        var block = iv
-        for start in stride(from: 0, to: padded.count, by: blockSize) {
-            for offset in 0 ..< blockSize { block[offset] ^= padded[start + offset] }
-            // A 16-byte block and a 32-byte key cannot make the permutation fail.
-            try! AES.permute(&block, key: key)
-            ciphertext += block
-        }
-        return ciphertext
+        let padded = plaintext + repeatElement(UInt8(padding), count: padding)
+        return cbc(padded, key: key, iv: iv, encrypting: true)
     }
 
     /// Nil when the length is not whole blocks or the padding is wrong. The MAC is checked before
     /// this runs, so a padding failure tells an attacker nothing (no padding oracle).
-    static func decrypt(_ ciphertext: [UInt8], key: SymmetricKey, iv: [UInt8]) -> [UInt8]? {
+    static func decrypt(_ ciphertext: [UInt8], key: ArraySlice<UInt8>, iv: ArraySlice<UInt8>) -> [UInt8]? {
         guard !ciphertext.isEmpty, ciphertext.count % blockSize == 0 else { return nil }
-        var plaintext: [UInt8] = []
-        plaintext.reserveCapacity(ciphertext.count)
-        var block = [UInt8](repeating: 0, count: blockSize)
-        for start in stride(from: 0, to: ciphertext.count, by: blockSize) {
-            for offset in 0 ..< blockSize { block[offset] = ciphertext[start + offset] }
-            try! AES.inversePermute(&block, key: key)
-            for offset in 0 ..< blockSize {
-                plaintext.append(block[offset] ^ (start == 0 ? iv[offset] : ciphertext[start - blockSize + offset]))
-            }
-        }
+        var plaintext = cbc(ciphertext, key: key, iv: iv, encrypting: false)
         let padding = Int(plaintext[plaintext.count - 1])
         guard (1 ... blockSize).contains(padding), plaintext.suffix(padding).allSatisfy({ $0 == UInt8(padding) }) else { return nil }
         plaintext.removeLast(padding)
         return plaintext
+    }
+
+    /// `input` is whole blocks, `key` 32 bytes and `iv` 16, as every caller derives them.
+    private static func cbc(_ input: [UInt8], key: ArraySlice<UInt8>, iv: ArraySlice<UInt8>, encrypting: Bool) -> [UInt8] {
+        precondition(key.count == keyByteCount && iv.count == blockSize && input.count % blockSize == 0)
+        var schedule = AES_KEY()
+        key.withUnsafeBufferPointer { key in
+            _ = encrypting
+                ? CCryptoBoringSSL_AES_set_encrypt_key(key.baseAddress, UInt32(keyByteCount * 8), &schedule)
+                : CCryptoBoringSSL_AES_set_decrypt_key(key.baseAddress, UInt32(keyByteCount * 8), &schedule)
+        }
+        return [UInt8](count: input.count) { output in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: blockSize) { chain in
+                _ = chain.initialize(from: iv)
+                CCryptoBoringSSL_AES_cbc_encrypt(input, output.baseAddress, input.count, &schedule, chain.baseAddress, encrypting ? AES_ENCRYPT : AES_DECRYPT)
+            }
+        }
     }
 }

@@ -13,8 +13,8 @@ struct ChainKey: Sendable, Codable {
     /// come from one keyed HMAC.
     mutating func advance() -> [UInt8] {
         let keyed = HMACSHA256(key: key)
-        key = keyed.authenticationCode(for: [0x02])
+        key = keyed.authenticationCode(for: 0x02)
         index += 1
-        return keyed.authenticationCode(for: [0x01])
+        return keyed.authenticationCode(for: 0x01)
     }
 }

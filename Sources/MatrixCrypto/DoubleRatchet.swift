@@ -72,47 +72,51 @@ struct DoubleRatchet: Sendable, Codable {
 
     // MARK: Receiving
 
-    /// Decrypts on a copy and keeps the copy only when the MAC and padding check out.
+    /// Changes the ratchet only once the MAC and padding check out, so a message that fails
+    /// leaves it as it was.
     mutating func decrypt(_ message: RatchetMessage) throws(MatrixCryptoError) -> [UInt8] {
-        var next = self
-        let plaintext = try next.decryptInPlace(message)
-        self = next
-        return plaintext
-    }
-
-    private mutating func decryptInPlace(_ message: RatchetMessage) throws(MatrixCryptoError) -> [UInt8] {
         if let position = receivingChains.firstIndex(where: { $0.ratchetKey == message.ratchetKey }) {
             var chainKey = receivingChains[position].chainKey
             if message.chainIndex < chainKey.index {
                 return try decryptSkipped(message)
             }
-            let plaintext = try decrypt(message, advancing: &chainKey)
+            let (plaintext, skipped) = try Self.decrypt(message, advancing: &chainKey)
             receivingChains[position].chainKey = chainKey
+            remember(skipped)
             return plaintext
         }
         guard let sending = sendingChain else { throw .wrongSession("unknown ratchet key") }
         let (root, chainKey) = try rootKey.advanced(ours: sending.ratchetKey, theirs: message.ratchetKey)
         var chain = ReceivingChain(ratchetKey: message.ratchetKey, chainKey: chainKey)
-        let plaintext = try decrypt(message, advancing: &chain.chainKey)
+        let (plaintext, skipped) = try Self.decrypt(message, advancing: &chain.chainKey)
         rootKey = root
         sendingChain = nil
         receivingChains.append(chain)
         if receivingChains.count > Self.maxReceivingChains { receivingChains.removeFirst() }
+        remember(skipped)
         return plaintext
     }
 
-    /// Moves `chainKey` past the message's index, keeping the keys of the indices it skips.
-    private mutating func decrypt(_ message: RatchetMessage, advancing chainKey: inout ChainKey) throws(MatrixCryptoError) -> [UInt8] {
+    /// Moves `chainKey` past the message's index, returning the keys of the indices it skips.
+    private static func decrypt(
+        _ message: RatchetMessage, advancing chainKey: inout ChainKey
+    ) throws(MatrixCryptoError) -> (plaintext: [UInt8], skipped: [SkippedMessageKey]) {
         let gap = message.chainIndex - chainKey.index
-        guard gap <= Self.maxMessageGap else { throw .messageGapTooLarge(UInt64(gap)) }
+        guard gap <= maxMessageGap else { throw .messageGapTooLarge(UInt64(gap)) }
+        var skipped: [SkippedMessageKey] = []
         while chainKey.index < message.chainIndex {
             let index = chainKey.index
-            skippedMessageKeys.append(SkippedMessageKey(ratchetKey: message.ratchetKey, index: index, messageKey: chainKey.advance()))
+            skipped.append(SkippedMessageKey(ratchetKey: message.ratchetKey, index: index, messageKey: chainKey.advance()))
         }
+        return (try message.decrypt(with: .olm(messageKey: chainKey.advance())), skipped)
+    }
+
+    private mutating func remember(_ skipped: [SkippedMessageKey]) {
+        guard !skipped.isEmpty else { return }
+        skippedMessageKeys += skipped
         if skippedMessageKeys.count > Self.maxSkippedMessageKeys {
             skippedMessageKeys.removeFirst(skippedMessageKeys.count - Self.maxSkippedMessageKeys)
         }
-        return try message.decrypt(with: .olm(messageKey: chainKey.advance()))
     }
 
     private mutating func decryptSkipped(_ message: RatchetMessage) throws(MatrixCryptoError) -> [UInt8] {

@@ -20,7 +20,7 @@ struct MegolmMessage {
         let ciphertext = keys.encrypt(Array(plaintext))
         fields.append(tag: 2, bytes: ciphertext)
         var bytes = fields.bytes
-        bytes += keys.mac(bytes)
+        bytes += keys.mac(bytes[...])
         bytes += signingKey.sign(bytes)
         self.messageIndex = ratchet.index
         self.ciphertext = ciphertext
@@ -43,7 +43,7 @@ struct MegolmMessage {
     }
 
     func decrypt(with keys: MessageKeys) throws(MatrixCryptoError) -> [UInt8] {
-        try keys.verifyMAC(bytes[fieldsEnd ..< macEnd], for: Array(bytes[..<fieldsEnd]))
+        try keys.verifyMAC(bytes[fieldsEnd ..< macEnd], for: bytes[..<fieldsEnd])
         return try keys.decrypt(ciphertext)
     }
 }

@@ -43,7 +43,7 @@ struct MegolmRatchet: Sendable, Equatable, Codable, CustomStringConvertible, Cus
     private mutating func rehash(from: Int, to targets: some Sequence<Int>) {
         let keyed = HMACSHA256(key: parts[from * 32 ..< from * 32 + 32])
         for target in targets {
-            parts.replaceSubrange(target * 32 ..< target * 32 + 32, with: keyed.authenticationCode(for: [UInt8(target)]))
+            parts.replaceSubrange(target * 32 ..< target * 32 + 32, with: keyed.authenticationCode(for: UInt8(target)))
         }
     }
 

@@ -31,8 +31,8 @@ struct MessageFields {
 
     /// The fields of `body` (the bytes after the version byte) by tag; unknown tags are skipped,
     /// as protobuf readers do, and a later field replaces an earlier one of the same tag.
-    static func parse(_ body: ArraySlice<UInt8>) throws(MatrixCryptoError) -> [UInt8: Field] {
-        var fields: [UInt8: Field] = [:]
+    static func parse(_ body: ArraySlice<UInt8>) throws(MatrixCryptoError) -> Parsed {
+        var fields = Parsed()
         var position = body.startIndex
         while position < body.endIndex {
             let key = try readVarint(body, at: &position)
@@ -40,12 +40,12 @@ struct MessageFields {
             switch key & 7 {
             case 0:
                 let value = try readVarint(body, at: &position)
-                if tag < 16 { fields[UInt8(tag)] = .integer(value) }
+                if tag < Parsed.tagCount { fields.byTag[Int(tag)] = .integer(value) }
             case 2:
                 let length = try readVarint(body, at: &position)
                 guard length <= UInt64(body.endIndex - position) else { throw .malformedMessage("field longer than the message") }
                 let end = position + Int(length)
-                if tag < 16 { fields[UInt8(tag)] = .bytes(Array(body[position ..< end])) }
+                if tag < Parsed.tagCount { fields.byTag[Int(tag)] = .bytes(Array(body[position ..< end])) }
                 position = end
             default:
                 throw .malformedMessage("unsupported field type")
@@ -74,21 +74,28 @@ struct MessageFields {
     }
 }
 
-extension [UInt8: MessageFields.Field] {
-    func bytes(_ tag: UInt8, _ name: String) throws(MatrixCryptoError) -> [UInt8] {
-        guard case let .bytes(value) = self[tag] else { throw .malformedMessage("no \(name)") }
-        return value
-    }
+extension MessageFields {
+    /// The fields of one message by tag. Olm and Megolm use tags below 16, so a small array
+    /// indexed by tag holds them (a dictionary cost a hash per field on every message).
+    struct Parsed {
+        static let tagCount = 16
+        fileprivate(set) var byTag = [Field?](repeating: nil, count: tagCount)
 
-    func key(_ tag: UInt8, _ name: String) throws(MatrixCryptoError) -> Curve25519PublicKey {
-        let value = try bytes(tag, name)
-        guard value.count == 32 else { throw .malformedMessage("\(name) is not 32 bytes") }
-        return try Curve25519PublicKey(bytes: value)
-    }
+        func bytes(_ tag: UInt8, _ name: String) throws(MatrixCryptoError) -> [UInt8] {
+            guard case let .bytes(value) = byTag[Int(tag)] else { throw .malformedMessage("no \(name)") }
+            return value
+        }
 
-    func index(_ tag: UInt8) throws(MatrixCryptoError) -> UInt32 {
-        guard case let .integer(value) = self[tag] else { throw .malformedMessage("no message index") }
-        guard let index = UInt32(exactly: value) else { throw .malformedMessage("message index \(value) out of range") }
-        return index
+        func key(_ tag: UInt8, _ name: String) throws(MatrixCryptoError) -> Curve25519PublicKey {
+            let value = try bytes(tag, name)
+            guard value.count == 32 else { throw .malformedMessage("\(name) is not 32 bytes") }
+            return try Curve25519PublicKey(bytes: value)
+        }
+
+        func index(_ tag: UInt8) throws(MatrixCryptoError) -> UInt32 {
+            guard case let .integer(value) = byTag[Int(tag)] else { throw .malformedMessage("no message index") }
+            guard let index = UInt32(exactly: value) else { throw .malformedMessage("message index \(value) out of range") }
+            return index
+        }
     }
 }

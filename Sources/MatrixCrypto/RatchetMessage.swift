@@ -18,7 +18,7 @@ struct RatchetMessage {
         self.ratchetKey = ratchetKey
         self.chainIndex = chainIndex
         self.ciphertext = ciphertext
-        self.bytes = fields.bytes + keys.mac(fields.bytes)
+        self.bytes = fields.bytes + keys.mac(fields.bytes[...])
     }
 
     /// Reads the structure; the MAC is checked by `decrypt`, once the keys are known.
@@ -35,7 +35,7 @@ struct RatchetMessage {
 
     func decrypt(with keys: MessageKeys) throws(MatrixCryptoError) -> [UInt8] {
         let macStart = bytes.count - MessageKeys.macLength
-        try keys.verifyMAC(bytes[macStart...], for: Array(bytes[..<macStart]))
+        try keys.verifyMAC(bytes[macStart...], for: bytes[..<macStart])
         return try keys.decrypt(ciphertext)
     }
 }

@@ -10,7 +10,19 @@ import Testing
         for message in [[], [0x01], (0 ..< 200).map { UInt8($0 & 0xFF) }] as [[UInt8]] {
             let expected = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: key))
             #expect(HMACSHA256(key: key).authenticationCode(for: message) == Array(expected))
-            #expect(HMACSHA256(key: key).authenticationCode(for: Array(message.prefix(7)), Array(message.dropFirst(7))) == Array(expected))
+            let inParts = HMACSHA256(key: key).authenticationCode { hash in
+                hash.update(message.prefix(7))
+                hash.update(message.dropFirst(7))
+            }
+            #expect(inParts == Array(expected))
+        }
+    }
+
+    @Test func oneByteMessagesMatchSwiftCryptosHMAC() {
+        let key = (0 ..< 32).map { UInt8($0) }
+        for byte: UInt8 in [0x01, 0x02, 0xFF] {
+            let expected = HMAC<SHA256>.authenticationCode(for: [byte], using: SymmetricKey(data: key))
+            #expect(HMACSHA256(key: key).authenticationCode(for: byte) == Array(expected))
         }
     }
 }
