@@ -26,10 +26,12 @@ def measure(name, body):
 
 
 outbound = v.GroupSession()
-inbound = v.InboundGroupSession(outbound.session_key)
+first_session_key = outbound.session_key
+inbound = v.InboundGroupSession(first_session_key)
 group_messages = []
 measure("megolm_encrypt_200B", lambda _: group_messages.append(outbound.encrypt(PLAINTEXT)))
 measure("megolm_decrypt_200B", lambda index: inbound.decrypt(group_messages[index]))
+measure("megolm_new_session_decrypt", lambda index: v.InboundGroupSession(first_session_key).decrypt(group_messages[index]))
 
 bob = v.Account()
 bob.generate_fallback_key()

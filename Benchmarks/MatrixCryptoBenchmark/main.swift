@@ -23,10 +23,16 @@ func measure(_ name: String, _ body: (Int) throws -> Void) rethrows {
 // MARK: Megolm
 
 var outbound = OutboundGroupSession()
-var inbound = try InboundGroupSession(sessionKey: outbound.sessionKey)
+let firstSessionKey = outbound.sessionKey
+var inbound = try InboundGroupSession(sessionKey: firstSessionKey)
 var groupMessages: [String] = []
 measure("megolm_encrypt_200B") { _ in groupMessages.append(outbound.encrypt(plaintext)) }
 try measure("megolm_decrypt_200B") { index in _ = try inbound.decrypt(groupMessages[index]) }
+// A new session's first message also builds its signing key's verification table.
+try measure("megolm_new_session_decrypt") { index in
+    var session = try InboundGroupSession(sessionKey: firstSessionKey)
+    _ = try session.decrypt(groupMessages[index])
+}
 
 // MARK: Olm
 

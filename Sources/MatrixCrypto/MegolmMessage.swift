@@ -38,8 +38,8 @@ struct MegolmMessage {
         ciphertext = try fields.bytes(2, "ciphertext")
     }
 
-    func verifySignature(_ key: Ed25519PublicKey) throws(MatrixCryptoError) {
-        try key.verify(signature: bytes[macEnd...], for: bytes[..<macEnd])
+    func isSigned(by verifier: Ed25519Verifier) -> Bool {
+        verifier.isValidSignature(bytes[macEnd...], for: bytes[..<macEnd])
     }
 
     func decrypt(with keys: MessageKeys) throws(MatrixCryptoError) -> [UInt8] {
