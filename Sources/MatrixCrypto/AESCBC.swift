@@ -10,12 +10,12 @@ enum AESCBC {
     static func encrypt(_ plaintext: [UInt8], key: ArraySlice<UInt8>, iv: ArraySlice<UInt8>) -> [UInt8] {
         let padding = blockSize - plaintext.count % blockSize
         let padded = plaintext + repeatElement(UInt8(padding), count: padding)
-        return cbc(padded, key: key, iv: iv, encrypting: true)
+        return cbc(padded[...], key: key, iv: iv, encrypting: true)
     }
 
     /// Nil when the length is not whole blocks or the padding is wrong. The MAC is checked before
     /// this runs, so a padding failure tells an attacker nothing (no padding oracle).
-    static func decrypt(_ ciphertext: [UInt8], key: ArraySlice<UInt8>, iv: ArraySlice<UInt8>) -> [UInt8]? {
+    static func decrypt(_ ciphertext: ArraySlice<UInt8>, key: ArraySlice<UInt8>, iv: ArraySlice<UInt8>) -> [UInt8]? {
         guard !ciphertext.isEmpty, ciphertext.count % blockSize == 0 else { return nil }
         var plaintext = cbc(ciphertext, key: key, iv: iv, encrypting: false)
         let padding = Int(plaintext[plaintext.count - 1])
@@ -25,7 +25,7 @@ enum AESCBC {
     }
 
     /// `input` is whole blocks, `key` 32 bytes and `iv` 16, as every caller derives them.
-    private static func cbc(_ input: [UInt8], key: ArraySlice<UInt8>, iv: ArraySlice<UInt8>, encrypting: Bool) -> [UInt8] {
+    private static func cbc(_ input: ArraySlice<UInt8>, key: ArraySlice<UInt8>, iv: ArraySlice<UInt8>, encrypting: Bool) -> [UInt8] {
         precondition(key.count == keyByteCount && iv.count == blockSize && input.count % blockSize == 0)
         var schedule = AES_KEY()
         key.withUnsafeBufferPointer { key in
@@ -36,7 +36,9 @@ enum AESCBC {
         return [UInt8](count: input.count) { output in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: blockSize) { chain in
                 _ = chain.initialize(from: iv)
-                CCryptoBoringSSL_AES_cbc_encrypt(input, output.baseAddress, input.count, &schedule, chain.baseAddress, encrypting ? AES_ENCRYPT : AES_DECRYPT)
+                input.withUnsafeBufferPointer { input in
+                    CCryptoBoringSSL_AES_cbc_encrypt(input.baseAddress, output.baseAddress, input.count, &schedule, chain.baseAddress, encrypting ? AES_ENCRYPT : AES_DECRYPT)
+                }
             }
         }
     }

@@ -5,7 +5,7 @@ struct MegolmMessage {
     static let signatureLength = 64
 
     let messageIndex: UInt32
-    let ciphertext: [UInt8]
+    let ciphertext: ArraySlice<UInt8>
     /// The whole message as sent.
     let bytes: [UInt8]
 
@@ -23,7 +23,7 @@ struct MegolmMessage {
         bytes += keys.mac(bytes[...])
         bytes += signingKey.sign(bytes)
         self.messageIndex = ratchet.index
-        self.ciphertext = ciphertext
+        self.ciphertext = ciphertext[...]
         self.bytes = bytes
     }
 

@@ -45,7 +45,7 @@ struct MessageFields {
                 let length = try readVarint(body, at: &position)
                 guard length <= UInt64(body.endIndex - position) else { throw .malformedMessage("field longer than the message") }
                 let end = position + Int(length)
-                if tag < Parsed.tagCount { fields.byTag[Int(tag)] = .bytes(Array(body[position ..< end])) }
+                if tag < Parsed.tagCount { fields.byTag[Int(tag)] = .bytes(body[position ..< end]) }
                 position = end
             default:
                 throw .malformedMessage("unsupported field type")
@@ -70,7 +70,8 @@ struct MessageFields {
 
     enum Field {
         case integer(UInt64)
-        case bytes([UInt8])
+        /// A slice of the message, not a copy.
+        case bytes(ArraySlice<UInt8>)
     }
 }
 
@@ -81,7 +82,7 @@ extension MessageFields {
         static let tagCount = 16
         fileprivate(set) var byTag = [Field?](repeating: nil, count: tagCount)
 
-        func bytes(_ tag: UInt8, _ name: String) throws(MatrixCryptoError) -> [UInt8] {
+        func bytes(_ tag: UInt8, _ name: String) throws(MatrixCryptoError) -> ArraySlice<UInt8> {
             guard case let .bytes(value) = byTag[Int(tag)] else { throw .malformedMessage("no \(name)") }
             return value
         }

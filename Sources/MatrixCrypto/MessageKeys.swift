@@ -24,7 +24,7 @@ struct MessageKeys {
         AESCBC.encrypt(plaintext, key: aesKey, iv: iv)
     }
 
-    func decrypt(_ ciphertext: [UInt8]) throws(MatrixCryptoError) -> [UInt8] {
+    func decrypt(_ ciphertext: ArraySlice<UInt8>) throws(MatrixCryptoError) -> [UInt8] {
         guard let plaintext = AESCBC.decrypt(ciphertext, key: aesKey, iv: iv) else {
             throw .malformedMessage("ciphertext does not decrypt (bad length or padding)")
         }

@@ -20,7 +20,7 @@ struct PreKeyMessage {
             baseKey: fields.key(2, "base key"),
             oneTimeKey: fields.key(1, "one-time key")
         )
-        message = try RatchetMessage(decoding: fields.bytes(4, "message"))
+        message = try RatchetMessage(decoding: Array(fields.bytes(4, "message")))
     }
 
     var bytes: [UInt8] {

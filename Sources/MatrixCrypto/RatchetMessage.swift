@@ -5,7 +5,7 @@ struct RatchetMessage {
 
     let ratchetKey: Curve25519PublicKey
     let chainIndex: UInt32
-    let ciphertext: [UInt8]
+    let ciphertext: ArraySlice<UInt8>
     /// The whole message as sent.
     let bytes: [UInt8]
 
@@ -17,7 +17,7 @@ struct RatchetMessage {
         fields.append(tag: 4, bytes: ciphertext)
         self.ratchetKey = ratchetKey
         self.chainIndex = chainIndex
-        self.ciphertext = ciphertext
+        self.ciphertext = ciphertext[...]
         self.bytes = fields.bytes + keys.mac(fields.bytes[...])
     }
 
