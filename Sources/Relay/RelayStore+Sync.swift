@@ -42,12 +42,7 @@ extension RelayStore {
     func syncResponse(user: String, since: Int?, filter: TimelineFilter) -> JSONValue? {
         let now = position
         var join: [String: JSONValue] = [:], invite: [String: JSONValue] = [:], leave: [String: JSONValue] = [:]
-        let candidates: Set<String>
-        if let since {
-            candidates = Set(events(after: since).map(\.roomID)).intersection(rooms(of: user))
-        } else {
-            candidates = rooms(of: user)
-        }
+        let candidates = since.map { roomsWithEvents(of: user, after: $0) } ?? rooms(of: user)
         for roomID in candidates.sorted() {
             guard let room = room(roomID) else { continue }
             switch room.membership[user] {
@@ -92,15 +87,18 @@ extension RelayStore {
     func sync(user: String, since: Int?, timeout: Duration, filter: TimelineFilter) async -> JSONValue {
         let deadline = ContinuousClock.now + timeout
         // A token from the future (another relay's, or made up) reads as "now".
-        let from = since.map { min($0, position) }
+        var from = since.map { min($0, position) }
         while true {
             if let response = syncResponse(user: user, since: from, filter: filter) { return response }
             let remaining = deadline - .now
             guard remaining > .zero, !Task.isCancelled else { break }
-            // Events may arrive that this user does not see; keep waiting from the new end.
+            // Nothing up to here was for this user (no event the filter lets through, no join,
+            // invite or leave), so after waiting only what came later is read: the bot's own
+            // replies, which its filter leaves out, would otherwise be read again at every wake.
             let seen = position
-            await waitForEvents(after: seen, timeout: remaining)
+            await waitForEvents(after: seen, timeout: remaining, user: user)
             if position == seen { break }
+            from = seen
         }
         return ["next_batch": .string(Self.token(max(position, from ?? 0))), "rooms": ["join": [:], "invite": [:], "leave": [:]]]
     }

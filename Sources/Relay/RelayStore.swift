@@ -17,7 +17,8 @@ actor RelayStore {
     private var filters: [String: JSONValue] = [:]
     private var typing: [String: Set<String>] = [:]
     private var receipts: [String: [String: String]] = [:]
-    private var waiters: [UUID: CheckedContinuation<Void, Never>] = [:]
+    /// Open long-polls, each with the user it waits for: an event wakes only those who can see it.
+    private var waiters: [UUID: (user: String, continuation: CheckedContinuation<Void, Never>)] = [:]
     /// Shutting down: no long-poll waits any more.
     private var closing = false
     private var buckets: [String: TokenBucket] = [:]
@@ -232,7 +233,22 @@ actor RelayStore {
     func room(_ roomID: String) -> RelayRoom? { data.rooms[roomID] }
     func rooms(of user: String) -> Set<String> { data.roomsOfUser[user] ?? [] }
     func event(at position: Int) -> RelayEvent { data.log[position - 1] }
-    func events(after position: Int) -> ArraySlice<RelayEvent> { data.log[min(position, data.log.count)...] }
+
+    /// The rooms of `user` with events after `position`, found from whichever is shorter: the
+    /// user's rooms, or the log since then. A patient in one room must not read every other
+    /// patient's events to learn that nothing is theirs, nor the bot every room it is in.
+    func roomsWithEvents(of user: String, after position: Int) -> Set<String> {
+        let mine = rooms(of: user)
+        let start = min(position, data.log.count)
+        guard data.log.count - start < mine.count else {
+            return mine.filter { (data.rooms[$0]?.positions.last ?? 0) > position }
+        }
+        var found = Set<String>()
+        for index in start ..< data.log.count where mine.contains(data.log[index].roomID) {
+            found.insert(data.log[index].roomID)
+        }
+        return found
+    }
     func stateEvents(_ roomID: String) -> [RelayEvent] { (data.rooms[roomID]?.state.values.sorted() ?? []).map { data.log[$0 - 1] } }
 
     func stateContent(_ roomID: String, _ type: String, _ key: String) -> JSONValue? {
@@ -242,14 +258,14 @@ actor RelayStore {
     /// Waits until the log grows past `position`, or `timeout` passes. The timeout is an event
     /// loop's scheduled task, gone as soon as it is cancelled: a sleeping task would keep its
     /// memory for the whole long-poll, and every sync that finds news would leave one behind.
-    func waitForEvents(after position: Int, timeout: Duration) async {
+    func waitForEvents(after position: Int, timeout: Duration, user: String) async {
         guard data.log.count <= position, timeout > .zero, !closing else { return }
         let id = UUID()
         let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) {
             Task { await self.wake(id) }
         }
         await withTaskCancellationHandler {
-            await withCheckedContinuation { waiters[id] = $0 }
+            await withCheckedContinuation { waiters[id] = (user, $0) }
         } onCancel: {
             Task { await self.wake(id) }
         }
@@ -257,14 +273,14 @@ actor RelayStore {
     }
 
     private func wake(_ id: UUID) {
-        waiters.removeValue(forKey: id)?.resume()
+        waiters.removeValue(forKey: id)?.continuation.resume()
     }
 
     /// Answers every open long-poll now, and every later one at once: on shutdown, clients get
     /// their (empty) answer instead of the server waiting out the longest poll.
     func endLongPolls() {
         closing = true
-        for waiter in waiters.values { waiter.resume() }
+        for waiter in waiters.values { waiter.continuation.resume() }
         waiters.removeAll()
     }
 
@@ -287,8 +303,10 @@ actor RelayStore {
         )
         try persist { try $0.append(event) }
         data.apply(event)
-        for waiter in waiters.values { waiter.resume() }
-        waiters.removeAll()
+        // Membership of any kind: a leave or an invite is news to the user it names.
+        if let members = data.rooms[roomID]?.membership {
+            for (id, waiter) in waiters where members[waiter.user] != nil { wake(id) }
+        }
         return event
     }
 

@@ -171,6 +171,24 @@ struct RelayTests {
         }
     }
 
+    @Test func aLongPollSleepsThroughOtherRoomsAndWakesForAnInvite() async throws {
+        try await RelayHarness.with { relay in
+            let alice = try await relay.user("alice"), bob = try await relay.user("bob")
+            let elsewhere = try await alice.client.createRoom(["preset": "private_chat"])
+            let start = try await bob.client.sync(since: nil, filter: nil, timeout: .zero, userID: bob.id)
+            let waiting = Task { try await bob.client.sync(since: start.nextBatch, filter: nil, timeout: .seconds(20), userID: bob.id) }
+            for index in 0 ..< 5 {
+                _ = try await alice.client.send(roomID: elsewhere, transactionID: "e\(index)", content: ["msgtype": "m.text", "body": "not for bob"])
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let invited = ContinuousClock.now
+            try await alice.client.invite(bob.id, to: elsewhere)
+            let woke = try await waiting.value
+            #expect(ContinuousClock.now - invited < .seconds(5), "the invite ended the poll, not its timeout")
+            #expect(woke.invitedRooms.map(\.roomID) == [elsewhere] && woke.joinedRooms.isEmpty, "the invite alone: none of the room's messages")
+        }
+    }
+
     @Test func aCappedTimelineSaysLimitedAndMessagesFillsTheGap() async throws {
         try await RelayHarness.with { relay in
             let alice = try await relay.user("alice"), bob = try await relay.user("bob")
