@@ -14,8 +14,10 @@ public enum PatientCommand: Sendable, Equatable {
 
     /// The command a message is, or `nil` when it is an ordinary message.
     public init?(message: String) {
+        // Most messages are not commands: they are told apart without trimming a copy.
+        guard message.first(where: { !$0.isWhitespace }) == "!" else { return nil }
         let trimmed = message.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard trimmed.first == "!", trimmed.count > 1 else { return nil }
+        guard trimmed.count > 1 else { return nil }
         let word = trimmed.dropFirst().prefix { !$0.isWhitespace }.lowercased()
         switch word {
         case "help": self = .help

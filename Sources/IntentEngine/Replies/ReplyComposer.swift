@@ -35,8 +35,9 @@ public struct ReplyComposer: Sendable {
         }
         if disclose {
             // In a crisis the disclosure says what the bot is, without pointing anywhere else.
+            // Searched as UTF-8 bytes: Foundation's string search cost more than the rest of the reply.
             let disclosure = catalog.settings.disclosure(withHint: resources.isEmpty)
-            if !disclosure.isEmpty, !blocks.contains(where: { $0.text.contains(disclosure) }) {
+            if !disclosure.isEmpty, !blocks.contains(where: { $0.text.utf8.firstRange(of: disclosure.utf8) != nil }) {
                 blocks.append(.note(disclosure))
             }
         }
