@@ -6,7 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x .venv/bin/python ]; then python3 -m venv .venv; fi
-.venv/bin/python -c 'import nio' 2>/dev/null || .venv/bin/pip install -q matrix-nio
+# With vodozemac in .venv (the test command installs it) nio turns its encryption on, which
+# needs the e2e extra's packages.
+.venv/bin/python -c 'import nio' 2>/dev/null || .venv/bin/pip install -q "matrix-nio[e2e]"
 swift build -c release --product supportbot >/dev/null
 cd Benchmarks
 swift build -c release --product bot-benchmark >/dev/null
