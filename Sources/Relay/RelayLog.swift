@@ -1,23 +1,100 @@
 /// The event log and what is derived from it. Rebuilt on start by applying saved events in order.
+///
+/// With a history bound (the relay without a database, as in the demo), a room keeps at most
+/// that many of its newest events in memory, and always its current state; a transaction id is
+/// remembered for a day, as Synapse de-duplicates sends. Memory then stays level however long
+/// the relay runs, while positions (and so sync tokens) keep counting up.
 struct RelayLog: Sendable {
-    var log: [RelayEvent] = []
+    /// Events a room keeps in memory; nil keeps them all (a database holds the history).
+    let history: Int?
+    static let transactionLifetimeMilliseconds = 24 * 60 * 60 * 1000
+    /// How many positions back a sync may read the log itself; an older token reads rooms instead.
+    private static let recentPositions = 4096
+
+    /// The position of the newest event: a log with none is at 0.
+    private(set) var lastPosition = 0
+    private(set) var events: [Int: RelayEvent] = [:]
     var rooms: [String: RelayRoom] = [:]
     /// Rooms where each user has a membership of any kind.
     var roomsOfUser: [String: Set<String>] = [:]
-    /// `device/txnId` → event id.
-    var transactions: [String: String] = [:]
+    /// `device/txnId` → the event it made, and when.
+    private var transactions: [String: (eventID: String, sentAt: Int)] = [:]
+    /// When each remembered transaction was sent, oldest first, from `firstTransaction` on.
+    private var transactionTimes: [(milliseconds: Int, key: String)] = []
+    private var firstTransaction = 0
+    /// The room of each position from `firstRecentPosition` on.
+    private var recentRooms: [String] = []
+    private var firstRecentPosition = 1
+
+    init(history: Int?) {
+        self.history = history
+    }
+
+    /// The event at `position`, which a room's positions or state names: those are kept.
+    func event(at position: Int) -> RelayEvent {
+        guard let event = events[position] else { preconditionFailure("position \(position) is no longer kept") }
+        return event
+    }
+
+    /// The event a send with this `device/txnId` made, while it is remembered.
+    func eventID(forTransaction key: String) -> String? { transactions[key]?.eventID }
+
+    /// The rooms of the events after `position`, or nil when that reaches further back than the
+    /// recent log: then the caller asks each room instead.
+    func roomsOfEvents(after position: Int) -> [String]? {
+        guard position + 1 >= firstRecentPosition else { return nil }
+        return Array(recentRooms[min(position + 1 - firstRecentPosition, recentRooms.count)...])
+    }
 
     mutating func apply(_ event: RelayEvent) {
-        log.append(event)
+        lastPosition = event.position
+        events[event.position] = event
         // In place: copying a long room out and back on every event would cost its length.
         rooms[event.roomID, default: RelayRoom(id: event.roomID)].positions.append(event.position)
         if let stateKey = event.stateKey {
-            rooms[event.roomID]!.state[RelayRoom.stateKey(event.type, stateKey)] = event.position
+            let key = RelayRoom.stateKey(event.type, stateKey)
+            if let replaced = rooms[event.roomID]!.state[key], !rooms[event.roomID]!.holds(replaced) {
+                events.removeValue(forKey: replaced)
+            }
+            rooms[event.roomID]!.state[key] = event.position
             if event.type == "m.room.member", let membership = event.content["membership"]?.string {
                 rooms[event.roomID]!.membership[stateKey] = membership
                 roomsOfUser[stateKey, default: []].insert(event.roomID)
             }
         }
-        if let key = event.transactionKey { transactions[key] = event.eventID }
+        if let history, rooms[event.roomID]!.positions.count > history {
+            forgetOldest(of: event.roomID)
+        }
+        if let key = event.transactionKey { remember(key, eventID: event.eventID, sentAt: event.originServerTS) }
+        recentRooms.append(event.roomID)
+        if recentRooms.count > 2 * Self.recentPositions {
+            recentRooms.removeFirst(Self.recentPositions)
+            firstRecentPosition += Self.recentPositions
+        }
+    }
+
+    /// Drops a room's oldest event from memory, unless it is still part of the room's state.
+    private mutating func forgetOldest(of roomID: String) {
+        let oldest = rooms[roomID]!.positions.removeFirst()
+        guard let event = events[oldest] else { return }
+        if let stateKey = event.stateKey, rooms[roomID]!.state[RelayRoom.stateKey(event.type, stateKey)] == oldest { return }
+        events.removeValue(forKey: oldest)
+    }
+
+    private mutating func remember(_ key: String, eventID: String, sentAt milliseconds: Int) {
+        transactions[key] = (eventID, milliseconds)
+        guard history != nil else { return }
+        transactionTimes.append((milliseconds, key))
+        let expired = milliseconds - Self.transactionLifetimeMilliseconds
+        while firstTransaction < transactionTimes.count, transactionTimes[firstTransaction].milliseconds < expired {
+            let (sentAt, old) = transactionTimes[firstTransaction]
+            // The same id sent again after it was forgotten is a newer entry: that one stays.
+            if transactions[old]?.sentAt == sentAt { transactions.removeValue(forKey: old) }
+            firstTransaction += 1
+        }
+        if firstTransaction > transactionTimes.count / 2 {
+            transactionTimes.removeFirst(firstTransaction)
+            firstTransaction = 0
+        }
     }
 }

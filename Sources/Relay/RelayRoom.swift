@@ -1,7 +1,8 @@
-/// A room: its events in order and its current state.
+/// A room: its events in order (those still kept in memory) and its current state.
 struct RelayRoom: Sendable {
     let id: String
-    var positions: [Int] = []
+    /// A slice, so that dropping the oldest is not a copy of the rest.
+    var positions: ArraySlice<Int> = []
     /// `type` + NUL + `state_key` → position of the current state event.
     var state: [String: Int] = [:]
     var membership: [String: String] = [:]
@@ -9,6 +10,12 @@ struct RelayRoom: Sendable {
     static func stateKey(_ type: String, _ key: String) -> String { type + "\u{0}" + key }
 
     func joined(_ user: String) -> Bool { membership[user] == "join" }
+
+    /// Whether `position` is among the events the room still keeps in its timeline.
+    func holds(_ position: Int) -> Bool {
+        guard let first = positions.first else { return false }
+        return position >= first
+    }
 
     /// The positions after `position`, found by binary search: syncs stay cheap in long rooms.
     func positions(after position: Int) -> ArraySlice<Int> {
@@ -22,7 +29,7 @@ struct RelayRoom: Sendable {
     }
 
     private func firstIndex(after position: Int) -> Int {
-        var low = 0, high = positions.count
+        var low = positions.startIndex, high = positions.endIndex
         while low < high {
             let middle = (low + high) / 2
             if positions[middle] <= position { low = middle + 1 } else { high = middle }

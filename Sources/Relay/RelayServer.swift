@@ -10,16 +10,20 @@ import ServiceLifecycle
 public struct RelayServer: Sendable {
     public let serverName: String
     let store: RelayStore
+    /// Events a room keeps in memory without a database.
+    public static let defaultHistory = 10_000
 
     /// - Parameters:
     ///   - database: a SQLite file that keeps accounts, rooms and history across restarts; `nil`
     ///     keeps everything in memory.
+    ///   - history: without a database, the events each room keeps (its newest; its state always).
     ///   - sendsPerSecond: per user; more is answered with `M_LIMIT_EXCEEDED` and `retry_after_ms`.
     ///   - unlimited: users without that limit, such as a bot that answers everyone.
-    public init(serverName: String, database: String?, sendsPerSecond: Double = 200, unlimited: Set<String> = []) throws {
+    public init(serverName: String, database: String?, history: Int = RelayServer.defaultHistory,
+                sendsPerSecond: Double = 200, unlimited: Set<String> = []) throws {
         self.serverName = serverName
         store = try RelayStore(serverName: serverName, journal: try database.map { try RelayJournal(path: $0) },
-                               sendsPerSecond: sendsPerSecond, unlimited: unlimited)
+                               history: history, sendsPerSecond: sendsPerSecond, unlimited: unlimited)
     }
 
     /// The HTTP service, ready to run in a `ServiceGroup`.

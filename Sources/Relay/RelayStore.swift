@@ -13,7 +13,7 @@ actor RelayStore {
     private var accounts: [String: RelayJournal.Account] = [:]
     private var sessions: [String: RelayJournal.Session] = [:]
     private var aliases: [String: String] = [:]
-    private var data = RelayLog()
+    private var data: RelayLog
     private var filters: [String: JSONValue] = [:]
     private var typing: [String: Set<String>] = [:]
     private var receipts: [String: [String: String]] = [:]
@@ -26,9 +26,11 @@ actor RelayStore {
     /// Users the rate limit does not apply to, such as the bot (Synapse: a rate-limit override).
     private let unlimited: Set<String>
 
-    init(serverName: String, journal: RelayJournal?, sendsPerSecond: Double, unlimited: Set<String>) throws {
+    /// - Parameter history: events a room keeps in memory when there is no journal.
+    init(serverName: String, journal: RelayJournal?, history: Int, sendsPerSecond: Double, unlimited: Set<String>) throws {
         self.serverName = serverName
         self.journal = journal
+        data = RelayLog(history: journal == nil ? history : nil)
         self.sendsPerSecond = sendsPerSecond
         self.unlimited = unlimited
         if let journal {
@@ -40,7 +42,7 @@ actor RelayStore {
         }
     }
 
-    var position: Int { data.log.count }
+    var position: Int { data.lastPosition }
 
     // MARK: - Accounts
 
@@ -173,7 +175,7 @@ actor RelayStore {
             }
         }
         let key = transaction.map { "\(session.deviceID)/\($0)" }
-        if let key, let existing = data.transactions[key] { return existing }
+        if let key, let existing = data.eventID(forTransaction: key) { return existing }
         try rateLimit(session.userID)
         return try append(roomID, session.userID, type, stateKey, content, transactionKey: key).eventID
     }
@@ -194,7 +196,7 @@ actor RelayStore {
     func state(_ roomID: String, type: String?, stateKey: String, user: String) throws(RelayError) -> JSONValue {
         let room = try member(roomID, user)
         guard let type else {
-            return .array(room.state.values.sorted().map { data.log[$0 - 1].clientJSON(for: user, includeRoomID: true) })
+            return .array(room.state.values.sorted().map { data.event(at: $0).clientJSON(for: user, includeRoomID: true) })
         }
         guard let content = stateContent(roomID, type, stateKey) else { throw .notFound("Event not found") }
         return content
@@ -205,9 +207,9 @@ actor RelayStore {
     /// say whether the event exists). Looked for from the newest: links point at recent messages.
     func event(_ eventID: String, in roomID: String, user: String) throws(RelayError) -> JSONValue {
         guard let room = data.rooms[roomID], room.membership[user] == "join" || room.membership[user] == "leave",
-              let position = room.positions.last(where: { data.log[$0 - 1].eventID == eventID })
+              let position = room.positions.last(where: { data.event(at: $0).eventID == eventID })
         else { throw .notFound("Event not found.") }
-        return data.log[position - 1].clientJSON(for: user, includeRoomID: true)
+        return data.event(at: position).clientJSON(for: user, includeRoomID: true)
     }
 
     func setTyping(_ roomID: String, user: String, typing isTyping: Bool) throws(RelayError) {
@@ -232,34 +234,29 @@ actor RelayStore {
 
     func room(_ roomID: String) -> RelayRoom? { data.rooms[roomID] }
     func rooms(of user: String) -> Set<String> { data.roomsOfUser[user] ?? [] }
-    func event(at position: Int) -> RelayEvent { data.log[position - 1] }
+    func event(at position: Int) -> RelayEvent { data.event(at: position) }
 
     /// The rooms of `user` with events after `position`, found from whichever is shorter: the
     /// user's rooms, or the log since then. A patient in one room must not read every other
     /// patient's events to learn that nothing is theirs, nor the bot every room it is in.
     func roomsWithEvents(of user: String, after position: Int) -> Set<String> {
         let mine = rooms(of: user)
-        let start = min(position, data.log.count)
-        guard data.log.count - start < mine.count else {
+        guard data.lastPosition - position < mine.count, let recent = data.roomsOfEvents(after: position) else {
             return mine.filter { (data.rooms[$0]?.positions.last ?? 0) > position }
         }
-        var found = Set<String>()
-        for index in start ..< data.log.count where mine.contains(data.log[index].roomID) {
-            found.insert(data.log[index].roomID)
-        }
-        return found
+        return Set(recent.filter(mine.contains))
     }
-    func stateEvents(_ roomID: String) -> [RelayEvent] { (data.rooms[roomID]?.state.values.sorted() ?? []).map { data.log[$0 - 1] } }
+    func stateEvents(_ roomID: String) -> [RelayEvent] { (data.rooms[roomID]?.state.values.sorted() ?? []).map(data.event(at:)) }
 
     func stateContent(_ roomID: String, _ type: String, _ key: String) -> JSONValue? {
-        data.rooms[roomID]?.state[RelayRoom.stateKey(type, key)].map { data.log[$0 - 1].content }
+        data.rooms[roomID]?.state[RelayRoom.stateKey(type, key)].map { data.event(at: $0).content }
     }
 
     /// Waits until the log grows past `position`, or `timeout` passes. The timeout is an event
     /// loop's scheduled task, gone as soon as it is cancelled: a sleeping task would keep its
     /// memory for the whole long-poll, and every sync that finds news would leave one behind.
     func waitForEvents(after position: Int, timeout: Duration, user: String) async {
-        guard data.log.count <= position, timeout > .zero, !closing else { return }
+        guard data.lastPosition <= position, timeout > .zero, !closing else { return }
         let id = UUID()
         let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) {
             Task { await self.wake(id) }
@@ -298,7 +295,7 @@ actor RelayStore {
 
     private func append(_ roomID: String, _ sender: String, _ type: String, _ stateKey: String?, _ content: JSONValue, transactionKey: String?) throws(RelayError) -> RelayEvent {
         let event = RelayEvent(
-            position: data.log.count + 1, roomID: roomID, eventID: "$" + Self.randomString(24), type: type, sender: sender,
+            position: data.lastPosition + 1, roomID: roomID, eventID: "$" + Self.randomString(24), type: type, sender: sender,
             stateKey: stateKey, content: content, originServerTS: Int(Date().timeIntervalSince1970 * 1000), transactionKey: transactionKey
         )
         try persist { try $0.append(event) }

@@ -67,7 +67,7 @@ struct DemoCommand: AsyncParsableCommand {
                             (!claim N, or 👍 on the post); the bot then opens a private room
 
               Any Matrix client works too: homeserver http://\(host):\(port), register any user name.
-              Ctrl-C stops it; nothing is kept.
+              Ctrl-C stops it; nothing is kept. Each room holds its newest \(RelayServer.defaultHistory) events.
 
             """)
         }, onShutdown: { Console.write("Stopping SupportBot demo…\n") })

@@ -17,6 +17,8 @@ struct RelayCommand: AsyncParsableCommand {
     var serverName = "localhost"
     @Option(help: ArgumentHelp("Keep accounts, rooms and history in this SQLite file across restarts (default: memory only).", valueName: "file"))
     var database: String?
+    @Option(help: ArgumentHelp("Without --database, the newest events each room keeps in memory (its state is always kept).", valueName: "events"))
+    var history = RelayServer.defaultHistory
     @Option(help: ArgumentHelp("A user exempt from the rate limit of 200 sends a second, such as the bot; repeatable.", valueName: "user-id"))
     var unlimited: [String] = []
     @Option(help: "How logs are written: text, or json (one object a line, for log shippers).")
@@ -24,10 +26,12 @@ struct RelayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger.bootstrapped(level: .info, format: logFormat)
-        let relay = try RelayServer(serverName: serverName, database: database, unlimited: Set(unlimited))
+        guard history > 0 else { throw ValidationError("--history must be at least 1") }
+        let relay = try RelayServer(serverName: serverName, database: database, history: history, unlimited: Set(unlimited))
         let address = try listen.address()
         let application = relay.application(host: address.host, port: address.port, logger: logger) { port in
             Console.write("Relay listening on http://\(address.host):\(port)/ (server name \(serverName))\n")
+            if database == nil { Console.write("Memory only: each room keeps its newest \(history) events (--history) and its state.\n") }
         }
         try await ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }

@@ -10,8 +10,9 @@ import Relay
 struct RelayHarness {
     let url: URL
 
-    static func with(database: String? = nil, sendsPerSecond: Double = 200, _ body: (RelayHarness) async throws -> Void) async throws {
-        let relay = try RelayServer(serverName: "localhost", database: database, sendsPerSecond: sendsPerSecond)
+    static func with(database: String? = nil, history: Int = RelayServer.defaultHistory, sendsPerSecond: Double = 200,
+                     _ body: (RelayHarness) async throws -> Void) async throws {
+        let relay = try RelayServer(serverName: "localhost", database: database, history: history, sendsPerSecond: sendsPerSecond)
         let (ready, readyContinuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "relay-test")
         logger.logLevel = .critical // cancelling the server at the end of each test is expected

@@ -189,6 +189,28 @@ struct RelayTests {
         }
     }
 
+    @Test func withoutADatabaseARoomKeepsItsNewestEventsAndAllItsState() async throws {
+        try await RelayHarness.with(history: 5) { relay in
+            let alice = try await relay.user("alice"), bob = try await relay.user("bob")
+            let room = try await alice.client.createRoom(["preset": "public_chat", "name": "Kept"])
+            var sent: [String] = []
+            for index in 0 ..< 12 {
+                sent.append(try await alice.client.send(roomID: room, transactionID: "m\(index)", content: ["msgtype": "m.text", "body": .string("\(index)")]))
+            }
+            let resent = try await alice.client.send(roomID: room, transactionID: "m11", content: ["msgtype": "m.text", "body": "11"])
+            #expect(resent == sent[11], "a recent transaction id is still the same event")
+            try await bob.client.join(room)
+            let history = try await bob.client.messages(roomID: room, from: nil, to: nil, limit: 100)
+            #expect(history.events.count == 5, "five events kept: bob's join and the newest four messages")
+            #expect(history.events.compactMap { $0.content["body"]?.string } == ["11", "10", "9", "8"])
+            let state = try await relay.call("GET", "\(v3)/rooms/\(room)/state", token: bob.token)
+            let types = Set(state.json.array?.compactMap { $0["type"]?.string } ?? [])
+            #expect(types.isSuperset(of: ["m.room.create", "m.room.name", "m.room.power_levels", "m.room.member"]), "state older than the window is kept")
+            let first = try await bob.client.sync(since: nil, filter: nil, timeout: .zero, userID: bob.id)
+            #expect(first.joinedRooms.first?.events.count == 5)
+        }
+    }
+
     @Test func aCappedTimelineSaysLimitedAndMessagesFillsTheGap() async throws {
         try await RelayHarness.with { relay in
             let alice = try await relay.user("alice"), bob = try await relay.user("bob")
