@@ -49,21 +49,11 @@ struct RelayLog: Sendable {
     mutating func apply(_ event: RelayEvent) {
         lastPosition = event.position
         events[event.position] = event
-        // In place: copying a long room out and back on every event would cost its length.
-        rooms[event.roomID, default: RelayRoom(id: event.roomID)].positions.append(event.position)
-        if let stateKey = event.stateKey {
-            let key = RelayRoom.stateKey(event.type, stateKey)
-            if let replaced = rooms[event.roomID]!.state[key], !rooms[event.roomID]!.holds(replaced) {
-                events.removeValue(forKey: replaced)
-            }
-            rooms[event.roomID]!.state[key] = event.position
-            if event.type == "m.room.member", let membership = event.content["membership"]?.string {
-                rooms[event.roomID]!.membership[stateKey] = membership
-                roomsOfUser[stateKey, default: []].insert(event.roomID)
-            }
-        }
-        if let history, rooms[event.roomID]!.positions.count > history {
-            forgetOldest(of: event.roomID)
+        // The room is changed in place: copying a long room out and back would cost its length.
+        let forgotten = Self.record(event, in: &rooms[event.roomID, default: RelayRoom(id: event.roomID)], history: history, events: events)
+        for position in forgotten { events.removeValue(forKey: position) }
+        if event.type == "m.room.member", let member = event.stateKey, event.content["membership"]?.string != nil {
+            roomsOfUser[member, default: []].insert(event.roomID)
         }
         if let key = event.transactionKey { remember(key, eventID: event.eventID, sentAt: event.originServerTS) }
         recentRooms.append(event.roomID)
@@ -73,12 +63,26 @@ struct RelayLog: Sendable {
         }
     }
 
-    /// Drops a room's oldest event from memory, unless it is still part of the room's state.
-    private mutating func forgetOldest(of roomID: String) {
-        let oldest = rooms[roomID]!.positions.removeFirst()
-        guard let event = events[oldest] else { return }
-        if let stateKey = event.stateKey, rooms[roomID]!.state[RelayRoom.stateKey(event.type, stateKey)] == oldest { return }
-        events.removeValue(forKey: oldest)
+    /// Adds `event` to its room's timeline and state; returns the positions no longer needed:
+    /// a state event replaced after it left the timeline, and the oldest event beyond the
+    /// history bound unless it is still part of the room's state.
+    private static func record(_ event: RelayEvent, in room: inout RelayRoom, history: Int?, events: [Int: RelayEvent]) -> [Int] {
+        var forgotten: [Int] = []
+        room.positions.append(event.position)
+        if let stateKey = event.stateKey {
+            let key = RelayRoom.stateKey(event.type, stateKey)
+            if let replaced = room.state[key], !room.holds(replaced) { forgotten.append(replaced) }
+            room.state[key] = event.position
+            if event.type == "m.room.member", let membership = event.content["membership"]?.string {
+                room.membership[stateKey] = membership
+            }
+        }
+        if let history, room.positions.count > history {
+            let oldest = room.positions.removeFirst()
+            let stillState = events[oldest].flatMap { old in old.stateKey.map { room.state[RelayRoom.stateKey(old.type, $0)] == oldest } }
+            if stillState != true { forgotten.append(oldest) }
+        }
+        return forgotten
     }
 
     private mutating func remember(_ key: String, eventID: String, sentAt milliseconds: Int) {

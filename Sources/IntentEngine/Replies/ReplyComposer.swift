@@ -35,13 +35,26 @@ public struct ReplyComposer: Sendable {
         }
         if disclose {
             // In a crisis the disclosure says what the bot is, without pointing anywhere else.
-            // Searched as UTF-8 bytes: Foundation's string search cost more than the rest of the reply.
             let disclosure = catalog.settings.disclosure(withHint: resources.isEmpty)
-            if !disclosure.isEmpty, !blocks.contains(where: { $0.text.utf8.firstRange(of: disclosure.utf8) != nil }) {
+            if !disclosure.isEmpty, !blocks.contains(where: { Self.text($0.text, contains: disclosure) }) {
                 blocks.append(.note(disclosure))
             }
         }
         return Self.reply(intent, variant, blocks, hasResources: !resources.isEmpty)
+    }
+
+    /// Whether `part` occurs in `text`, compared as UTF-8 bytes: Foundation's string search
+    /// and the standard library's generic one each cost more than composing the rest of a reply.
+    private static func text(_ text: String, contains part: String) -> Bool {
+        var text = text, part = part
+        return text.withUTF8 { text in
+            part.withUTF8 { part in
+                guard let first = part.first, part.count <= text.count else { return part.isEmpty }
+                return (0 ... text.count - part.count).contains { start in
+                    text[start] == first && UnsafeBufferPointer(rebasing: text[start ..< start + part.count]).elementsEqual(part)
+                }
+            }
+        }
     }
 
     /// The resources alone, then `note`: for a crisis said where others read, whose rest goes
