@@ -139,23 +139,24 @@ actor RelayStore {
 
     func join(_ idOrAlias: String, user: String) throws(RelayError) -> String {
         let roomID = try resolve(idOrAlias)
-        let room = data.rooms[roomID]!
-        if room.joined(user) { return roomID }
+        let current = membership(of: user, in: roomID)
+        if current == "join" { return roomID }
         let rule = stateContent(roomID, "m.room.join_rules", "")?["join_rule"]?.string ?? "invite"
-        guard rule == "public" || room.membership[user] == "invite" else { throw .forbidden("You are not invited to this room") }
+        guard rule == "public" || current == "invite" else { throw .forbidden("You are not invited to this room") }
         try appendState(roomID, user, "m.room.member", user, ["membership": "join"])
         return roomID
     }
 
     func invite(_ invitee: String, to roomID: String, by user: String) throws(RelayError) {
-        let room = try member(roomID, user)
+        _ = try member(roomID, user)
         guard accounts[invitee] != nil else { throw .notFound("Unknown user \(invitee)") }
-        guard !room.joined(invitee), room.membership[invitee] != "invite" else { return }
+        let current = membership(of: invitee, in: roomID)
+        guard current != "join", current != "invite" else { return }
         try appendState(roomID, user, "m.room.member", invitee, ["membership": "invite"])
     }
 
     func leave(_ roomID: String, user: String) throws(RelayError) {
-        guard let room = data.rooms[roomID], let membership = room.membership[user], membership == "join" || membership == "invite" else {
+        guard let membership = membership(of: user, in: roomID), membership == "join" || membership == "invite" else {
             throw .forbidden("You are not in this room")
         }
         try appendState(roomID, user, "m.room.member", user, ["membership": "leave"])
@@ -233,6 +234,9 @@ actor RelayStore {
     // MARK: - Reading the log
 
     func room(_ roomID: String) -> RelayRoom? { data.rooms[roomID] }
+    /// Read without copying the room: a copy alive while the room changes would copy its
+    /// members and state, thousands of entries in a community room, on every join.
+    func membership(of user: String, in roomID: String) -> String? { data.rooms[roomID]?.membership[user] }
     func rooms(of user: String) -> Set<String> { data.roomsOfUser[user] ?? [] }
     func event(at position: Int) -> RelayEvent { data.event(at: position) }
 
