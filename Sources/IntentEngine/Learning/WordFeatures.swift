@@ -20,6 +20,31 @@ enum WordFeatures {
         }
     }
 
+    /// Calls `body` once for each distinct feature of a message that `lookup` finds, with what
+    /// it found, in the order first seen.
+    static func forEachKnown<Found>(in bytes: UnsafeBufferPointer<UInt8>, lookup: (UInt64) -> Found?, _ body: (Found) -> Void) {
+        // A message knows few features: a short list finds one counted already; past that (a
+        // very long message), a set does, so the cost stays linear.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: shortList) { counted in
+            var count = 0
+            var many = Set<UInt64>()
+            forEach(bytes) { hash, _ in
+                guard let found = lookup(hash) else { return }
+                if count < counted.count {
+                    guard !counted[0..<count].contains(hash) else { return }
+                    counted[count] = hash
+                    count += 1
+                } else {
+                    guard !counted.contains(hash), many.insert(hash).inserted else { return }
+                }
+                body(found)
+            }
+        }
+    }
+
+    /// How many known features a message has before a set takes over from the short list.
+    private static var shortList: Int { 48 }
+
     /// Each distinct feature of a message with its text, in the order first seen: what a model learns from.
     static func distinct(_ message: String) -> [(hash: UInt64, text: String)] {
         var seen = Set<UInt64>()

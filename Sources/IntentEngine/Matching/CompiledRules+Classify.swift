@@ -23,8 +23,7 @@ extension CompiledRules {
                     found.sort { $0.start < $1.start }
                     let ranked = rank(UnsafeBufferPointer(found), scan: scan, bytes: bytes, message: message, riskLevel: riskLevel, raised: raised,
                                       discounting: discounting, evidence: detail)
-                    return readingLearnedTopic(readingLearnedCrisis(ranked, bytes: bytes, message: message, discounting: discounting, evidence: detail),
-                                               bytes: bytes, message: message, evidence: detail)
+                    return readingLearned(ranked, bytes: bytes, message: message, discounting: discounting, evidence: detail)
                 }
             }
         }
@@ -159,13 +158,22 @@ extension CompiledRules {
                               readAsWarningSign: readAsWarningSign, plan: plan)
     }
 
+    /// The learned models read a message the rules do not read as a crisis: the crisis model,
+    /// then the topic model if it is still left to fallback.
+    private func readingLearned(_ ranked: Classification, bytes: UnsafeBufferPointer<UInt8>, message: String, discounting: Bool,
+                                evidence detail: EvidenceDetail) -> Classification {
+        guard ranked.best.risk == nil, learnedFeatures.readsAnything else { return ranked }
+        return learnedFeatures.withKnownFeatures(in: bytes) { known in
+            readingLearnedTopic(readingLearnedCrisis(ranked, known: known, message: message, discounting: discounting, evidence: detail),
+                                known: known, message: message, evidence: detail)
+        }
+    }
+
     /// A message the rules do not read as a crisis, that the learned model does, is a possible
     /// crisis (the `learned` variant) ahead of what the rules found. The model never lowers a risk.
-    private func readingLearnedCrisis(_ ranked: Classification, bytes: UnsafeBufferPointer<UInt8>, message: String, discounting: Bool,
+    private func readingLearnedCrisis(_ ranked: Classification, known: UnsafeBufferPointer<Int32>, message: String, discounting: Bool,
                                       evidence detail: EvidenceDetail) -> Classification {
-        guard let learned, ranked.best.risk == nil else { return ranked }
-        let score = learned.model.score(bytes: bytes)
-        guard score > learned.model.threshold else { return ranked }
+        guard let score = learnedFeatures.crisisScore(known), score > learnedFeatures.crisisThreshold, let learned else { return ranked }
         guard !(discounting && learned.discountedByPlans) else {
             var discounted = ranked
             discounted.plan.discounted.append(learned.variant)
@@ -182,11 +190,10 @@ extension CompiledRules {
     /// A message the rules leave to fallback, and the crisis model too, that the topic model
     /// reads as an everyday topic with at least its threshold's probability is answered as that
     /// topic; a warning intent read this way raises the conversation's risk, as a rule's would.
-    private func readingLearnedTopic(_ ranked: Classification, bytes: UnsafeBufferPointer<UInt8>, message: String,
+    private func readingLearnedTopic(_ ranked: Classification, known: UnsafeBufferPointer<Int32>, message: String,
                                      evidence detail: EvidenceDetail) -> Classification {
-        guard let topics, ranked.best.intentID == intentIDs[fallback], ranked.best.risk == nil else { return ranked }
-        let reading = topics.model.read(bytes: bytes)
-        guard reading.probability >= topics.model.threshold, let intent = topics.intents[reading.index] else { return ranked }
+        guard ranked.best.risk == nil, ranked.best.intentID == intentIDs[fallback], let reading = learnedFeatures.topicReading(known),
+              reading.probability >= learnedFeatures.topicThreshold, let topics, let intent = topics.intents[reading.index] else { return ranked }
         let evidence = detail == .none ? [] : [Evidence(kind: .learned, rule: "\(TopicModel.fileName): \(intentIDs[intent]) \(String(format: "%.2f", reading.probability)), at least \(topics.model.threshold)",
                                                         words: topics.model.evidence(message, for: intentIDs[intent]).joined(separator: ", "), negated: false)]
         let best = candidate(intent, variant: nil, risk: nil, score: reading.probability, matched: true, evidence: evidence)

@@ -71,6 +71,8 @@ final class CompiledRules: Sendable {
     /// The learned topic model, and per intent it knows, the intent it may answer with (nil:
     /// crisis, fallback, one that escalates, or one the rules no longer have).
     let topics: (model: TopicModel, intents: [Int?])?
+    /// Both models' features, as a message is read by them.
+    let learnedFeatures: LearnedFeatures
     /// Per intent: a message read as it is a warning sign (crisis's `warning_intents`).
     let isWarningIntent: [Bool]
 
@@ -102,6 +104,7 @@ final class CompiledRules: Sendable {
         targetDiscountedByPlans.deallocate()
         targetHasRequire.deallocate()
         priorities.deallocate()
+        learnedFeatures.deallocate()
     }
 
     /// Lists of pattern numbers by a key, flattened, each with the pattern's second element
@@ -226,6 +229,7 @@ final class CompiledRules: Sendable {
         topics = catalog.topicModel.map { model in
             (model, model.intents.map { id in answerable.contains(id) ? catalog.intents.firstIndex { $0.id == id } : nil })
         }
+        learnedFeatures = LearnedFeatures(crisis: learned?.model, topics: topics?.model)
         let warningIntents = Set(catalog.intent(withID: IntentCatalog.crisisID)?.warningIntents.map(\.value) ?? [])
         isWarningIntent = catalog.intents.map { warningIntents.contains($0.id) }
     }
