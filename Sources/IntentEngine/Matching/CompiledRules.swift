@@ -113,6 +113,8 @@ final class CompiledRules: Sendable {
     /// touching the others (those reads, scattered over memory, were most of its time).
     struct Index: Sendable {
         let start: FrozenArray<Int32>
+        /// Per key, the first slot of its list whose second element is a word.
+        let wordsStart: FrozenArray<Int32>
         let list: FrozenArray<Int32>
         /// The pattern's second element, or `Index.single` when it has one element.
         let second: FrozenArray<Int32>
@@ -127,23 +129,31 @@ final class CompiledRules: Sendable {
             var start: [Int32] = [0]
             for list in lists { start.append(start.last! + Int32(list.count)) }
             let list = lists.flatMap { $0.sorted { (second(of: $0), $0) < (second(of: $1), $1) } }
+            let seconds = list.map(second(of:))
             self.start = FrozenArray(start)
+            wordsStart = FrozenArray(lists.indices.map { key in
+                Int32(seconds[Int(start[key])..<Int(start[key + 1])].firstIndex { $0 >= 0 } ?? Int(start[key + 1]))
+            })
             self.list = FrozenArray(list)
-            self.second = FrozenArray(list.map(second(of:)))
+            self.second = FrozenArray(seconds)
         }
 
-        /// The first slot in `range` whose second element is at least `value`.
+        /// The first slot in `range` whose second element is at least `value`, found without
+        /// branching on the comparisons (which a processor cannot foresee).
         func firstSlot(atLeast value: Int32, in range: Range<Int>) -> Int {
-            var low = range.lowerBound, high = range.upperBound
-            while low < high {
-                let middle = (low + high) / 2
-                if second[middle] < value { low = middle + 1 } else { high = middle }
+            var low = range.lowerBound, count = range.count
+            while count > 0 {
+                let half = count / 2
+                let below = second[low + half] < value
+                low = below ? low + half + 1 : low
+                count = below ? count - half - 1 : half
             }
             return low
         }
 
         func deallocate() {
             start.deallocate()
+            wordsStart.deallocate()
             list.deallocate()
             second.deallocate()
         }
