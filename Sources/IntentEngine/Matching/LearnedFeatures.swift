@@ -52,7 +52,7 @@ struct LearnedFeatures: Sendable {
         // A message has at most one word and one pair for every two bytes.
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: bytes.count + 1) { known in
             var count = 0
-            WordFeatures.forEachKnown(in: bytes, lookup: slot(of:)) { slot in
+            WordFeatures.forEachKnown(in: bytes, lookup: { slot(of: $0) }) { slot in
                 known[count] = Int32(slot)
                 count += 1
             }
