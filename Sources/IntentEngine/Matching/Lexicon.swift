@@ -206,7 +206,8 @@ struct Lexicon: Sendable {
     }
 
     /// Light stemming: drop the first of these endings that leaves at least three letters.
-    private static let endings: [[UInt8]] = ["ies", "ing", "ed", "ly", "es", "s", "e", "y"].map { Array($0.utf8) }
+    /// Static strings, so that every ending's bytes and length sit in the one array.
+    private static let endings: [StaticString] = ["ies", "ing", "ed", "ly", "es", "s", "e", "y"]
     private static let shortestStem = 3
 
     static func stemLength(_ word: UnsafeBufferPointer<UInt8>) -> Int {
@@ -221,16 +222,13 @@ struct Lexicon: Sendable {
            !(word[count - 2] == UInt8(ascii: "e") && word[count - 3] == UInt8(ascii: "i")) {
             return stemLength(word, count: count - 1, afterPlural: true)
         }
-        for ending in endings where word.count - ending.count >= shortestStem {
-            let start = word.count - ending.count
-            var matches = true
-            for offset in 0..<ending.count where word[start + offset] != ending[offset] {
-                matches = false
-                break
-            }
+        for ending in endings where word.count - ending.utf8CodeUnitCount >= shortestStem {
+            let start = word.count - ending.utf8CodeUnitCount
+            let letters = UnsafeBufferPointer(start: ending.utf8Start, count: ending.utf8CodeUnitCount)
+            guard word[start...].elementsEqual(letters) else { continue }
             // A "y" after a vowel belongs to the word: "they" is not "the", "today" is "todays".
-            if matches, ending == [UInt8(ascii: "y")], isVowel(word[start - 1]) { continue }
-            if matches { return start }
+            if letters.count == 1, letters[0] == UInt8(ascii: "y"), isVowel(word[start - 1]) { continue }
+            return start
         }
         return word.count
     }
