@@ -22,6 +22,15 @@ public enum TextNormalizer {
         return words
     }
 
+    /// Whether a text has any word, found without making strings of them.
+    static func hasWords(_ text: String) -> Bool {
+        withScannableUTF8(text) { bytes in
+            var found = false
+            scanWords(bytes) { _, _ in found = true }
+            return found
+        }
+    }
+
     // MARK: - Byte-level scanning
 
     /// Calls `body` with UTF-8 that `scanWords` can read: the text itself when it is ASCII,
