@@ -23,7 +23,7 @@ extension CrisisModel {
         var prior: Double?, threshold: Double?
         var features: [(text: String, weight: Double)] = []
         var problems: [YAMLProblem] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in text.linesOfBytes().enumerated() {
             if let feature = Self.feature(line) {
                 features.append(feature)
                 continue

@@ -29,7 +29,7 @@ extension TopicModel {
             problems.append(.invalidValue(SourceLocation(file: file, line: line, column: 1), key: "topic-model",
                                           "\(message); run supportbot intents train to write this file"))
         }
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in text.linesOfBytes().enumerated() {
             if let width = intents?.count, let feature = Self.feature(line, width: width) {
                 features.append(feature)
                 continue

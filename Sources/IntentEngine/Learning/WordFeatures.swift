@@ -59,13 +59,41 @@ enum WordFeatures {
 
     /// The hash of a feature as a model file writes it: one word, or two with a space.
     static func hash(ofFeature text: String) -> UInt64 {
-        let words = text.split(separator: " ").map { word in Array(word.utf8).withUnsafeBufferPointer(fnv) }
+        let words = text.utf8.allSatisfy({ $0 < 0x80 })
+            ? asciiWordHashes(text)
+            : text.split(separator: " ").map { word in Array(word.utf8).withUnsafeBufferPointer(fnv) }
         return words.count == 2 ? pair(words[0], words[1]) : words.first ?? 0
     }
 
+    /// The hashes of an ASCII text's words between spaces (each space a character of its own),
+    /// hashed as the bytes are read, with no strings or arrays for the words: a model file has
+    /// thousands of features.
+    private static func asciiWordHashes(_ text: String) -> [UInt64] {
+        var words: [UInt64] = []
+        var hash = fnvBasis, inWord = false
+        for byte in text.utf8 {
+            if byte != UInt8(ascii: " ") {
+                hash = fnvStep(hash, byte)
+                inWord = true
+            } else if inWord {
+                words.append(hash)
+                hash = fnvBasis
+                inWord = false
+            }
+        }
+        if inWord { words.append(hash) }
+        return words
+    }
+
+    private static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    private static func fnvStep(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+        (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+    }
+
     private static func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        var hash = fnvBasis
+        for byte in bytes { hash = fnvStep(hash, byte) }
         return hash
     }
 
