@@ -99,17 +99,19 @@ struct Lexicon: Sendable {
             fuzzyWords.append(word)
             fuzzyKeys.append(keys[0])
             Self.forEachEdit(of: Array(word.utf8)) { variant in
-                withTypoKey(variant) { key in
-                    guard vocabulary.number(of: key) == nil else { return }
-                    if candidates.insert(key) == candidateTargets.count {
-                        candidateTargets.append(fuzzy)
-                        known.append(false)
+                variant.withUnsafeBufferPointer { variant in
+                    withTypoKey(variant) { key in
+                        guard vocabulary.number(of: key) == nil else { return }
+                        if candidates.insert(key) == candidateTargets.count {
+                            candidateTargets.append(fuzzy)
+                            known.append(false)
+                        }
                     }
                 }
             }
         }
         knownWords.forEachWord { word in
-            withTypoKey(Array(word)) { key in
+            withTypoKey(word) { key in
                 if let candidate = candidates.number(of: key) { known[Int(candidate)] = true }
             }
         }
@@ -122,16 +124,14 @@ struct Lexicon: Sendable {
 
     /// The key a misspelling is looked up by, if it is long enough to stand for a word and is
     /// not replaced by `common.yaml`'s replacements (those say themselves what it means).
-    private func withTypoKey(_ word: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        word.withUnsafeBufferPointer { bytes in
-            let range = 0..<bytes.count
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextNormalizer.maximumWordLength) { buffer in
-                guard range.count <= buffer.count else { return }
-                let count = TextNormalizer.foldWord(bytes, range, maximumRun: 1, into: buffer)
-                let squeezed = UnsafeBufferPointer(rebasing: buffer[0..<count])
-                guard count >= Self.shortestTypo, replacementWords.number(of: squeezed) == nil else { return }
-                body(UnsafeBufferPointer(rebasing: buffer[0..<Self.stemLength(squeezed)]))
-            }
+    private func withTypoKey(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let range = 0..<bytes.count
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextNormalizer.maximumWordLength) { buffer in
+            guard range.count <= buffer.count else { return }
+            let count = TextNormalizer.foldWord(bytes, range, maximumRun: 1, into: buffer)
+            let squeezed = UnsafeBufferPointer(rebasing: buffer[0..<count])
+            guard count >= Self.shortestTypo, replacementWords.number(of: squeezed) == nil else { return }
+            body(UnsafeBufferPointer(rebasing: buffer[0..<Self.stemLength(squeezed)]))
         }
     }
 
