@@ -87,8 +87,9 @@ extension TopicModel {
             }
             index = bytes.index(after: index)
         }
-        let words = line[index...].split(separator: " ", omittingEmptySubsequences: false)
-        guard counts.count == width, (1...2).contains(words.count), words.allSatisfy({ !$0.isEmpty }) else { return nil }
-        return (words.joined(separator: " "), counts)
+        // One or two words joined by one space are the words as written.
+        let words = line[index...]
+        guard counts.count == width, words.isOneOrTwoWords(allowingTabs: true) else { return nil }
+        return (String(words), counts)
     }
 }
