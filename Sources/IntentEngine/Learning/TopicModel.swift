@@ -84,9 +84,11 @@ public struct TopicModel: Sendable {
         TextNormalizer.withScannableUTF8(message) { bytes in
             WordFeatures.forEach(bytes, texts: true) { hash, text in
                 guard let row = rows[hash], !found.contains(where: { $0.text == text }) else { return }
-                let own = logLikelihoods[row * width + column]
-                let others = (0..<width).filter { $0 != column }.map { logLikelihoods[row * width + $0] }
-                let lead = own - others.reduce(0, +) / Double(max(others.count, 1))
+                // The others' mean, summed in their order without arrays: a topic answer's
+                // evidence is written for every message `classify --json` reads as one.
+                var others = 0.0
+                for intent in 0..<width where intent != column { others += logLikelihoods[row * width + intent] }
+                let lead = logLikelihoods[row * width + column] - others / Double(max(width - 1, 1))
                 if lead > 0 { found.append((text, lead)) }
             }
         }
