@@ -15,14 +15,14 @@ extension CompiledRules {
         return TextNormalizer.withScannableUTF8(message) { bytes in
             withUnsafeTemporaryAllocation(of: MessageScan.Token.self, capacity: (bytes.count / 2 + 1) * longestReplacement) { tokenBuffer in
                 let tokens = UnsafeBufferPointer(rebasing: tokenBuffer[0..<tokenize(bytes, into: tokenBuffer)])
-                return withScratch(tokenCount: tokens.count) { scratch in
+                return withScratch(tokenCount: tokens.count) { scratch, standings in
                     var scan = MessageScan(rules: self, tokens: tokens, riskRaised: raised, scratch: scratch)
                     scan.matchPatterns()
                     scan.matchTogether()
                     var found = UnsafeMutableBufferPointer(rebasing: scratch.hits[0..<scan.hitCount])
                     found.sort { $0.start < $1.start }
-                    let ranked = rank(UnsafeBufferPointer(found), scan: scan, bytes: bytes, message: message, riskLevel: riskLevel, raised: raised,
-                                      discounting: discounting, evidence: detail)
+                    let ranked = rank(UnsafeBufferPointer(found), scan: scan, standings: standings, bytes: bytes, message: message, riskLevel: riskLevel,
+                                      raised: raised, discounting: discounting, evidence: detail)
                     return readingLearned(ranked, bytes: bytes, message: message, discounting: discounting, evidence: detail)
                 }
             }
@@ -46,8 +46,8 @@ extension CompiledRules {
         return count
     }
 
-    /// Scratch space for one scan, in one allocation.
-    private func withScratch<Result>(tokenCount: Int, _ body: (MessageScan.Scratch) -> Result) -> Result {
+    /// Scratch space for one scan and its ranking, in one allocation.
+    private func withScratch<Result>(tokenCount: Int, _ body: (MessageScan.Scratch, UnsafeMutableBufferPointer<Standing>) -> Result) -> Result {
         var space = ScratchSpace()
         let scores = space.add(Double.self, count: targetCount)
         let hits = space.add(MessageScan.Hit.self, count: Self.maximumEvidence)
@@ -58,22 +58,25 @@ extension CompiledRules {
         let seen = space.add(UInt8.self, count: conceptCount)
         let seenConcepts = space.add(Int32.self, count: conceptCount)
         let intentTouched = space.add(UInt8.self, count: intentIDs.count)
+        let standings = space.add(Standing.self, count: intentIDs.count)
         return space.withAllocation { raw in
             body(MessageScan.Scratch(
                 scores: scores.bound(in: raw), flags: flags.bound(in: raw), hits: hits.bound(in: raw), occurrences: occurrences.bound(in: raw),
                 heads: heads.bound(in: raw), conceptSeen: seen.bound(in: raw), seenConcepts: seenConcepts.bound(in: raw), chosen: chosen.bound(in: raw),
                 intentTouched: intentTouched.bound(in: raw)
-            ))
+            ), standings.bound(in: raw))
         }
     }
 
     // MARK: - Ranking
 
-    /// How one intent stands, before its evidence is written out.
+    /// How one intent stands, before its evidence is written out. Plain numbers, so that the
+    /// standings sit in scratch space rather than in an array of their own.
     private struct Standing {
         let intent: Int
         let members: Range<Int>
-        var variant: String?
+        /// The matched variant's index in its intent, or -1.
+        var variant = -1
         var risk: RiskLevel?
         var score = 0.0
         var matched = false
@@ -81,15 +84,15 @@ extension CompiledRules {
 
     /// One candidate per intent that any rule touched, matched ones first, with the evidence
     /// `detail` asks for.
-    private func rank(_ hits: UnsafeBufferPointer<MessageScan.Hit>, scan: MessageScan, bytes: UnsafeBufferPointer<UInt8>, message: String,
-                      riskLevel: Double, raised: Bool, discounting: Bool, evidence detail: EvidenceDetail) -> Classification {
+    private func rank(_ hits: UnsafeBufferPointer<MessageScan.Hit>, scan: MessageScan, standings space: UnsafeMutableBufferPointer<Standing>,
+                      bytes: UnsafeBufferPointer<UInt8>, message: String, riskLevel: Double, raised: Bool, discounting: Bool,
+                      evidence detail: EvidenceDetail) -> Classification {
         let patternEvidence = hasPatterns ? matchPatterns(message, scores: scan.scores) : []
         guard !hits.isEmpty || !patternEvidence.isEmpty else {
             return Classification(best: candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: []), candidates: [],
                                   priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: [], readAsWarningSign: false)
         }
-        var standings: [Standing] = []
-        standings.reserveCapacity(8)
+        var standingCount = 0
         var warningSigns: [Evidence] = []
         var plan = Classification.Plan()
         let touchedIntents = scan.intentTouched
@@ -129,14 +132,18 @@ extension CompiledRules {
                 let rank = Int(targetRisk[member]) * 2 + (variantIndex >= 0 ? 1 : 0)
                 if memberMatched, rank > bestStanding {
                     bestStanding = rank
-                    standing.variant = variantIndex >= 0 ? variantIDs[intent][variantIndex] : nil
+                    standing.variant = variantIndex
                     standing.risk = targetRisk[member] == 2 ? .definite : targetRisk[member] == 1 ? .possible : nil
                 }
                 standing.score = max(standing.score, memberScore)
                 standing.matched = standing.matched || memberMatched
             }
-            if touched { standings.append(standing) }
+            if touched {
+                space[standingCount] = standing
+                standingCount += 1
+            }
         }
+        var standings = UnsafeMutableBufferPointer(rebasing: space[0..<standingCount])
         standings.sort { a, b in
             if a.matched != b.matched { return a.matched }
             if a.matched, priorities[a.intent] != priorities[b.intent] { return priorities[a.intent] > priorities[b.intent] }
@@ -149,7 +156,7 @@ extension CompiledRules {
                 evidence = self.evidence(hits, targets: standing.members, scan: scan, bytes: bytes)
                 for entry in patternEvidence where standing.members.contains(entry.target) { evidence.append(entry.evidence) }
             }
-            return candidate(standing.intent, variant: standing.variant, risk: standing.risk, score: standing.score, matched: standing.matched, evidence: evidence)
+            return candidate(standing.intent, variant: standing.variant >= 0 ? variantIDs[standing.intent][standing.variant] : nil, risk: standing.risk, score: standing.score, matched: standing.matched, evidence: evidence)
         }
         let best = candidates.first.flatMap { $0.matched ? $0 : nil }
             ?? candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: [])
