@@ -49,7 +49,7 @@ struct ClassifyCommand: ParsableCommand {
             return
         }
         while case let lines = input.nextBatch(limit: Self.batchSize), !lines.isEmpty {
-            for rendered in Self.render(lines, classifier: classifier, format: format) { output.write(rendered) }
+            output.write(Self.render(lines, classifier: classifier, format: format))
             if lines.count < Self.batchSize { output.flush() }
         }
         output.flush()
@@ -58,14 +58,21 @@ struct ClassifyCommand: ParsableCommand {
     /// Lines taken from standard input at once, when that many are waiting.
     static let batchSize = 4096
 
-    /// Each line's result, in order; a large batch is classified in two halves side by side.
-    static func render(_ lines: [String], classifier: IntentClassifier, format: ClassificationFormat) -> [[UInt8]] {
-        guard lines.count >= 256 else { return lines.map { format.render(classifier.classify($0, evidence: format.evidence)) } }
+    /// Every line's result, in order, as one run of bytes; a large batch is classified in two
+    /// halves side by side, each into bytes of its own, so that the main thread, which reads and
+    /// writes alone, joins two runs rather than copying each line's.
+    static func render(_ lines: [String], classifier: IntentClassifier, format: ClassificationFormat) -> [UInt8] {
+        @Sendable func rendered(_ lines: ArraySlice<String>) -> [UInt8] {
+            var bytes: [UInt8] = []
+            for line in lines { bytes += format.render(classifier.classify(line, evidence: format.evidence)) }
+            return bytes
+        }
+        guard lines.count >= 256 else { return rendered(lines[...]) }
         let halves = [lines[..<(lines.count / 2)], lines[(lines.count / 2)...]]
-        let results = Mutex<[[[UInt8]]]>([[], []])
+        let results = Mutex<[[UInt8]]>([[], []])
         DispatchQueue.concurrentPerform(iterations: 2) { half in
-            let rendered = halves[half].map { format.render(classifier.classify($0, evidence: format.evidence)) }
-            results.withLock { $0[half] = rendered }
+            let bytes = rendered(halves[half])
+            results.withLock { $0[half] = bytes }
         }
         return results.withLock { $0[0] + $0[1] }
     }
