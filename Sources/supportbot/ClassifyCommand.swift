@@ -64,7 +64,7 @@ struct ClassifyCommand: ParsableCommand {
     static func render(_ lines: [String], classifier: IntentClassifier, format: ClassificationFormat) -> [UInt8] {
         @Sendable func rendered(_ lines: ArraySlice<String>) -> [UInt8] {
             var bytes: [UInt8] = []
-            for line in lines { bytes += format.render(classifier.classify(line, evidence: format.evidence)) }
+            for line in lines { format.render(classifier.classify(line, evidence: format.evidence), appendingTo: &bytes) }
             return bytes
         }
         guard lines.count >= 256 else { return rendered(lines[...]) }
