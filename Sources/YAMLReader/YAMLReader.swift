@@ -90,11 +90,11 @@ public struct YAMLReader {
     }
 
     public mutating func string(_ node: Node, path: String) -> String? {
-        guard let scalar = node.scalar, !scalar.string.trimmingWhitespace.isEmpty else {
+        guard let text = node.scalar?.string.trimmingWhitespace, !text.isEmpty else {
             report(.wrongType(location(of: node), key: path, expected: "a non-empty text"))
             return nil
         }
-        return scalar.string.trimmingWhitespace
+        return text
     }
 
     public mutating func int(_ node: Node, path: String, in range: ClosedRange<Int>) -> Int? {
@@ -145,6 +145,9 @@ public struct YAMLReader {
 
 extension String {
     public var trimmingWhitespace: String {
+        // Most texts start and end with a printable ASCII character, which is no whitespace
+        // however it combines with what follows or precedes it: nothing to look up in Unicode.
+        if let first = utf8.first, let last = utf8.last, (0x21..<0x80).contains(first), (0x21..<0x80).contains(last) { return self }
         var view = Substring(self)
         while let first = view.first, first.isWhitespace { view.removeFirst() }
         while let last = view.last, last.isWhitespace { view.removeLast() }

@@ -10,12 +10,20 @@ struct ClassificationFormat {
     var evidence: EvidenceDetail { explain ? .all : json ? .result : .none }
 
     func render(_ classification: Classification) -> [UInt8] {
-        if json { return jsonLine(classification) }
+        var bytes: [UInt8] = []
+        render(classification, appendingTo: &bytes)
+        return bytes
+    }
+
+    /// The line at the end of `output`, where `classify` gathers a batch's lines.
+    func render(_ classification: Classification, appendingTo output: inout [UInt8]) {
+        if json { return JSONLine.write(appendingTo: &output) { jsonLine(classification, into: &$0) } }
         let best = classification.best
         guard explain else {
-            return Array("\(best.intentID)\(best.variantID.map { "/\($0)" } ?? "")\t\(score(best.score))\n".utf8)
+            output += "\(best.intentID)\(best.variantID.map { "/\($0)" } ?? "")\t\(score(best.score))\n".utf8
+            return
         }
-        return Array(classification.explanation.utf8)
+        output += classification.explanation.utf8
     }
 
     /// Two decimals, without a formatter: this runs for every line `classify` prints.
@@ -23,9 +31,8 @@ struct ClassificationFormat {
 
     // MARK: - JSON
 
-    private func jsonLine(_ classification: Classification) -> [UInt8] {
+    private func jsonLine(_ classification: Classification, into line: inout JSONLine) {
         let best = classification.best
-        var line = JSONLine()
         line.field("intent", best.intentID)
         line.field("variant", best.variantID)
         line.field("risk", best.risk?.rawValue)
@@ -49,7 +56,6 @@ struct ClassificationFormat {
                 object.array("evidence", candidate.evidence, write)
             }
         }
-        return line.finish()
     }
 
     private func write(_ object: inout JSONLine, _ evidence: Evidence) {

@@ -48,25 +48,51 @@ struct ClassifyCommand: ParsableCommand {
             }
             return
         }
-        while case let lines = input.nextBatch(limit: Self.batchSize), !lines.isEmpty {
-            for rendered in Self.render(lines, classifier: classifier, format: format) { output.write(rendered) }
-            if lines.count < Self.batchSize { output.flush() }
+        // A full batch is a backlog: the next one is read while this one is classified.
+        let reader = Mutex(input)
+        var lines = reader.withLock { $0.nextBatch(limit: Self.batchSize) }
+        while !lines.isEmpty {
+            let backlog = lines.count == Self.batchSize
+            let (parts, next) = Self.render(lines, classifier: classifier, format: format, readingNext: backlog, from: reader)
+            for part in parts { output.write(part) }
+            if !backlog { output.flush() }
+            lines = backlog ? next : reader.withLock { $0.nextBatch(limit: Self.batchSize) }
         }
         output.flush()
     }
 
     /// Lines taken from standard input at once, when that many are waiting.
     static let batchSize = 4096
+    /// A large batch is classified in this many parts, each taken by whichever core is free,
+    /// so that both stay busy to the end (two halves left one waiting for the other).
+    static let parts = 8
 
-    /// Each line's result, in order; a large batch is classified in two halves side by side.
-    static func render(_ lines: [String], classifier: IntentClassifier, format: ClassificationFormat) -> [[UInt8]] {
-        guard lines.count >= 256 else { return lines.map { format.render(classifier.classify($0, evidence: format.evidence)) } }
-        let halves = [lines[..<(lines.count / 2)], lines[(lines.count / 2)...]]
-        let results = Mutex<[[[UInt8]]]>([[], []])
-        DispatchQueue.concurrentPerform(iterations: 2) { half in
-            let rendered = halves[half].map { format.render(classifier.classify($0, evidence: format.evidence)) }
-            results.withLock { $0[half] = rendered }
+    /// Every line's result, in order, in runs of bytes, and when `readingNext`, the next batch
+    /// read meanwhile from `reader`: its reading is one more task beside the parts, so that no
+    /// core waits for it.
+    static func render(_ lines: [String], classifier: IntentClassifier, format: ClassificationFormat,
+                       readingNext: Bool, from reader: borrowing Mutex<StandardInputLines>) -> (parts: [[UInt8]], next: [String]) {
+        @Sendable func rendered(_ lines: ArraySlice<String>) -> [UInt8] {
+            var bytes: [UInt8] = []
+            for line in lines { format.render(classifier.classify(line, evidence: format.evidence), appendingTo: &bytes) }
+            return bytes
         }
-        return results.withLock { $0[0] + $0[1] }
+        @Sendable func next() -> [String] {
+            readingNext ? reader.withLock { $0.nextBatch(limit: batchSize) } : []
+        }
+        guard lines.count >= 256 else { return ([rendered(lines[...])], next()) }
+        let size = (lines.count + parts - 1) / parts
+        let chunks = stride(from: 0, to: lines.count, by: size).map { lines[$0..<min($0 + size, lines.count)] }
+        let results = Mutex<[[UInt8]]>(Array(repeating: [], count: chunks.count))
+        let nextLines = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: chunks.count + 1) { task in
+            guard task > 0 else {
+                let lines = next()
+                return nextLines.withLock { $0 = lines }
+            }
+            let bytes = rendered(chunks[task - 1])
+            results.withLock { $0[task - 1] = bytes }
+        }
+        return (results.withLock { $0 }, nextLines.withLock { $0 })
     }
 }

@@ -4,29 +4,36 @@ import MatrixClient
 /// hundreds of thousands a second, and an encoder's boxes and dictionaries would cost more
 /// than the classification.
 struct JSONLine {
-    private(set) var bytes: [UInt8] = []
+    private var bytes: [UInt8] = []
     private var needsComma = false
 
-    init() {
-        bytes.reserveCapacity(256)
-        bytes.append(UInt8(ascii: "{"))
+    /// Writes one object, and a new line, at the end of `output`: in place, with no array of
+    /// its own to allocate and copy for every line.
+    static func write(appendingTo output: inout [UInt8], _ body: (inout JSONLine) -> Void) {
+        var line = JSONLine()
+        swap(&line.bytes, &output)
+        line.bytes.append(UInt8(ascii: "{"))
+        body(&line)
+        line.bytes.append(UInt8(ascii: "}"))
+        line.bytes.append(UInt8(ascii: "\n"))
+        swap(&line.bytes, &output)
     }
 
     mutating func field(_ name: StaticString, _ value: String?) {
         key(name)
-        if let value { bytes.appendJSONString(value) } else { bytes += "null".utf8 }
+        if let value { bytes.appendJSONString(value) } else { append("null") }
     }
 
     mutating func field(_ name: StaticString, _ value: Bool) {
         key(name)
-        bytes += (value ? "true" : "false").utf8
+        append(value ? "true" : "false")
     }
 
     /// A number with at most two decimals, which is all a score or risk level needs.
     mutating func field(_ name: StaticString, _ value: Double) {
         key(name)
         let hundredths = Int((value * 100).rounded())
-        bytes += String(hundredths / 100).utf8
+        appendDecimal(hundredths / 100)
         let rest = abs(hundredths % 100)
         if rest != 0 {
             bytes.append(UInt8(ascii: "."))
@@ -37,7 +44,7 @@ struct JSONLine {
 
     mutating func field(_ name: StaticString, _ value: Int?) {
         key(name)
-        bytes += (value.map(String.init) ?? "null").utf8
+        if let value { appendDecimal(value) } else { append("null") }
     }
 
     /// A nested array of objects, each written by `body` into the same bytes.
@@ -55,18 +62,28 @@ struct JSONLine {
         needsComma = true
     }
 
-    /// The object, closed, and a new line.
-    mutating func finish() -> [UInt8] {
-        bytes.append(UInt8(ascii: "}"))
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
-    }
-
     private mutating func key(_ name: StaticString) {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
         needsComma = true
         bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes += $0 }
-        bytes += "\":".utf8
+        append(name)
+        append("\":")
+    }
+
+    /// Static text's bytes, copied whole: appending a `String.UTF8View` went byte by byte.
+    private mutating func append(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// An integer in decimal, as `String(value)` writes it, without making the string.
+    private mutating func appendDecimal(_ value: Int) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        let start = bytes.count
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
+            magnitude /= 10
+        } while magnitude > 0
+        bytes[start...].reverse()
     }
 }

@@ -35,6 +35,12 @@ struct StandardInputLines: Sequence, IteratorProtocol {
                 position = 0
             }
             let end = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) ?? buffer.count
+            if line.isEmpty, !skippingRest, end < buffer.count, end - position <= Self.maximumLineLength {
+                // The whole line is in the chunk (most are): its string straight from there.
+                defer { position = end + 1 }
+                let last = end > position && buffer[end - 1] == UInt8(ascii: "\r") ? end - 1 : end
+                return String(decoding: buffer[position..<last], as: UTF8.self)
+            }
             if !skippingRest {
                 let room = Self.maximumLineLength - line.count
                 line += buffer[position..<Swift.min(end, position + room)]

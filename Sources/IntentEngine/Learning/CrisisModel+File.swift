@@ -23,7 +23,7 @@ extension CrisisModel {
         var prior: Double?, threshold: Double?
         var features: [(text: String, weight: Double)] = []
         var problems: [YAMLProblem] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in text.linesOfBytes().enumerated() {
             if let feature = Self.feature(line) {
                 features.append(feature)
                 continue
@@ -64,8 +64,7 @@ extension CrisisModel {
     private static func feature(_ line: Substring) -> (text: String, weight: Double)? {
         guard let space = line.firstIndex(of: " "), let weight = Double(line[..<space]), weight.isFinite else { return nil }
         let words = line[line.index(after: space)...]
-        let parts = words.split(separator: " ", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), parts.allSatisfy({ !$0.isEmpty && !$0.contains("\t") }) else { return nil }
+        guard words.isOneOrTwoWords(allowingTabs: false) else { return nil }
         return (String(words), weight)
     }
 

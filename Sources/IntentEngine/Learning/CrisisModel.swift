@@ -25,7 +25,7 @@ public struct CrisisModel: Sendable {
     /// Each feature's text (a word, or two words with a space) and its weight, strongest first.
     public let features: [(text: String, weight: Double)]
     /// The weights by feature hash.
-    private let weights: FeatureTable<Double>
+    let weights: FeatureTable<Double>
 
     /// Knows no word and reads nothing as a crisis: stands in while a model is trained.
     static let untrained = CrisisModel(prior: 0, threshold: .infinity, features: [])

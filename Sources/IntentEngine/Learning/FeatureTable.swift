@@ -22,7 +22,7 @@ struct FeatureTable<Value: Sendable>: Sendable {
     }
 
     /// Zero marks an empty slot, so a hash of zero is stored as one.
-    private static func key(_ hash: UInt64) -> UInt64 { hash == 0 ? 1 : hash }
+    static func key(_ hash: UInt64) -> UInt64 { hash == 0 ? 1 : hash }
 
     subscript(hash: UInt64) -> Value? {
         let key = Self.key(hash)
@@ -37,25 +37,11 @@ struct FeatureTable<Value: Sendable>: Sendable {
 
     /// Calls `body` once for each distinct feature of a message that the table knows.
     func forEachKnownFeature(in bytes: UnsafeBufferPointer<UInt8>, _ body: (Value) -> Void) {
-        // A message knows few features: a short list finds one counted already; past that (a
-        // very long message), a set does, so the cost stays linear.
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.shortList) { counted in
-            var count = 0
-            var many = Set<UInt64>()
-            WordFeatures.forEach(bytes) { hash, _ in
-                guard let value = self[hash] else { return }
-                if count < counted.count {
-                    guard !counted[0..<count].contains(hash) else { return }
-                    counted[count] = hash
-                    count += 1
-                } else {
-                    guard !counted.contains(hash), many.insert(hash).inserted else { return }
-                }
-                body(value)
-            }
-        }
+        WordFeatures.forEachKnown(in: bytes, lookup: { self[$0] }, body)
     }
 
-    /// How many known features a message has before a set takes over from the short list.
-    private static var shortList: Int { 48 }
+    /// Every stored feature: its key (the hash, or 1 for a hash of zero) and its value.
+    func forEachEntry(_ body: (_ key: UInt64, Value) -> Void) {
+        for slot in keys.indices where keys[slot] != 0 { body(keys[slot], values[slot]!) }
+    }
 }

@@ -29,7 +29,7 @@ extension TopicModel {
             problems.append(.invalidValue(SourceLocation(file: file, line: line, column: 1), key: "topic-model",
                                           "\(message); run supportbot intents train to write this file"))
         }
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in text.linesOfBytes().enumerated() {
             if let width = intents?.count, let feature = Self.feature(line, width: width) {
                 features.append(feature)
                 continue
@@ -87,8 +87,9 @@ extension TopicModel {
             }
             index = bytes.index(after: index)
         }
-        let words = line[index...].split(separator: " ", omittingEmptySubsequences: false)
-        guard counts.count == width, (1...2).contains(words.count), words.allSatisfy({ !$0.isEmpty }) else { return nil }
-        return (words.joined(separator: " "), counts)
+        // One or two words joined by one space are the words as written.
+        let words = line[index...]
+        guard counts.count == width, words.isOneOrTwoWords(allowingTabs: true) else { return nil }
+        return (String(words), counts)
     }
 }

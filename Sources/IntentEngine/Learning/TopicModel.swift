@@ -28,10 +28,10 @@ public struct TopicModel: Sendable {
     /// Each feature's text (a word, or two words with a space) and how many messages of each intent had it.
     public let features: [(text: String, counts: [Int])]
     /// Per intent, the log-probability of a message of it before any word is read.
-    private let logPriors: [Double]
+    let logPriors: [Double]
     /// Per feature (its row) and intent: the log-probability of the feature in a message of that intent.
-    private let logLikelihoods: [Double]
-    private let rows: FeatureTable<Int>
+    let logLikelihoods: [Double]
+    let rows: FeatureTable<Int>
 
     init(intents: [String], messageCounts: [Int], threshold: Double, features: [(text: String, counts: [Int])]) {
         self.intents = intents
@@ -62,12 +62,18 @@ public struct TopicModel: Sendable {
             rows.forEachKnownFeature(in: bytes) { row in
                 for intent in 0..<width { scores[intent] += logLikelihoods[row * width + intent] }
             }
-            var best = 0
-            for intent in 1..<width where scores[intent] > scores[best] { best = intent }
-            var sum = 0.0
-            for intent in 0..<width { sum += exp(scores[intent] - scores[best]) }
-            return (best, 1 / sum)
+            return Self.reading(scores)
         }
+    }
+
+    /// The likeliest intent of a message's log-probabilities (the first of equals), and its
+    /// probability among all.
+    static func reading(_ scores: UnsafeMutableBufferPointer<Double>) -> (index: Int, probability: Double) {
+        var best = 0
+        for intent in 1..<scores.count where scores[intent] > scores[best] { best = intent }
+        var sum = 0.0
+        for intent in 0..<scores.count { sum += exp(scores[intent] - scores[best]) }
+        return (best, 1 / sum)
     }
 
     /// The words of a message that most favour `intent` over the others: what `--explain` shows.
@@ -78,9 +84,11 @@ public struct TopicModel: Sendable {
         TextNormalizer.withScannableUTF8(message) { bytes in
             WordFeatures.forEach(bytes, texts: true) { hash, text in
                 guard let row = rows[hash], !found.contains(where: { $0.text == text }) else { return }
-                let own = logLikelihoods[row * width + column]
-                let others = (0..<width).filter { $0 != column }.map { logLikelihoods[row * width + $0] }
-                let lead = own - others.reduce(0, +) / Double(max(others.count, 1))
+                // The others' mean, summed in their order without arrays: a topic answer's
+                // evidence is written for every message `classify --json` reads as one.
+                var others = 0.0
+                for intent in 0..<width where intent != column { others += logLikelihoods[row * width + intent] }
+                let lead = logLikelihoods[row * width + column] - others / Double(max(width - 1, 1))
                 if lead > 0 { found.append((text, lead)) }
             }
         }

@@ -20,6 +20,31 @@ enum WordFeatures {
         }
     }
 
+    /// Calls `body` once for each distinct feature of a message that `lookup` finds, with what
+    /// it found, in the order first seen.
+    static func forEachKnown<Found>(in bytes: UnsafeBufferPointer<UInt8>, lookup: (UInt64) -> Found?, _ body: (Found) -> Void) {
+        // A message knows few features: a short list finds one counted already; past that (a
+        // very long message), a set does, so the cost stays linear.
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: shortList) { counted in
+            var count = 0
+            var many = Set<UInt64>()
+            forEach(bytes) { hash, _ in
+                guard let found = lookup(hash) else { return }
+                if count < counted.count {
+                    guard !counted[0..<count].contains(hash) else { return }
+                    counted[count] = hash
+                    count += 1
+                } else {
+                    guard !counted.contains(hash), many.insert(hash).inserted else { return }
+                }
+                body(found)
+            }
+        }
+    }
+
+    /// How many known features a message has before a set takes over from the short list.
+    private static var shortList: Int { 48 }
+
     /// Each distinct feature of a message with its text, in the order first seen: what a model learns from.
     static func distinct(_ message: String) -> [(hash: UInt64, text: String)] {
         var seen = Set<UInt64>()
@@ -34,13 +59,41 @@ enum WordFeatures {
 
     /// The hash of a feature as a model file writes it: one word, or two with a space.
     static func hash(ofFeature text: String) -> UInt64 {
-        let words = text.split(separator: " ").map { word in Array(word.utf8).withUnsafeBufferPointer(fnv) }
+        let words = text.utf8.allSatisfy({ $0 < 0x80 })
+            ? asciiWordHashes(text)
+            : text.split(separator: " ").map { word in Array(word.utf8).withUnsafeBufferPointer(fnv) }
         return words.count == 2 ? pair(words[0], words[1]) : words.first ?? 0
     }
 
+    /// The hashes of an ASCII text's words between spaces (each space a character of its own),
+    /// hashed as the bytes are read, with no strings or arrays for the words: a model file has
+    /// thousands of features.
+    private static func asciiWordHashes(_ text: String) -> [UInt64] {
+        var words: [UInt64] = []
+        var hash = fnvBasis, inWord = false
+        for byte in text.utf8 {
+            if byte != UInt8(ascii: " ") {
+                hash = fnvStep(hash, byte)
+                inWord = true
+            } else if inWord {
+                words.append(hash)
+                hash = fnvBasis
+                inWord = false
+            }
+        }
+        if inWord { words.append(hash) }
+        return words
+    }
+
+    private static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    private static func fnvStep(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+        (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+    }
+
     private static func fnv(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        var hash = fnvBasis
+        for byte in bytes { hash = fnvStep(hash, byte) }
         return hash
     }
 

@@ -15,16 +15,15 @@ extension CompiledRules {
         return TextNormalizer.withScannableUTF8(message) { bytes in
             withUnsafeTemporaryAllocation(of: MessageScan.Token.self, capacity: (bytes.count / 2 + 1) * longestReplacement) { tokenBuffer in
                 let tokens = UnsafeBufferPointer(rebasing: tokenBuffer[0..<tokenize(bytes, into: tokenBuffer)])
-                return withScratch(tokenCount: tokens.count) { scratch in
+                return withScratch(tokenCount: tokens.count) { scratch, standings in
                     var scan = MessageScan(rules: self, tokens: tokens, riskRaised: raised, scratch: scratch)
                     scan.matchPatterns()
                     scan.matchTogether()
                     var found = UnsafeMutableBufferPointer(rebasing: scratch.hits[0..<scan.hitCount])
                     found.sort { $0.start < $1.start }
-                    let ranked = rank(UnsafeBufferPointer(found), scan: scan, bytes: bytes, message: message, riskLevel: riskLevel, raised: raised,
-                                      discounting: discounting, evidence: detail)
-                    return readingLearnedTopic(readingLearnedCrisis(ranked, bytes: bytes, message: message, discounting: discounting, evidence: detail),
-                                               bytes: bytes, message: message, evidence: detail)
+                    let ranked = rank(UnsafeBufferPointer(found), scan: scan, standings: standings, bytes: bytes, message: message, riskLevel: riskLevel,
+                                      raised: raised, discounting: discounting, evidence: detail)
+                    return readingLearned(ranked, bytes: bytes, message: message, discounting: discounting, evidence: detail)
                 }
             }
         }
@@ -47,8 +46,8 @@ extension CompiledRules {
         return count
     }
 
-    /// Scratch space for one scan, in one allocation.
-    private func withScratch<Result>(tokenCount: Int, _ body: (MessageScan.Scratch) -> Result) -> Result {
+    /// Scratch space for one scan and its ranking, in one allocation.
+    private func withScratch<Result>(tokenCount: Int, _ body: (MessageScan.Scratch, UnsafeMutableBufferPointer<Standing>) -> Result) -> Result {
         var space = ScratchSpace()
         let scores = space.add(Double.self, count: targetCount)
         let hits = space.add(MessageScan.Hit.self, count: Self.maximumEvidence)
@@ -59,22 +58,25 @@ extension CompiledRules {
         let seen = space.add(UInt8.self, count: conceptCount)
         let seenConcepts = space.add(Int32.self, count: conceptCount)
         let intentTouched = space.add(UInt8.self, count: intentIDs.count)
+        let standings = space.add(Standing.self, count: intentIDs.count)
         return space.withAllocation { raw in
             body(MessageScan.Scratch(
                 scores: scores.bound(in: raw), flags: flags.bound(in: raw), hits: hits.bound(in: raw), occurrences: occurrences.bound(in: raw),
                 heads: heads.bound(in: raw), conceptSeen: seen.bound(in: raw), seenConcepts: seenConcepts.bound(in: raw), chosen: chosen.bound(in: raw),
                 intentTouched: intentTouched.bound(in: raw)
-            ))
+            ), standings.bound(in: raw))
         }
     }
 
     // MARK: - Ranking
 
-    /// How one intent stands, before its evidence is written out.
+    /// How one intent stands, before its evidence is written out. Plain numbers, so that the
+    /// standings sit in scratch space rather than in an array of their own.
     private struct Standing {
         let intent: Int
         let members: Range<Int>
-        var variant: String?
+        /// The matched variant's index in its intent, or -1.
+        var variant = -1
         var risk: RiskLevel?
         var score = 0.0
         var matched = false
@@ -82,15 +84,15 @@ extension CompiledRules {
 
     /// One candidate per intent that any rule touched, matched ones first, with the evidence
     /// `detail` asks for.
-    private func rank(_ hits: UnsafeBufferPointer<MessageScan.Hit>, scan: MessageScan, bytes: UnsafeBufferPointer<UInt8>, message: String,
-                      riskLevel: Double, raised: Bool, discounting: Bool, evidence detail: EvidenceDetail) -> Classification {
+    private func rank(_ hits: UnsafeBufferPointer<MessageScan.Hit>, scan: MessageScan, standings space: UnsafeMutableBufferPointer<Standing>,
+                      bytes: UnsafeBufferPointer<UInt8>, message: String, riskLevel: Double, raised: Bool, discounting: Bool,
+                      evidence detail: EvidenceDetail) -> Classification {
         let patternEvidence = hasPatterns ? matchPatterns(message, scores: scan.scores) : []
         guard !hits.isEmpty || !patternEvidence.isEmpty else {
             return Classification(best: candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: []), candidates: [],
                                   priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: [], readAsWarningSign: false)
         }
-        var standings: [Standing] = []
-        standings.reserveCapacity(8)
+        var standingCount = 0
         var warningSigns: [Evidence] = []
         var plan = Classification.Plan()
         let touchedIntents = scan.intentTouched
@@ -130,14 +132,18 @@ extension CompiledRules {
                 let rank = Int(targetRisk[member]) * 2 + (variantIndex >= 0 ? 1 : 0)
                 if memberMatched, rank > bestStanding {
                     bestStanding = rank
-                    standing.variant = variantIndex >= 0 ? variantIDs[intent][variantIndex] : nil
+                    standing.variant = variantIndex
                     standing.risk = targetRisk[member] == 2 ? .definite : targetRisk[member] == 1 ? .possible : nil
                 }
                 standing.score = max(standing.score, memberScore)
                 standing.matched = standing.matched || memberMatched
             }
-            if touched { standings.append(standing) }
+            if touched {
+                space[standingCount] = standing
+                standingCount += 1
+            }
         }
+        var standings = UnsafeMutableBufferPointer(rebasing: space[0..<standingCount])
         standings.sort { a, b in
             if a.matched != b.matched { return a.matched }
             if a.matched, priorities[a.intent] != priorities[b.intent] { return priorities[a.intent] > priorities[b.intent] }
@@ -150,7 +156,7 @@ extension CompiledRules {
                 evidence = self.evidence(hits, targets: standing.members, scan: scan, bytes: bytes)
                 for entry in patternEvidence where standing.members.contains(entry.target) { evidence.append(entry.evidence) }
             }
-            return candidate(standing.intent, variant: standing.variant, risk: standing.risk, score: standing.score, matched: standing.matched, evidence: evidence)
+            return candidate(standing.intent, variant: standing.variant >= 0 ? variantIDs[standing.intent][standing.variant] : nil, risk: standing.risk, score: standing.score, matched: standing.matched, evidence: evidence)
         }
         let best = candidates.first.flatMap { $0.matched ? $0 : nil }
             ?? candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: [])
@@ -159,13 +165,22 @@ extension CompiledRules {
                               readAsWarningSign: readAsWarningSign, plan: plan)
     }
 
+    /// The learned models read a message the rules do not read as a crisis: the crisis model,
+    /// then the topic model if it is still left to fallback.
+    private func readingLearned(_ ranked: Classification, bytes: UnsafeBufferPointer<UInt8>, message: String, discounting: Bool,
+                                evidence detail: EvidenceDetail) -> Classification {
+        guard ranked.best.risk == nil, learnedFeatures.readsAnything else { return ranked }
+        return learnedFeatures.withKnownFeatures(in: bytes) { known in
+            readingLearnedTopic(readingLearnedCrisis(ranked, known: known, message: message, discounting: discounting, evidence: detail),
+                                known: known, message: message, evidence: detail)
+        }
+    }
+
     /// A message the rules do not read as a crisis, that the learned model does, is a possible
     /// crisis (the `learned` variant) ahead of what the rules found. The model never lowers a risk.
-    private func readingLearnedCrisis(_ ranked: Classification, bytes: UnsafeBufferPointer<UInt8>, message: String, discounting: Bool,
+    private func readingLearnedCrisis(_ ranked: Classification, known: UnsafeBufferPointer<Int32>, message: String, discounting: Bool,
                                       evidence detail: EvidenceDetail) -> Classification {
-        guard let learned, ranked.best.risk == nil else { return ranked }
-        let score = learned.model.score(bytes: bytes)
-        guard score > learned.model.threshold else { return ranked }
+        guard let score = learnedFeatures.crisisScore(known), score > learnedFeatures.crisisThreshold, let learned else { return ranked }
         guard !(discounting && learned.discountedByPlans) else {
             var discounted = ranked
             discounted.plan.discounted.append(learned.variant)
@@ -182,11 +197,10 @@ extension CompiledRules {
     /// A message the rules leave to fallback, and the crisis model too, that the topic model
     /// reads as an everyday topic with at least its threshold's probability is answered as that
     /// topic; a warning intent read this way raises the conversation's risk, as a rule's would.
-    private func readingLearnedTopic(_ ranked: Classification, bytes: UnsafeBufferPointer<UInt8>, message: String,
+    private func readingLearnedTopic(_ ranked: Classification, known: UnsafeBufferPointer<Int32>, message: String,
                                      evidence detail: EvidenceDetail) -> Classification {
-        guard let topics, ranked.best.intentID == intentIDs[fallback], ranked.best.risk == nil else { return ranked }
-        let reading = topics.model.read(bytes: bytes)
-        guard reading.probability >= topics.model.threshold, let intent = topics.intents[reading.index] else { return ranked }
+        guard ranked.best.risk == nil, ranked.best.intentID == intentIDs[fallback], let reading = learnedFeatures.topicReading(known),
+              reading.probability >= learnedFeatures.topicThreshold, let topics, let intent = topics.intents[reading.index] else { return ranked }
         let evidence = detail == .none ? [] : [Evidence(kind: .learned, rule: "\(TopicModel.fileName): \(intentIDs[intent]) \(String(format: "%.2f", reading.probability)), at least \(topics.model.threshold)",
                                                         words: topics.model.evidence(message, for: intentIDs[intent]).joined(separator: ", "), negated: false)]
         let best = candidate(intent, variant: nil, risk: nil, score: reading.probability, matched: true, evidence: evidence)

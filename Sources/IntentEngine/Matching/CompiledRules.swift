@@ -71,6 +71,8 @@ final class CompiledRules: Sendable {
     /// The learned topic model, and per intent it knows, the intent it may answer with (nil:
     /// crisis, fallback, one that escalates, or one the rules no longer have).
     let topics: (model: TopicModel, intents: [Int?])?
+    /// Both models' features, as a message is read by them.
+    let learnedFeatures: LearnedFeatures
     /// Per intent: a message read as it is a warning sign (crisis's `warning_intents`).
     let isWarningIntent: [Bool]
 
@@ -102,6 +104,7 @@ final class CompiledRules: Sendable {
         targetDiscountedByPlans.deallocate()
         targetHasRequire.deallocate()
         priorities.deallocate()
+        learnedFeatures.deallocate()
     }
 
     /// Lists of pattern numbers by a key, flattened, each with the pattern's second element
@@ -110,6 +113,8 @@ final class CompiledRules: Sendable {
     /// touching the others (those reads, scattered over memory, were most of its time).
     struct Index: Sendable {
         let start: FrozenArray<Int32>
+        /// Per key, the first slot of its list whose second element is a word.
+        let wordsStart: FrozenArray<Int32>
         let list: FrozenArray<Int32>
         /// The pattern's second element, or `Index.single` when it has one element.
         let second: FrozenArray<Int32>
@@ -124,23 +129,31 @@ final class CompiledRules: Sendable {
             var start: [Int32] = [0]
             for list in lists { start.append(start.last! + Int32(list.count)) }
             let list = lists.flatMap { $0.sorted { (second(of: $0), $0) < (second(of: $1), $1) } }
+            let seconds = list.map(second(of:))
             self.start = FrozenArray(start)
+            wordsStart = FrozenArray(lists.indices.map { key in
+                Int32(seconds[Int(start[key])..<Int(start[key + 1])].firstIndex { $0 >= 0 } ?? Int(start[key + 1]))
+            })
             self.list = FrozenArray(list)
-            self.second = FrozenArray(list.map(second(of:)))
+            self.second = FrozenArray(seconds)
         }
 
-        /// The first slot in `range` whose second element is at least `value`.
+        /// The first slot in `range` whose second element is at least `value`, found without
+        /// branching on the comparisons (which a processor cannot foresee).
         func firstSlot(atLeast value: Int32, in range: Range<Int>) -> Int {
-            var low = range.lowerBound, high = range.upperBound
-            while low < high {
-                let middle = (low + high) / 2
-                if second[middle] < value { low = middle + 1 } else { high = middle }
+            var low = range.lowerBound, count = range.count
+            while count > 0 {
+                let half = count / 2
+                let below = second[low + half] < value
+                low = below ? low + half + 1 : low
+                count = below ? count - half - 1 : half
             }
             return low
         }
 
         func deallocate() {
             start.deallocate()
+            wordsStart.deallocate()
             list.deallocate()
             second.deallocate()
         }
@@ -226,6 +239,7 @@ final class CompiledRules: Sendable {
         topics = catalog.topicModel.map { model in
             (model, model.intents.map { id in answerable.contains(id) ? catalog.intents.firstIndex { $0.id == id } : nil })
         }
+        learnedFeatures = LearnedFeatures(crisis: learned?.model, topics: topics?.model)
         let warningIntents = Set(catalog.intent(withID: IntentCatalog.crisisID)?.warningIntents.map(\.value) ?? [])
         isWarningIntent = catalog.intents.map { warningIntents.contains($0.id) }
     }

@@ -99,17 +99,19 @@ struct Lexicon: Sendable {
             fuzzyWords.append(word)
             fuzzyKeys.append(keys[0])
             Self.forEachEdit(of: Array(word.utf8)) { variant in
-                withTypoKey(variant) { key in
-                    guard vocabulary.number(of: key) == nil else { return }
-                    if candidates.insert(key) == candidateTargets.count {
-                        candidateTargets.append(fuzzy)
-                        known.append(false)
+                variant.withUnsafeBufferPointer { variant in
+                    withTypoKey(variant) { key in
+                        guard vocabulary.number(of: key) == nil else { return }
+                        if candidates.insert(key) == candidateTargets.count {
+                            candidateTargets.append(fuzzy)
+                            known.append(false)
+                        }
                     }
                 }
             }
         }
         knownWords.forEachWord { word in
-            withTypoKey(Array(word)) { key in
+            withTypoKey(word) { key in
                 if let candidate = candidates.number(of: key) { known[Int(candidate)] = true }
             }
         }
@@ -122,16 +124,14 @@ struct Lexicon: Sendable {
 
     /// The key a misspelling is looked up by, if it is long enough to stand for a word and is
     /// not replaced by `common.yaml`'s replacements (those say themselves what it means).
-    private func withTypoKey(_ word: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        word.withUnsafeBufferPointer { bytes in
-            let range = 0..<bytes.count
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextNormalizer.maximumWordLength) { buffer in
-                guard range.count <= buffer.count else { return }
-                let count = TextNormalizer.foldWord(bytes, range, maximumRun: 1, into: buffer)
-                let squeezed = UnsafeBufferPointer(rebasing: buffer[0..<count])
-                guard count >= Self.shortestTypo, replacementWords.number(of: squeezed) == nil else { return }
-                body(UnsafeBufferPointer(rebasing: buffer[0..<Self.stemLength(squeezed)]))
-            }
+    private func withTypoKey(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let range = 0..<bytes.count
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: TextNormalizer.maximumWordLength) { buffer in
+            guard range.count <= buffer.count else { return }
+            let count = TextNormalizer.foldWord(bytes, range, maximumRun: 1, into: buffer)
+            let squeezed = UnsafeBufferPointer(rebasing: buffer[0..<count])
+            guard count >= Self.shortestTypo, replacementWords.number(of: squeezed) == nil else { return }
+            body(UnsafeBufferPointer(rebasing: buffer[0..<Self.stemLength(squeezed)]))
         }
     }
 
@@ -206,7 +206,8 @@ struct Lexicon: Sendable {
     }
 
     /// Light stemming: drop the first of these endings that leaves at least three letters.
-    private static let endings: [[UInt8]] = ["ies", "ing", "ed", "ly", "es", "s", "e", "y"].map { Array($0.utf8) }
+    /// Static strings, so that every ending's bytes and length sit in the one array.
+    private static let endings: [StaticString] = ["ies", "ing", "ed", "ly", "es", "s", "e", "y"]
     private static let shortestStem = 3
 
     static func stemLength(_ word: UnsafeBufferPointer<UInt8>) -> Int {
@@ -221,16 +222,13 @@ struct Lexicon: Sendable {
            !(word[count - 2] == UInt8(ascii: "e") && word[count - 3] == UInt8(ascii: "i")) {
             return stemLength(word, count: count - 1, afterPlural: true)
         }
-        for ending in endings where word.count - ending.count >= shortestStem {
-            let start = word.count - ending.count
-            var matches = true
-            for offset in 0..<ending.count where word[start + offset] != ending[offset] {
-                matches = false
-                break
-            }
+        for ending in endings where word.count - ending.utf8CodeUnitCount >= shortestStem {
+            let start = word.count - ending.utf8CodeUnitCount
+            let letters = UnsafeBufferPointer(start: ending.utf8Start, count: ending.utf8CodeUnitCount)
+            guard word[start...].elementsEqual(letters) else { continue }
             // A "y" after a vowel belongs to the word: "they" is not "the", "today" is "todays".
-            if matches, ending == [UInt8(ascii: "y")], isVowel(word[start - 1]) { continue }
-            if matches { return start }
+            if letters.count == 1, letters[0] == UInt8(ascii: "y"), isVowel(word[start - 1]) { continue }
+            return start
         }
         return word.count
     }

@@ -162,7 +162,7 @@ struct MessageScan {
     private mutating func extendAll(_ index: CompiledRules.Index, key: Int, at position: Int, from start: Int) {
         let slots = Int(index.start[key])..<Int(index.start[key + 1])
         guard !slots.isEmpty else { return }
-        let words = index.firstSlot(atLeast: 0, in: slots)
+        let words = Int(index.wordsStart[key])
         for slot in slots.lowerBound..<words {
             extend(pattern: Int(index.list[slot]), element: 1, at: position, from: start)
         }

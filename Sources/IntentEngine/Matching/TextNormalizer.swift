@@ -22,17 +22,30 @@ public enum TextNormalizer {
         return words
     }
 
+    /// Whether a text has any word, found without making strings of them.
+    static func hasWords(_ text: String) -> Bool {
+        withScannableUTF8(text) { bytes in
+            var found = false
+            scanWords(bytes) { _, _ in found = true }
+            return found
+        }
+    }
+
     // MARK: - Byte-level scanning
 
     /// Calls `body` with UTF-8 that `scanWords` can read: the text itself when it is ASCII,
     /// otherwise a Unicode-normalized copy in which every byte above 0x7F is part of a letter.
     static func withScannableUTF8<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         var text = text
-        if !text.utf8.allSatisfy({ $0 < 0x80 }) {
-            text = unicodeNormalized(text)
-        }
         text.makeContiguousUTF8()
-        return text.utf8.withContiguousStorageIfAvailable(body)!
+        // The bytes are checked in place: walking `String.UTF8View` byte by byte cost more.
+        return text.utf8.withContiguousStorageIfAvailable { bytes in
+            if bytes.allSatisfy({ $0 < 0x80 }) { return body(bytes) }
+            if let symbolsOnly = symbolsOnlyNormalized(text) { return symbolsOnly.withUnsafeBufferPointer(body) }
+            var normalized = unicodeNormalized(text)
+            normalized.makeContiguousUTF8()
+            return normalized.utf8.withContiguousStorageIfAvailable(body)!
+        }!
     }
 
     /// What stands between a word and the one before it.
@@ -121,7 +134,6 @@ public enum TextNormalizer {
     /// punctuation that ends a sentence becomes `.` and a clause `,`, and everything else
     /// (emoji, symbols, controls) a space.
     private static func unicodeNormalized(_ text: String) -> String {
-        if let simple = symbolsOnlyNormalized(text) { return simple }
         let decomposed = text.lowercased().decomposedStringWithCompatibilityMapping
         var kept = String.UnicodeScalarView()
         for scalar in decomposed.unicodeScalars {
@@ -150,20 +162,22 @@ public enum TextNormalizer {
     /// The common case without Unicode decomposition: when no letter or digit is beyond
     /// ASCII and no mark or invisible character stands right after an ASCII one (emoji, curly
     /// quotes, dashes and their variation selectors), each such scalar only becomes what the
-    /// full path would make of it. `nil` when the full path is needed.
-    private static func symbolsOnlyNormalized(_ text: String) -> String? {
-        var kept = String.UnicodeScalarView()
+    /// full path would make of it, as ASCII bytes. `nil` when the full path is needed.
+    private static func symbolsOnlyNormalized(_ text: String) -> [UInt8]? {
+        var kept: [UInt8] = []
+        kept.reserveCapacity(text.utf8.count)
         var afterASCIIWord = false
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
-                kept.append(scalar)
-                afterASCIIWord = scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
+                let byte = UInt8(scalar.value)
+                kept.append(byte)
+                afterASCIIWord = isWordByte(byte)
                 continue
             }
             // Emoji and pictographs, the most common by far: symbols, without asking Unicode.
             if emoji.contains(where: { $0.contains(scalar.value) }) {
                 afterASCIIWord = false
-                kept.append(" ")
+                kept.append(UInt8(ascii: " "))
                 continue
             }
             // Letters and digits, and punctuation whose compatibility form is ASCII (fullwidth
@@ -180,9 +194,9 @@ public enum TextNormalizer {
             }
             afterASCIIWord = false
             if apostrophes.contains(scalar) { continue }
-            kept.append(sentenceEnds.contains(scalar) ? "." : clausePunctuation.contains(scalar) ? "," : " ")
+            kept.append(UInt8(ascii: sentenceEnds.contains(scalar) ? "." : clausePunctuation.contains(scalar) ? "," : " "))
         }
-        return String(kept)
+        return kept
     }
 
     private static let compatibilityPunctuation: [ClosedRange<UInt32>] = [0x2024...0x2026, 0xFE50...0xFE6F, 0xFF00...0xFFEF]

@@ -8,6 +8,11 @@ enum RuleText {
     /// The parts of a rule text, or why it cannot be read.
     static func parts(of text: String) -> Result<[Part], Problem> {
         var parts: [Part] = []
+        // Most rules name no concept: without a '<' or '>' byte there is no such character.
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) else {
+            appendWords(Substring(text), to: &parts)
+            return .success(parts)
+        }
         var rest = Substring(text)
         while let open = rest.firstIndex(where: { $0 == "<" || $0 == ">" }) {
             guard rest[open] == "<" else { return .failure(.unopened) }
@@ -32,7 +37,7 @@ enum RuleText {
     }
 
     private static func appendWords(_ text: Substring, to parts: inout [Part]) {
-        if !TextNormalizer.words(in: String(text)).isEmpty { parts.append(.words(String(text))) }
+        if TextNormalizer.hasWords(String(text)) { parts.append(.words(String(text))) }
     }
 
     /// Lowercase letters, digits and `_`, starting with a letter, like intent ids.
