@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "SupportBot",
-    platforms: [.macOS(.v14)],
+    // macOS 15 for the standard library's Mutex and UInt128 (Linux has them with Swift 6).
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "supportbot", targets: ["supportbot"]),
         .library(name: "IntentEngine", targets: ["IntentEngine"]),
@@ -21,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // MatrixCrypto also imports swift-crypto's BoringSSL module (CCryptoBoringSSL), which is
+        // not one of its products: a release that renamed it would fail the build, not behave
+        // differently (see docs/ARCHITECTURE.md, "MatrixCrypto and the specification").
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),

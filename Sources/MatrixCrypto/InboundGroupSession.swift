@@ -7,10 +7,8 @@ public struct InboundGroupSession: Sendable, Codable, CustomStringConvertible, C
     public let signingKey: Ed25519PublicKey
     /// Whether the key came signed by its owner (an `m.room_key`) rather than from an export.
     public let isSignedByOwner: Bool
-    /// The signing key's table for verifying every message, built at the first decryption (a
-    /// session imported and never read costs nothing) and never stored; nil when the key names
-    /// no curve point, so that no message verifies.
-    private lazy var verifier = Ed25519Verifier(publicKey: signingKey.bytes)
+    /// The signing key's table for verifying every message, shared by every copy of the session.
+    private let verification: SharedVerifier
 
     /// From the signed session key of an `m.room_key` (format 2).
     public init(sessionKey: String) throws(MatrixCryptoError) {
@@ -31,10 +29,19 @@ public struct InboundGroupSession: Sendable, Codable, CustomStringConvertible, C
         self.latestRatchet = ratchet
         self.signingKey = signingKey
         self.isSignedByOwner = isSignedByOwner
+        verification = SharedVerifier(publicKey: signingKey.bytes)
     }
 
     private enum CodingKeys: String, CodingKey {
         case initialRatchet, latestRatchet, signingKey, isSignedByOwner
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(ratchet: try container.decode(MegolmRatchet.self, forKey: .initialRatchet),
+                  signingKey: try container.decode(Ed25519PublicKey.self, forKey: .signingKey),
+                  isSignedByOwner: try container.decode(Bool.self, forKey: .isSignedByOwner))
+        latestRatchet = try container.decode(MegolmRatchet.self, forKey: .latestRatchet)
     }
 
     public var sessionID: String { signingKey.base64 }
@@ -44,7 +51,7 @@ public struct InboundGroupSession: Sendable, Codable, CustomStringConvertible, C
     /// (the same index with a different event id). On failure the session is unchanged.
     public mutating func decrypt(_ base64: String) throws(MatrixCryptoError) -> (plaintext: [UInt8], messageIndex: UInt32) {
         let message = try MegolmMessage(decoding: UnpaddedBase64.decode(base64, what: "Megolm message"))
-        guard let verifier, message.isSigned(by: verifier) else { throw .badSignature }
+        guard let verifier = verification.verifier, message.isSigned(by: verifier) else { throw .badSignature }
         guard let ratchet = ratchet(at: message.messageIndex) else { throw .unknownMessageIndex(message.messageIndex) }
         let plaintext = try message.decrypt(with: ratchet.keys)
         if ratchet.index > latestRatchet.index { latestRatchet = ratchet }

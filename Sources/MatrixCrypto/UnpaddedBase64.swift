@@ -61,18 +61,18 @@ public enum UnpaddedBase64 {
             return seen < 64 ? group << (6 * UInt32(4 - count)) : nil
         }
         var valid = true
-        let decoded = [UInt8](count: end * 3 / 4) { bytes in
+        // On a character outside the alphabet the bytes written so far are kept and thrown away.
+        let decoded = [UInt8](unsafeUninitializedCapacity: end * 3 / 4) { bytes, written in
             let whole = end / 4 * 4
-            var out = 0
             for start in stride(from: 0, to: whole, by: 4) {
                 guard let group = group(start, 4) else {
                     valid = false
                     return
                 }
-                bytes[out] = UInt8(truncatingIfNeeded: group >> 16)
-                bytes[out + 1] = UInt8(truncatingIfNeeded: group >> 8)
-                bytes[out + 2] = UInt8(truncatingIfNeeded: group)
-                out += 3
+                bytes[written] = UInt8(truncatingIfNeeded: group >> 16)
+                bytes[written + 1] = UInt8(truncatingIfNeeded: group >> 8)
+                bytes[written + 2] = UInt8(truncatingIfNeeded: group)
+                written += 3
             }
             // A last group of two or three characters makes one or two bytes.
             guard whole < end else { return }
@@ -80,8 +80,9 @@ public enum UnpaddedBase64 {
                 valid = false
                 return
             }
-            bytes[out] = UInt8(truncatingIfNeeded: group >> 16)
-            if end - whole == 3 { bytes[out + 1] = UInt8(truncatingIfNeeded: group >> 8) }
+            bytes[written] = UInt8(truncatingIfNeeded: group >> 16)
+            if end - whole == 3 { bytes[written + 1] = UInt8(truncatingIfNeeded: group >> 8) }
+            written += end - whole - 1
         }
         return valid ? decoded : nil
     }

@@ -79,6 +79,7 @@ struct RelayLog: Sendable {
         }
         if let history, room.positions.count > history {
             let oldest = room.positions.removeFirst()
+            room.lastDropped = oldest
             let stillState = events[oldest].flatMap { old in old.stateKey.map { room.state[RelayRoom.stateKey(old.type, $0)] == oldest } }
             if stillState != true { forgotten.append(oldest) }
         }

@@ -6,6 +6,9 @@ struct RelayRoom: Sendable {
     /// `type` + NUL + `state_key` → position of the current state event.
     var state: [String: Int] = [:]
     var membership: [String: String] = [:]
+    /// The newest position dropped from the timeline by the history bound (0: none): a sync
+    /// from before it has a gap, and says `limited`.
+    var lastDropped = 0
 
     static func stateKey(_ type: String, _ key: String) -> String { type + "\u{0}" + key }
 

@@ -21,6 +21,7 @@ public struct RelayServer: Sendable {
     ///   - unlimited: users without that limit, such as a bot that answers everyone.
     public init(serverName: String, database: String?, history: Int = RelayServer.defaultHistory,
                 sendsPerSecond: Double = 200, unlimited: Set<String> = []) throws {
+        precondition(history > 0, "a room keeps at least one event")
         self.serverName = serverName
         store = try RelayStore(serverName: serverName, journal: try database.map { try RelayJournal(path: $0) },
                                history: history, sendsPerSecond: sendsPerSecond, unlimited: unlimited)

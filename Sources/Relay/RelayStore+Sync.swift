@@ -50,7 +50,8 @@ extension RelayStore {
                 let joinedAt = room.state[RelayRoom.stateKey("m.room.member", user)] ?? 0
                 let fresh = since.map { joinedAt > $0 } ?? true
                 // Newest first, one past the limit: enough to know whether the timeline is cut.
-                let window = room.positions(after: fresh ? 0 : since ?? 0).reversed().lazy
+                let start = fresh ? 0 : since ?? 0
+                let window = room.positions(after: start).reversed().lazy
                     .filter { filter.allows(self.event(at: $0)) }.prefix(filter.limit + 1)
                 let shown = Array(window.prefix(filter.limit)).reversed()
                 // Nothing here the filter lets through: the room is left out, as Synapse does,
@@ -58,7 +59,8 @@ extension RelayStore {
                 guard fresh || !shown.isEmpty else { continue }
                 var timeline: [String: JSONValue] = [
                     "events": .array(shown.map { event(at: $0).clientJSON(for: user) }),
-                    "limited": .bool(window.count > filter.limit),
+                    // Cut by the filter's limit, or by the history bound since `start`.
+                    "limited": .bool(window.count > filter.limit || start < room.lastDropped),
                 ]
                 timeline["prev_batch"] = .string(Self.token((shown.first ?? now + 1) - 1))
                 var entry: [String: JSONValue] = ["timeline": .object(timeline), "ephemeral": ["events": []]]

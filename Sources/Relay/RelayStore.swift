@@ -304,9 +304,13 @@ actor RelayStore {
         )
         try persist { try $0.append(event) }
         data.apply(event)
-        // Membership of any kind: a leave or an invite is news to the user it names.
+        // Members and invitees see the event; a membership change is also news to the user it names.
         if let members = data.rooms[roomID]?.membership {
-            for (id, waiter) in waiters where members[waiter.user] != nil { wake(id) }
+            let named = type == "m.room.member" ? stateKey : nil
+            let woken = waiters.filter { _, waiter in
+                waiter.user == named || members[waiter.user] == "join" || members[waiter.user] == "invite"
+            }
+            for id in woken.keys { wake(id) }
         }
         return event
     }

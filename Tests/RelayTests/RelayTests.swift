@@ -208,6 +208,7 @@ struct RelayTests {
             #expect(types.isSuperset(of: ["m.room.create", "m.room.name", "m.room.power_levels", "m.room.member"]), "state older than the window is kept")
             let first = try await bob.client.sync(since: nil, filter: nil, timeout: .zero, userID: bob.id)
             #expect(first.joinedRooms.first?.events.count == 5)
+            #expect(first.joinedRooms.first?.limited == true, "older events were dropped: the timeline says it is cut")
         }
     }
 
