@@ -26,7 +26,7 @@ actor Arrivals {
                 if room.limited, let previous = room.previousBatch, let since {
                     var from: String? = previous
                     while let token = from {
-                        let page = try await client.messages(roomID: room.roomID, from: token, to: since, limit: 1000, types: ["m.room.message"])
+                        let page = try await client.messages(roomID: room.roomID, from: token, to: since, limit: 1000, filter: ["types": ["m.room.message"]])
                         events += page.events
                         from = page.events.isEmpty ? nil : page.end
                     }

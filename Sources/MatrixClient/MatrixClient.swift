@@ -95,14 +95,11 @@ public struct MatrixClient: Sendable {
 
     /// Events before `from` (the newest when `nil`), newest first, down to `to` when given;
     /// only of `types` when given.
-    public func messages(roomID: String, from: String?, to: String?, limit: Int, types: [String]? = nil) async throws -> (events: [ClientEvent], end: String?) {
+    public func messages(roomID: String, from: String?, to: String?, limit: Int, filter: JSONValue? = nil) async throws -> (events: [ClientEvent], end: String?) {
         var query = [("dir", "b"), ("limit", "\(limit)")]
         if let from { query.append(("from", from)) }
         if let to { query.append(("to", to)) }
-        if let types {
-            let filter = JSONValue.object(["types": .array(types.map { .string($0) })]).serialized()
-            query.append(("filter", String(decoding: filter, as: UTF8.self)))
-        }
+        if let filter { query.append(("filter", String(decoding: filter.serialized(), as: UTF8.self))) }
         let response = try await request(.get, ["rooms", roomID, "messages"], query: query, endpoint: .messages)
         return ((response["chunk"]?.array ?? []).compactMap(ClientEvent.init(json:)), response["end"]?.string)
     }

@@ -161,7 +161,7 @@ struct RelayRoutes: Sendable {
             let filter = query.get("filter").flatMap { try? JSONValue(parsing: Data($0.utf8)) }
             return try json(try await store.messages(try parameter(context, "room"), user: session.userID, from: from, to: to,
                                                      backwards: query.get("dir") != "f", limit: query.get("limit", as: Int.self) ?? 10,
-                                                     types: filter?["types"]?.array?.compactMap(\.string)))
+                                                     filter: .init(roomEvents: filter)))
         }
     }
 

@@ -11,8 +11,13 @@ extension RelayStore {
         var senders: Set<String>?
         var notSenders: Set<String> = []
 
+        /// A sync filter's `room.timeline`.
         init(_ filter: JSONValue?) {
-            let timeline = filter?["room"]?["timeline"]
+            self.init(roomEvents: filter?["room"]?["timeline"])
+        }
+
+        /// A room event filter, as `/messages` takes it.
+        init(roomEvents timeline: JSONValue?) {
             if let limit = timeline?["limit"]?.int, limit > 0 { self.limit = min(limit, 1000) }
             types = timeline?["types"]?.array?.compactMap(\.string)
             notTypes = timeline?["not_types"]?.array?.compactMap(\.string) ?? []
@@ -106,13 +111,13 @@ extension RelayStore {
     }
 
     /// `/messages`: events of a room from a token, backwards (`b`) or forwards (`f`).
-    func messages(_ roomID: String, user: String, from: Int?, to: Int?, backwards: Bool, limit: Int, types: [String]?) throws(RelayError) -> JSONValue {
+    func messages(_ roomID: String, user: String, from: Int?, to: Int?, backwards: Bool, limit: Int, filter: TimelineFilter) throws(RelayError) -> JSONValue {
         guard let room = room(roomID) else { throw .notFound("Unknown room \(roomID)") }
         guard room.membership[user] == "join" || room.membership[user] == "leave" else { throw .forbidden("You are not in this room") }
         let limit = max(1, min(limit, 1000))
         let chunk: [Int]
         let start = from ?? (backwards ? position : 0)
-        let wanted = { (position: Int) in types.map { $0.contains(self.event(at: position).type) } ?? true }
+        let wanted = { (position: Int) in filter.allows(self.event(at: position)) }
         if backwards {
             chunk = Array(room.positions(after: to ?? 0, through: start).reversed().lazy.filter(wanted).prefix(limit))
         } else {

@@ -51,7 +51,7 @@ public struct SyncService: Service {
                                       botUserID: configuration.userID, logger: logger, now: handler.now),
             feedback: PatientFeedback(client: client, database: database, botUserID: configuration.userID, logger: logger, now: handler.now)
         )
-        let filter = try await client.createFilter(userID: configuration.userID, filter: Self.filter(timelineLimit: configuration.timelineLimit, botUserID: configuration.userID))
+        let filter = try await client.createFilter(userID: configuration.userID, filter: Self.filter(timelineLimit: configuration.timelineLimit))
         var since = try database.syncPosition()
         if since == nil {
             // First start: what was said before the bot existed is not answered.
@@ -86,6 +86,11 @@ public struct SyncService: Service {
                 continue
             }
             health.synced()
+            logger.trace("synced", metadata: [
+                "matrix.since": "\(position ?? "")", "matrix.next_batch": "\(response.nextBatch)",
+                "matrix.events": "\(response.joinedRooms.reduce(0) { $0 + $1.events.count })",
+                "matrix.limited_rooms": "\(response.joinedRooms.filter(\.limited).count)",
+            ])
             try await acceptInvites(response, rooms: rooms)
             let complete = await cancelWhenGracefulShutdown {
                 await handle(response, since: position, rooms: rooms, escalations: escalations, desks: desks)
@@ -301,12 +306,13 @@ public struct SyncService: Service {
         var events: [ClientEvent] = []
         var from = start
         for _ in 0..<Self.maximumBackfillPages {
-            let page = try await client.messages(roomID: roomID, from: from, to: since, limit: 100, types: Self.timelineTypes)
+            let page = try await client.messages(roomID: roomID, from: from, to: since, limit: 100, filter: backfillFilter)
             events += page.events
             guard let end = page.end, !page.events.isEmpty, end != from else { break }
             from = end
         }
-        logger.info("back-filled a gap in the timeline", metadata: ["matrix.room_id": "\(roomID)", "matrix.count": "\(events.count)"])
+        // A gap of the bot's own replies only, after it answered a backlog, is not news.
+        logger.log(level: events.isEmpty ? .debug : .info, "back-filled a gap in the timeline", metadata: ["matrix.room_id": "\(roomID)", "matrix.count": "\(events.count)"])
         return events.reversed()
     }
 
@@ -339,19 +345,25 @@ public struct SyncService: Service {
         }
     }
 
-    /// Messages, and reactions (a 👍 claims an escalation; on a reply, a patient's 👍 or 👎 is feedback).
-    static let timelineTypes = ["m.room.message", "m.reaction"]
+    /// What a gap is back-filled with: others' messages, and reactions (a 👍 claims an
+    /// escalation; on a reply, a patient's 👍 or 👎 is feedback). The bot's own replies, which
+    /// fill most of a gap it caused by answering a backlog, are left out.
+    private var backfillFilter: JSONValue {
+        ["types": ["m.room.message", "m.reaction"], "not_senders": [.string(configuration.userID)]]
+    }
 
-    /// Only what the bot reads: others' messages and reactions in timelines; no presence,
-    /// receipts or account data. Its own replies are left out, so that they do not wake its
-    /// long poll: one sync a reply fewer.
-    static func filter(timelineLimit: Int, botUserID: String) -> JSONValue { [
+    /// Only what the bot reads: no presence, receipts or account data. The timeline is not
+    /// filtered: Synapse looks through only the newest events of a room (ten times the timeline
+    /// limit) for ones that pass a timeline filter, and leaves the room out of the sync when none
+    /// does, so a message followed by that many of the bot's own replies, or of events of other
+    /// types (a live-location share), would never be seen. Unfiltered, any new event brings the
+    /// room, `limited` when there is more, and the gap is back-filled with a filter that the
+    /// server applies to every event (`backfillFilter`).
+    static func filter(timelineLimit: Int) -> JSONValue { [
         "presence": ["not_types": ["*"]],
         "account_data": ["not_types": ["*"]],
         "room": [
-            "timeline": [
-                "types": .array(timelineTypes.map(JSONValue.string)), "not_senders": [.string(botUserID)], "limit": .number(Double(timelineLimit)),
-            ],
+            "timeline": ["limit": .number(Double(timelineLimit))],
             "state": ["types": ["m.room.member"], "lazy_load_members": true],
             "ephemeral": ["not_types": ["*"]],
             "account_data": ["not_types": ["*"]],

@@ -134,10 +134,10 @@ final class BotProcess: @unchecked Sendable {
         }
     }
 
-    /// Everything the bot logged, over all its runs.
+    /// Everything the bot logged, over all its runs, in the order it ran (`bot-2.log` before `bot-10.log`).
     var logs: String {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { $0.hasSuffix(".log") }.sorted().map { logText(folder.appendingPathComponent($0)) }.joined()
+        let runs = lock.withLock { starts }
+        return (0..<runs).map { logText(folder.appendingPathComponent("bot-\($0 + 1).log")) }.joined()
     }
 
     private func logText(_ url: URL) -> String {

@@ -72,6 +72,11 @@ struct BotScenarioTests {
     }
 
     @Test(arguments: Homeserver.allCases)
+    func answersAMessageBuriedUnderOtherEvents(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).answersAMessageBuriedUnderOtherEvents()
+    }
+
+    @Test(arguments: Homeserver.allCases)
     func survivesBadInput(_ homeserver: Homeserver) async throws {
         try await scenarios(homeserver).survivesBadInput()
     }
