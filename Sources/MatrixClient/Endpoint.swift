@@ -5,6 +5,14 @@ enum Endpoint: String, CaseIterable, Sendable {
     case whoami, filter, sync, send, join, leave, createRoom, invite, messages, typing, receipt, directory, state, event
     case joinedMembers = "joined_members"
 
+    /// Whether a request here puts an event of the user's into a room (a message, a membership).
+    var makesAnEvent: Bool {
+        switch self {
+        case .send, .join, .leave, .createRoom, .invite: true
+        default: false
+        }
+    }
+
     /// `supportbot_homeserver_requests_total` for this endpoint, made once rather than looked
     /// up in the metrics registry on every request.
     var requests: Counter { Self.requestCounters[self]! }

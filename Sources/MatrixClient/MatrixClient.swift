@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Logging
 import Metrics
+import Synchronization
 
 /// The subset of the Matrix Client-Server API (v3) the bot uses, over any `HTTPTransport`.
 ///
@@ -19,6 +20,7 @@ public struct MatrixClient: Sendable {
     private let transport: any HTTPTransport
     private let retry: RetryPolicy
     private let logger: Logger
+    private let eventRequests = EventRequestCount()
     /// A request that is not a long poll gives up after this long.
     public static let requestTimeout = Duration.seconds(30)
 
@@ -36,6 +38,11 @@ public struct MatrixClient: Sendable {
         self.retry = retry
         self.logger = logger
     }
+
+    /// Requests this client (and every copy of it) has made that put an event into a room,
+    /// retries included: at least as many as the events it sent. A sync uses it to know how many
+    /// of a room's newest events may be the user's own.
+    public var eventRequestsMade: Int { eventRequests.value.load(ordering: .relaxed) }
 
     // MARK: - Endpoints
 
@@ -155,6 +162,7 @@ public struct MatrixClient: Sendable {
         while true {
             attempt += 1
             endpoint.requests.increment()
+            if endpoint.makesAnEvent { eventRequests.value.add(1, ordering: .relaxed) }
             let outcome: Result<(HTTPResponse, Data), any Error>
             do {
                 outcome = .success(try await transport.send(request, body: bytes, timeout: timeout))
@@ -250,4 +258,9 @@ extension MatrixClient: CustomStringConvertible, CustomDebugStringConvertible, C
     public var description: String { "MatrixClient(\(homeserver.absoluteString))" }
     public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: ["homeserver": homeserver]) }
+}
+
+/// A count shared by a client's copies.
+private final class EventRequestCount: Sendable {
+    let value = Atomic<Int>(0)
 }

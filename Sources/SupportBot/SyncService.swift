@@ -51,11 +51,11 @@ public struct SyncService: Service {
                                       botUserID: configuration.userID, logger: logger, now: handler.now),
             feedback: PatientFeedback(client: client, database: database, botUserID: configuration.userID, logger: logger, now: handler.now)
         )
-        let filter = try await client.createFilter(userID: configuration.userID, filter: Self.filter(timelineLimit: configuration.timelineLimit))
+        var filters = try await SyncFilters(client: client, userID: configuration.userID, timelineLimit: configuration.timelineLimit)
         var since = try database.syncPosition()
         if since == nil {
             // First start: what was said before the bot existed is not answered.
-            let initial = try await client.sync(since: nil, filter: filter, timeout: .zero, userID: configuration.userID)
+            let initial = try await client.sync(since: nil, filter: filters.everything, timeout: .zero, userID: configuration.userID)
             try await acceptInvites(initial, rooms: rooms)
             try database.saveSyncPosition(initial.nextBatch)
             since = initial.nextBatch
@@ -70,6 +70,8 @@ public struct SyncService: Service {
         while !Task.isShuttingDownGracefully {
             let response: SyncResponse
             let position = since
+            let began = client.eventRequestsMade
+            let filter = filters.filter(eventRequestsMade: began)
             do {
                 response = try await cancelWhenGracefulShutdown {
                     try await client.sync(since: position, filter: filter, timeout: configuration.syncTimeout, userID: configuration.userID)
@@ -83,6 +85,10 @@ public struct SyncService: Service {
                 logger.error("sync failed; trying again", metadata: ["error": "\(error)"])
                 Self.failures.increment()
                 try await Task.sleep(for: .seconds(5))
+                continue
+            }
+            guard filters.answer(of: filter, isTrustedAt: client.eventRequestsMade) else {
+                logger.debug("the bot sent many events while the sync waited; syncing again with them")
                 continue
             }
             health.synced()
@@ -107,6 +113,7 @@ public struct SyncService: Service {
             }
             retries = 0
             since = response.nextBatch
+            filters.moved(bySyncBeganAt: began)
             if ContinuousClock.now - saved.at >= Self.positionSaveInterval {
                 try database.saveSyncPosition(response.nextBatch)
                 saved = (since, .now)
@@ -351,22 +358,4 @@ public struct SyncService: Service {
     private var backfillFilter: JSONValue {
         ["types": ["m.room.message", "m.reaction"], "not_senders": [.string(configuration.userID)]]
     }
-
-    /// Only what the bot reads: no presence, receipts or account data. The timeline is not
-    /// filtered: Synapse looks through only the newest events of a room (ten times the timeline
-    /// limit) for ones that pass a timeline filter, and leaves the room out of the sync when none
-    /// does, so a message followed by that many of the bot's own replies, or of events of other
-    /// types (a live-location share), would never be seen. Unfiltered, any new event brings the
-    /// room, `limited` when there is more, and the gap is back-filled with a filter that the
-    /// server applies to every event (`backfillFilter`).
-    static func filter(timelineLimit: Int) -> JSONValue { [
-        "presence": ["not_types": ["*"]],
-        "account_data": ["not_types": ["*"]],
-        "room": [
-            "timeline": ["limit": .number(Double(timelineLimit))],
-            "state": ["types": ["m.room.member"], "lazy_load_members": true],
-            "ephemeral": ["not_types": ["*"]],
-            "account_data": ["not_types": ["*"]],
-        ],
-    ] }
 }

@@ -77,6 +77,11 @@ struct BotScenarioTests {
     }
 
     @Test(arguments: Homeserver.allCases)
+    func answersAMessageWrittenWhileItAnswersABacklog(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).answersAMessageWrittenWhileItAnswersABacklog()
+    }
+
+    @Test(arguments: Homeserver.allCases)
     func survivesBadInput(_ homeserver: Homeserver) async throws {
         try await scenarios(homeserver).survivesBadInput()
     }

@@ -302,6 +302,22 @@ struct Scenarios {
         _ = try await waitForReply(to: message, in: room, as: patient, bot: bot)
     }
 
+    /// While the bot answers a backlog, its replies fill the room's newest events, more of them
+    /// than a homeserver looks through for a filtered sync; a message written meanwhile is still
+    /// answered.
+    func answersAMessageWrittenWhileItAnswersABacklog() async throws {
+        let setup = try await community(patients: 2, settings: "reply: {cooldown_seconds: 0}\nsync: {timeline_limit: 10}")
+        let (bot, room) = (setup.bot, setup.room)
+        #expect(bot.stop() == 0)
+        for night in 0..<200 {
+            try await setup.patients[0].say("i cant sleep, night \(night) of this pain", in: room)
+        }
+        try await bot.start()
+        try await eventually("the bot answers the backlog") { bot.logs.contains("\"replied\"") }
+        let meanwhile = try await setup.patients[1].say("i cant sleep either, the pain keeps waking me", in: room)
+        _ = try await waitForReply(to: meanwhile, in: room, as: setup.patients[1], bot: bot, timeout: .seconds(120))
+    }
+
     func survivesBadInput() async throws {
         let setup = try await community(patients: 1, settings: "reply: {cooldown_seconds: 0}")
         let (bot, patients, room) = (setup.bot, setup.patients, setup.room)
