@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "SupportBot",
             dependencies: [
-                "Escalations", "IntentEngine", "MatrixClient", "Storage", "YAMLReader",
+                "BotEncryption", "Escalations", "IntentEngine", "MatrixClient", "Storage", "YAMLReader",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -91,6 +91,12 @@ let package = Package(
             dependencies: ["Escalations", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "Escalations"),
+        // The bot's device in end-to-end encryption: its identity sealed in the database, and the
+        // keys the homeserver holds of it.
+        .target(
+            name: "BotEncryption",
+            dependencies: ["MatrixClient", "MatrixCrypto", "Storage", .product(name: "Logging", package: "swift-log")]
+        ),
         // Olm and Megolm on swift-crypto: pure, no I/O, no Matrix client.
         .target(
             name: "MatrixCrypto",
@@ -140,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportBotTests",
-            dependencies: ["SupportBot", "Escalations", "IntentEngine", "MatrixClient", "Relay", "Storage", "YAMLReader",
+            dependencies: ["SupportBot", "BotEncryption", "Escalations", "IntentEngine", "MatrixClient", "Relay", "Storage", "YAMLReader",
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
@@ -149,7 +155,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportBotIntegrationTests",
-            dependencies: ["MatrixClient", "supportbot", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["MatrixClient", "MatrixCrypto", "supportbot", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "MatrixCryptoTests",

@@ -47,9 +47,14 @@ public struct MatrixClient: Sendable {
     // MARK: - Endpoints
 
     public func whoami() async throws -> String {
+        try await whoamiWithDevice().userID
+    }
+
+    /// The token's user, and its device when it has one (encryption keys belong to a device).
+    public func whoamiWithDevice() async throws -> (userID: String, deviceID: String?) {
         let response = try await request(.get, ["account", "whoami"], endpoint: .whoami)
         guard let userID = response["user_id"]?.string else { throw MatrixError.malformedResponse("whoami without user_id") }
-        return userID
+        return (userID, response["device_id"]?.string)
     }
 
     /// Uploads a sync filter and returns its id.
@@ -152,7 +157,7 @@ public struct MatrixClient: Sendable {
 
     // MARK: - Requests
 
-    private func request(
+    func request(
         _ method: HTTPRequest.Method, _ path: [String], query: [(String, String)] = [], body: JSONValue? = nil,
         timeout: Duration = requestTimeout, retrying: Bool = true, endpoint: Endpoint
     ) async throws -> JSONValue {

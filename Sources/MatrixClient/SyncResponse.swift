@@ -4,6 +4,12 @@ public struct SyncResponse: Sendable {
     public var nextBatch: String
     public var joinedRooms: [JoinedRoom]
     public var invitedRooms: [InvitedRoom]
+    /// How many one-time keys of each algorithm the server holds for the device
+    /// (`device_one_time_keys_count`).
+    public var oneTimeKeyCounts: [String: Int] = [:]
+    /// The algorithms whose fallback key no one has used yet (`device_unused_fallback_key_types`);
+    /// `nil` when the server does not say.
+    public var unusedFallbackKeyTypes: [String]?
 
     public struct JoinedRoom: Sendable {
         public var roomID: String
@@ -38,6 +44,8 @@ public struct SyncResponse: Sendable {
             throw MatrixError.malformedResponse("a /sync response without next_batch")
         }
         self.nextBatch = nextBatch
+        oneTimeKeyCounts = (json["device_one_time_keys_count"]?.object ?? [:]).compactMapValues(\.int)
+        unusedFallbackKeyTypes = json["device_unused_fallback_key_types"]?.array?.compactMap(\.string)
         let rooms = json["rooms"]
         joinedRooms = (rooms?["join"]?.object ?? [:]).sorted { $0.key < $1.key }.map { roomID, room in
             let raw = room["timeline"]?["events"]?.array ?? []

@@ -154,6 +154,14 @@ public struct BotDatabase: Sendable {
                 table.column("next_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v7: the bot's end-to-end encryption identity (pickles encrypted with the store key)") { db in
+            try db.create(table: "encryption_identity") { table in
+                table.primaryKey("device_id", .text)
+                table.column("account", .blob).notNull()
+                table.column("cross_signing", .blob).notNull()
+                table.column("cross_signing_published", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

@@ -18,7 +18,7 @@ extension BotConfiguration {
     }
 }
 
-private let topKeys = ["homeserver", "user_id", "access_token_file", "rooms", "intents", "database", "http", "reply", "locale", "retention_days", "sync", "escalation", "moderation"]
+private let topKeys = ["homeserver", "user_id", "access_token_file", "rooms", "intents", "database", "http", "reply", "locale", "retention_days", "sync", "escalation", "moderation", "encryption"]
 private let roomKeys = ["community", "ambassadors", "moderators"]
 private let replyKeys = ["cooldown_seconds", "accept_direct_chats"]
 private let escalationKeys = ["claim_power_level", "ambassadors", "reping_after", "page_moderators_after", "excerpt_characters"]
@@ -76,6 +76,10 @@ extension YAMLReader {
         if let node = fields["moderation"], let moderation = self.fields(node, path: "moderation", allowed: ["power_level"]),
            let node = moderation["power_level"], let level = int(node, path: "moderation.power_level", in: 0...100) {
             configuration.moderatorPowerLevel = level
+        }
+        if let node = fields["encryption"], let encryption = self.fields(node, path: "encryption", allowed: ["store_key_file"]),
+           let node = encryption["store_key_file"], let file = string(node, path: "encryption.store_key_file") {
+            configuration.storeKeyFile = resolve(file, in: folder)
         }
         return configuration
     }

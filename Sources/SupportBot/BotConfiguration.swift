@@ -31,6 +31,9 @@ public struct BotConfiguration: Sendable {
     /// bot back-fills the rest.
     public var timelineLimit = 50
     public var escalation = EscalationSettings()
+    /// The file holding the key that seals the bot's encryption store (`encryption.store_key_file`);
+    /// `nil`: `SUPPORTBOT_STORE_KEY`, else a key file the bot makes beside its database.
+    public var storeKeyFile: URL?
     /// Members of the moderators room with at least this power level may use its commands
     /// (`moderation.power_level`).
     public var moderatorPowerLevel = 50

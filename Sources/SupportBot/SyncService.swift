@@ -1,3 +1,4 @@
+import BotEncryption
 import Foundation
 import IntentEngine
 import Logging
@@ -37,10 +38,11 @@ public struct SyncService: Service {
     static var failures: Counter { Counter(label: "supportbot_sync_failures_total") }
 
     public func run() async throws {
-        let whoami = try await client.whoami()
-        guard whoami == configuration.userID else {
-            throw BotStartupError.wrongUser(token: whoami, configured: configuration.userID)
+        let whoami = try await client.whoamiWithDevice()
+        guard whoami.userID == configuration.userID else {
+            throw BotStartupError.wrongUser(token: whoami.userID, configured: configuration.userID)
         }
+        let device = try await openDevice(whoami.deviceID)
         let rooms = try await configuredRooms.directory()
         let escalations = EscalationAnnouncer.make(client: client, database: database, rooms: rooms, configuration: configuration,
                                                    rules: handler.rules, logger: logger)
@@ -92,6 +94,7 @@ public struct SyncService: Service {
                 continue
             }
             health.synced()
+            if let device { await replenish(device, from: response) }
             logger.trace("synced", metadata: [
                 "matrix.since": "\(position ?? "")", "matrix.next_batch": "\(response.nextBatch)",
                 "matrix.events": "\(response.joinedRooms.reduce(0) { $0 + $1.events.count })",
@@ -131,6 +134,37 @@ public struct SyncService: Service {
             }
         }
         logger.info("stopped following rooms")
+    }
+
+    // MARK: - Encryption
+
+    /// The bot's encryption device, its keys published; `nil` when the token has no device or
+    /// the homeserver takes no keys (the embedded relay, for now). Encrypted rooms stay declined.
+    private func openDevice(_ deviceID: String?) async throws -> BotDevice? {
+        guard let deviceID else {
+            logger.notice("the access token has no device: end-to-end encryption is off")
+            return nil
+        }
+        do {
+            _ = try await client.uploadKeys([:])
+        } catch let error as MatrixError where error.errcode == "M_UNRECOGNIZED" || error.status == 404 {
+            logger.notice("the homeserver takes no encryption keys: end-to-end encryption is off")
+            return nil
+        }
+        let storeKey = try StoreKey.load(environment: ProcessInfo.processInfo.environment, file: configuration.storeKeyFile,
+                                         database: configuration.database == ":memory:" ? nil : URL(fileURLWithPath: configuration.database), logger: logger)
+        let device = try BotDevice(client: client, database: database, userID: configuration.userID, deviceID: deviceID, storeKey: storeKey, logger: logger)
+        try await device.publish()
+        return device
+    }
+
+    /// Keys topped up after a sync; a failure waits for the next sync.
+    private func replenish(_ device: BotDevice, from response: SyncResponse) async {
+        do {
+            try await device.replenish(oneTimeKeyCounts: response.oneTimeKeyCounts, unusedFallbackKeyTypes: response.unusedFallbackKeyTypes)
+        } catch {
+            logger.warning("could not publish new encryption keys; trying after the next sync", metadata: ["error": "\(error)"])
+        }
     }
 
     // MARK: - One batch

@@ -81,6 +81,11 @@ struct BotScenarioTests {
         try await scenarios(homeserver).answersAMessageWrittenWhileItAnswersABacklog()
     }
 
+    /// Synapse only until the relay stores keys (issue 13).
+    @Test func publishesASignedDeviceThatSurvivesRestarts() async throws {
+        try await scenarios(.synapse).publishesASignedDeviceThatSurvivesRestarts()
+    }
+
     @Test(arguments: Homeserver.allCases)
     func survivesBadInput(_ homeserver: Homeserver) async throws {
         try await scenarios(homeserver).survivesBadInput()

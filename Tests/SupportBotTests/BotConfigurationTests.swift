@@ -35,6 +35,13 @@ struct BotConfigurationTests {
       ambassadors: "!amb:example.org"
     """
 
+    @Test func theStoreKeyFileIsReadBesideTheConfiguration() throws {
+        #expect(try load(minimal).storeKeyFile == nil)
+        let configuration = try load(minimal + "\nencryption: {store_key_file: keys/store.key}")
+        #expect(configuration.storeKeyFile?.path.hasSuffix("/keys/store.key") == true)
+        #expect(problems(minimal + "\nencryption: {store_key: abc}").contains { $0.contains("store_key") })
+    }
+
     @Test func theAccessTokenNeverShowsWhenTheConfigurationIsPrinted() throws {
         let configuration = try load(minimal, environment: ["SUPPORTBOT_ACCESS_TOKEN": "syt_secret_token"])
         var dumped = ""
@@ -87,7 +94,7 @@ struct BotConfigurationTests {
     }
 
     @Test func unknownKeysAndBadValuesNameTheLine() {
-        #expect(problems(minimal + "\ncooldown: 5") == [":6:1: cooldown: unknown key; expected one of: homeserver, user_id, access_token_file, rooms, intents, database, http, reply, locale, retention_days, sync, escalation, moderation"])
+        #expect(problems(minimal + "\ncooldown: 5") == [":6:1: cooldown: unknown key; expected one of: homeserver, user_id, access_token_file, rooms, intents, database, http, reply, locale, retention_days, sync, escalation, moderation, encryption"])
         #expect(problems(minimal + "\nreply: {cooldown_seconds: soon}") == [":6:27: reply.cooldown_seconds: expected a whole number from 0 to 86400"])
         #expect(problems(minimal.replacingOccurrences(of: "https://matrix.example.org", with: "matrix.example.org"))
             == [":1:13: homeserver: expected an http:// or https:// URL, such as https://matrix.example.org"])

@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+import MatrixClient
+import MatrixCrypto
+import Storage
+
+/// The bot's device in end-to-end encryption: its Olm account and cross-signing keys, sealed
+/// with the store key in the bot's database, and what the homeserver must hold of them so that
+/// patients' clients can start sessions with it and see it verified by its owner.
+///
+/// Keys are saved before they are published and marked published after, so a crash in between
+/// publishes the same keys again (which the server takes as no change), never keys the bot has lost.
+public actor BotDevice {
+    public let userID: String
+    public let deviceID: String
+    private let client: MatrixClient
+    private let database: BotDatabase
+    private let storeKey: PickleKey
+    private let logger: Logger
+    private var account: OlmAccount
+    private var crossSigning: CrossSigningKeys
+    private var crossSigningPublished: Bool
+
+    /// Signed one-time keys the server should hold: half of what an account keeps, as other
+    /// clients do, so a burst of new chats does not run it dry before the next sync tops it up.
+    static let oneTimeKeyTarget = OlmAccount.maxOneTimeKeys / 2
+    static let keyAlgorithm = "signed_curve25519"
+
+    /// Opens the device's identity from the database, or makes and saves a new one. A store key
+    /// that does not open a stored identity is an error: the bot never replaces an identity silently.
+    public init(client: MatrixClient, database: BotDatabase, userID: String, deviceID: String, storeKey: PickleKey, logger: Logger) throws {
+        self.client = client
+        self.database = database
+        self.userID = userID
+        self.deviceID = deviceID
+        self.storeKey = storeKey
+        self.logger = logger
+        if let record = try database.encryptionIdentity(deviceID: deviceID) {
+            do {
+                account = try OlmAccount(pickle: record.account, key: storeKey)
+                crossSigning = try CrossSigningKeys(pickle: record.crossSigning, key: storeKey)
+            } catch {
+                throw StoreKeyError.doesNotOpen(deviceID: deviceID)
+            }
+            crossSigningPublished = record.crossSigningPublished
+        } else {
+            var made = OlmAccount()
+            made.generateFallbackKey()
+            let keys = CrossSigningKeys()
+            try database.saveEncryptionIdentity(Self.record(deviceID, made, keys, published: false, key: storeKey))
+            let others = try database.otherEncryptionDevices(than: deviceID)
+            logger.notice("made an encryption identity for the bot's device", metadata: [
+                "matrix.device_id": "\(deviceID)", "matrix.identity_key": "\(made.identityKey.base64)",
+                "bot.earlier_devices": "\(others.joined(separator: ","))",
+            ])
+            account = made
+            crossSigning = keys
+            crossSigningPublished = false
+        }
+    }
+
+    /// The device's public identity key (Curve25519).
+    public var identityKey: Curve25519PublicKey { account.identityKey }
+
+    /// Publishes what the server may lack: the device keys (the same every start), unpublished
+    /// one-time and fallback keys, one-time keys up to the target, and the cross-signing keys
+    /// with the device's signature by them.
+    public func publish() async throws {
+        let counts = try await uploadKeys(includingDeviceKeys: true)
+        try await replenish(oneTimeKeyCounts: counts, unusedFallbackKeyTypes: nil)
+        try await publishCrossSigning()
+    }
+
+    /// Tops one-time keys up to the target, and replaces a fallback key someone used, from what a
+    /// sync says the server holds.
+    public func replenish(oneTimeKeyCounts: [String: Int], unusedFallbackKeyTypes: [String]?) async throws {
+        if let held = oneTimeKeyCounts[Self.keyAlgorithm], held < Self.oneTimeKeyTarget {
+            account.generateOneTimeKeys(count: Self.oneTimeKeyTarget - held)
+        }
+        if let unused = unusedFallbackKeyTypes, !unused.contains(Self.keyAlgorithm) {
+            account.generateFallbackKey()
+        }
+        guard !account.unpublishedOneTimeKeys.isEmpty || !account.unpublishedFallbackKey.isEmpty else { return }
+        _ = try await uploadKeys(includingDeviceKeys: false)
+    }
+
+    private func uploadKeys(includingDeviceKeys: Bool) async throws -> [String: Int] {
+        try save()
+        var body: [String: JSONValue] = [:]
+        if includingDeviceKeys { body["device_keys"] = try Self.json(account.deviceKeys(userID: userID, deviceID: deviceID)) }
+        let oneTimeKeys = account.signedOneTimeKeys(userID: userID, deviceID: deviceID)
+        if !oneTimeKeys.isEmpty { body["one_time_keys"] = .object(try oneTimeKeys.mapValues(Self.json)) }
+        let fallbackKey = account.signedFallbackKey(userID: userID, deviceID: deviceID)
+        if !fallbackKey.isEmpty { body["fallback_keys"] = .object(try fallbackKey.mapValues(Self.json)) }
+        let counts = try await client.uploadKeys(.object(body))
+        let published = oneTimeKeys.count
+        account.markKeysAsPublished()
+        try save()
+        if published > 0 || !fallbackKey.isEmpty {
+            logger.debug("published keys", metadata: ["bot.one_time_keys": "\(published)", "bot.fallback_key": "\(!fallbackKey.isEmpty)"])
+        }
+        return counts
+    }
+
+    /// Cross-signing, once: the master, self-signing and user-signing keys, then the device
+    /// signed by the self-signing key, so clients that refuse keys to devices their owner has not
+    /// signed (MSC4153) still talk to the bot.
+    private func publishCrossSigning() async throws {
+        guard !crossSigningPublished else { return }
+        let keys: JSONValue = [
+            "master_key": try Self.json(crossSigning.keyJSON(.master, userID: userID)),
+            "self_signing_key": try Self.json(crossSigning.keyJSON(.selfSigning, userID: userID)),
+            "user_signing_key": try Self.json(crossSigning.keyJSON(.userSigning, userID: userID)),
+        ]
+        do {
+            try await client.uploadCrossSigningKeys(keys)
+        } catch let error as MatrixError where error.status == 401 {
+            logger.warning("""
+                the homeserver asks for interactive authentication before it takes the bot's cross-signing keys; \
+                its device stays unsigned by its owner, and clients may warn about it
+                """, metadata: ["matrix.device_id": "\(deviceID)"])
+            return
+        }
+        let signed = crossSigning.signDevice(account.deviceKeys(userID: userID, deviceID: deviceID), userID: userID)
+        try await client.uploadSignatures([userID: [deviceID: try Self.json(signed)]])
+        crossSigningPublished = true
+        try save()
+        logger.info("published the bot's cross-signing keys and signed its device", metadata: [
+            "matrix.device_id": "\(deviceID)", "matrix.master_key": "\(crossSigning.publicKey(.master).base64)",
+        ])
+    }
+
+    private func save() throws {
+        try database.saveEncryptionIdentity(Self.record(deviceID, account, crossSigning, published: crossSigningPublished, key: storeKey))
+    }
+
+    private static func record(_ deviceID: String, _ account: OlmAccount, _ crossSigning: CrossSigningKeys, published: Bool, key: PickleKey) -> EncryptionIdentityRecord {
+        EncryptionIdentityRecord(deviceID: deviceID, account: account.pickle(with: key), crossSigning: crossSigning.pickle(with: key), crossSigningPublished: published)
+    }
+
+    private static func json(_ canonical: CanonicalJSON) throws -> JSONValue {
+        try JSONValue(parsing: Data(canonical.canonicalText.utf8))
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import MatrixClient
+import MatrixCrypto
+import Testing
+
+extension Scenarios {
+    /// The bot's device as a patient's client sees it: published, signed by its owner's
+    /// cross-signing keys, with one-time keys to claim that it tops up, and the same identity
+    /// after a restart. A store key that does not open that identity stops the bot.
+    func publishesASignedDeviceThatSurvivesRestarts() async throws {
+        let setup = try await community(patients: 1, settings: "sync: {timeout_seconds: 2}")
+        let (bot, patient) = (setup.bot, setup.patients[0])
+        let device = try PublishedDevice(try await patient.client.queryKeys([bot.user.userID]), userID: bot.user.userID)
+
+        var fallbackClaimed = false
+        for _ in 0..<60 where !fallbackClaimed {
+            fallbackClaimed = try await device.claimKey(as: patient).isFallback
+        }
+        #expect(fallbackClaimed, "after its one-time keys, the bot's fallback key is handed out")
+        try await eventually("the bot publishes new one-time keys") { try await !device.claimKey(as: patient).isFallback }
+
+        #expect(bot.stop() == 0)
+        try await bot.start()
+        let again = try PublishedDevice(try await patient.client.queryKeys([bot.user.userID]), userID: bot.user.userID)
+        #expect(again == device, "a restart keeps the device's keys and its cross-signing keys")
+
+        #expect(bot.stop() == 0)
+        let keyFile = bot.folder.appendingPathComponent("bot.sqlite.store-key")
+        #expect(try FileManager.default.attributesOfItem(atPath: keyFile.path)[.posixPermissions] as? Int == 0o600)
+        let storeKey = try String(contentsOf: keyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!storeKey.isEmpty && !bot.logs.contains(storeKey), "the store key stays out of the logs, trace level included")
+        try Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString().write(to: keyFile, atomically: true, encoding: .utf8)
+        let refused = await #expect(throws: TestFailure.self) { try await bot.start() }
+        #expect(refused?.description.contains("the store key does not open the encryption identity") == true)
+    }
+}
+
+/// A device as `/keys/query` shows it, every signature on the way checked: its keys signed by
+/// itself, its self-signing key by its master key, and the device by its self-signing key.
+struct PublishedDevice: Equatable {
+    let userID: String
+    let deviceID: String
+    let identityKey: String
+    let signingKey: String
+    let masterKey: String
+
+    init(_ query: JSONValue, userID: String) throws {
+        let devices = query["device_keys"]?[userID]?.object ?? [:]
+        guard devices.count == 1, let (deviceID, keysJSON) = devices.first else { throw TestFailure("not one device for \(userID): \(devices.keys)") }
+        let keys = try Self.canonical(keysJSON)
+        guard let signingKey = keys["keys"]?["ed25519:\(deviceID)"]?.string, let identityKey = keys["keys"]?["curve25519:\(deviceID)"]?.string,
+              let masterKey = query["master_keys"]?[userID]?["keys"]?.object?.values.first?.string,
+              let selfSigningJSON = query["self_signing_keys"]?[userID], let selfSigningKey = selfSigningJSON["keys"]?.object?.values.first?.string
+        else { throw TestFailure("keys missing from /keys/query: \(String(decoding: query.serialized(), as: UTF8.self))") }
+        try keys.verifySignature(of: userID, keyID: deviceID, with: Ed25519PublicKey(base64: signingKey))
+        try Self.canonical(selfSigningJSON).verifySignature(of: userID, keyID: masterKey, with: Ed25519PublicKey(base64: masterKey))
+        try keys.verifySignature(of: userID, keyID: selfSigningKey, with: Ed25519PublicKey(base64: selfSigningKey))
+        (self.userID, self.deviceID, self.identityKey, self.signingKey, self.masterKey) = (userID, deviceID, identityKey, signingKey, masterKey)
+    }
+
+    /// Claims one of the device's keys as `user`, checking that the device signed it.
+    func claimKey(as user: TestUser) async throws -> (key: String, isFallback: Bool) {
+        let claimed = try await user.client.claimKeys([(userID, deviceID)])
+        guard let key = claimed[userID]?[deviceID]?.object?.values.first else { throw TestFailure("no key to claim") }
+        try Self.canonical(key).verifySignature(of: userID, keyID: deviceID, with: Ed25519PublicKey(base64: signingKey))
+        return (key["key"]?.string ?? "", key["fallback"]?.bool ?? false)
+    }
+
+    private static func canonical(_ json: JSONValue) throws -> CanonicalJSON {
+        try CanonicalJSON(parsing: String(decoding: json.serialized(), as: UTF8.self))
+    }
+}
