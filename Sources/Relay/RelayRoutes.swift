@@ -151,7 +151,30 @@ struct RelayRoutes: Sendable {
             if let text = query.get("filter") {
                 filter = text.hasPrefix("{") ? try? JSONValue(parsing: Data(text.utf8)) : await store.filter(text, user: session.userID)
             }
-            return try json(await store.sync(user: session.userID, since: since, timeout: timeout, filter: .init(filter)))
+            let response = await store.sync(user: session.userID, since: since, timeout: timeout, filter: .init(filter))
+            guard case let .object(fields) = response else { return try json(response) }
+            return try json(.object(fields.merging(await store.keyCounts(of: session)) { $1 }))
+        }
+        route(.post, "\(v3)/keys/upload") { request, _ in
+            let session = try await session(request)
+            return try json(try await store.uploadKeys(try await body(request), session: session))
+        }
+        route(.post, "\(v3)/keys/query") { request, _ in
+            let session = try await session(request)
+            return try json(await store.queryKeys(try await body(request), user: session.userID))
+        }
+        route(.post, "\(v3)/keys/claim") { request, _ in
+            _ = try await session(request)
+            return try json(await store.claimKeys(try await body(request)))
+        }
+        route(.post, "\(v3)/keys/device_signing/upload") { request, _ in
+            let session = try await session(request)
+            try await store.uploadCrossSigningKeys(try await body(request), user: session.userID)
+            return try json([:])
+        }
+        route(.post, "\(v3)/keys/signatures/upload") { request, _ in
+            let session = try await session(request)
+            return try json(await store.uploadSignatures(try await body(request), by: session.userID))
         }
         route(.get, "\(v3)/rooms/:room/messages") { request, context in
             let session = try await session(request)

@@ -21,6 +21,7 @@ actor RelayStore {
     private var waiters: [UUID: (user: String, continuation: CheckedContinuation<Void, Never>)] = [:]
     /// Shutting down: no long-poll waits any more.
     private var closing = false
+    private var keys = RelayKeys()
     private var buckets: [String: TokenBucket] = [:]
     private let sendsPerSecond: Double
     /// Users the rate limit does not apply to, such as the bot (Synapse: a rate-limit override).
@@ -353,5 +354,39 @@ actor RelayStore {
 
     private static func hash(_ password: String, salt: String) -> String {
         SHA256.hash(data: Data((salt + password).utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+// MARK: - End-to-end encryption keys (store and forward)
+
+extension RelayStore {
+    func uploadKeys(_ body: JSONValue, session: RelayJournal.Session) throws(RelayError) -> JSONValue {
+        let counts = try keys.upload(body, user: session.userID, device: session.deviceID)
+        return ["one_time_key_counts": .object(counts.mapValues { .number(Double($0)) })]
+    }
+
+    func queryKeys(_ body: JSONValue, user: String) -> JSONValue {
+        keys.query(Array((body["device_keys"]?.object ?? [:]).keys), by: user)
+    }
+
+    func claimKeys(_ body: JSONValue) -> JSONValue {
+        keys.claim(body["one_time_keys"] ?? [:])
+    }
+
+    func uploadCrossSigningKeys(_ body: JSONValue, user: String) throws(RelayError) {
+        try keys.uploadCrossSigning(body, user: user)
+    }
+
+    func uploadSignatures(_ body: JSONValue, by user: String) -> JSONValue {
+        keys.uploadSignatures(body, by: user)
+    }
+
+    /// What a device's sync says of its keys: `device_one_time_keys_count` and
+    /// `device_unused_fallback_key_types`.
+    func keyCounts(of session: RelayJournal.Session) -> [String: JSONValue] {
+        [
+            "device_one_time_keys_count": .object(keys.oneTimeKeyCounts(user: session.userID, device: session.deviceID).mapValues { .number(Double($0)) }),
+            "device_unused_fallback_key_types": .array(keys.unusedFallbackKeyTypes(user: session.userID, device: session.deviceID).map(JSONValue.string)),
+        ]
     }
 }

@@ -81,9 +81,9 @@ struct BotScenarioTests {
         try await scenarios(homeserver).answersAMessageWrittenWhileItAnswersABacklog()
     }
 
-    /// Synapse only until the relay stores keys (issue 13).
-    @Test func publishesASignedDeviceThatSurvivesRestarts() async throws {
-        try await scenarios(.synapse).publishesASignedDeviceThatSurvivesRestarts()
+    @Test(arguments: Homeserver.allCases)
+    func publishesASignedDeviceThatSurvivesRestarts(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).publishesASignedDeviceThatSurvivesRestarts()
     }
 
     @Test(arguments: Homeserver.allCases)
