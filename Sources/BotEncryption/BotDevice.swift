@@ -11,23 +11,24 @@ import Storage
 /// Keys are saved before they are published and marked published after, so a crash in between
 /// publishes the same keys again (which the server takes as no change), never keys the bot has lost.
 public actor BotDevice {
-    public let userID: String
-    public let deviceID: String
+    public nonisolated let userID: String
+    public nonisolated let deviceID: String
     private let client: MatrixClient
     private let database: BotDatabase
     private let storeKey: PickleKey
     private let logger: Logger
     private var account: OlmAccount
-    private var crossSigning: CrossSigningKeys
-    private var crossSigningPublished: Bool
+    /// The bot's cross-signing keys: one set for every device it ever had.
+    private let crossSigning: CrossSigningKeys
 
     /// Signed one-time keys the server should hold: half of what an account keeps, as other
     /// clients do, so a burst of new chats does not run it dry before the next sync tops it up.
     static let oneTimeKeyTarget = OlmAccount.maxOneTimeKeys / 2
     static let keyAlgorithm = "signed_curve25519"
 
-    /// Opens the device's identity from the database, or makes and saves a new one. A store key
-    /// that does not open a stored identity is an error: the bot never replaces an identity silently.
+    /// Opens the device's identity from the database, or makes and saves a new one (keeping the
+    /// cross-signing keys of a device the bot had before). A store key that does not open what
+    /// is stored is an error: the bot never replaces an identity silently.
     public init(client: MatrixClient, database: BotDatabase, userID: String, deviceID: String, storeKey: PickleKey, logger: Logger) throws {
         self.client = client
         self.database = database
@@ -35,27 +36,27 @@ public actor BotDevice {
         self.deviceID = deviceID
         self.storeKey = storeKey
         self.logger = logger
-        if let record = try database.encryptionIdentity(deviceID: deviceID) {
-            do {
-                account = try OlmAccount(pickle: record.account, key: storeKey)
-                crossSigning = try CrossSigningKeys(pickle: record.crossSigning, key: storeKey)
-            } catch {
-                throw StoreKeyError.doesNotOpen(deviceID: deviceID)
+        let stored = try database.encryptionIdentities(first: deviceID)
+        if let earlier = stored.first {
+            guard let keys = try? CrossSigningKeys(pickle: earlier.crossSigning, key: storeKey) else {
+                throw StoreKeyError.doesNotOpen(deviceID: earlier.deviceID)
             }
-            crossSigningPublished = record.crossSigningPublished
+            crossSigning = keys
+        } else {
+            crossSigning = CrossSigningKeys()
+        }
+        if let own = stored.first, own.deviceID == deviceID {
+            guard let opened = try? OlmAccount(pickle: own.account, key: storeKey) else { throw StoreKeyError.doesNotOpen(deviceID: deviceID) }
+            account = opened
         } else {
             var made = OlmAccount()
             made.generateFallbackKey()
-            let keys = CrossSigningKeys()
-            try database.saveEncryptionIdentity(Self.record(deviceID, made, keys, published: false, key: storeKey))
-            let others = try database.otherEncryptionDevices(than: deviceID)
+            try database.saveEncryptionIdentity(Self.record(deviceID, made, crossSigning, key: storeKey))
             logger.notice("made an encryption identity for the bot's device", metadata: [
                 "matrix.device_id": "\(deviceID)", "matrix.identity_key": "\(made.identityKey.base64)",
-                "bot.earlier_devices": "\(others.joined(separator: ","))",
+                "bot.earlier_devices": "\(stored.map(\.deviceID).joined(separator: ","))",
             ])
             account = made
-            crossSigning = keys
-            crossSigningPublished = false
         }
     }
 
@@ -69,15 +70,19 @@ public actor BotDevice {
         let counts = try await uploadKeys(includingDeviceKeys: true)
         try await replenish(oneTimeKeyCounts: counts, unusedFallbackKeyTypes: nil)
         try await publishCrossSigning()
+        logger.info("the bot's device is published", metadata: ["matrix.device_id": "\(deviceID)", "matrix.identity_key": "\(account.identityKey.base64)"])
     }
 
     /// Tops one-time keys up to the target, and replaces a fallback key someone used, from what a
     /// sync says the server holds.
     public func replenish(oneTimeKeyCounts: [String: Int], unusedFallbackKeyTypes: [String]?) async throws {
-        if let held = oneTimeKeyCounts[Self.keyAlgorithm], held < Self.oneTimeKeyTarget {
-            account.generateOneTimeKeys(count: Self.oneTimeKeyTarget - held)
+        // Keys made but not yet published (an upload failed) count: making more would push out
+        // the oldest, which the server may still hand out.
+        let waiting = account.unpublishedOneTimeKeys.count
+        if let held = oneTimeKeyCounts[Self.keyAlgorithm], held + waiting < Self.oneTimeKeyTarget {
+            account.generateOneTimeKeys(count: Self.oneTimeKeyTarget - held - waiting)
         }
-        if let unused = unusedFallbackKeyTypes, !unused.contains(Self.keyAlgorithm) {
+        if let unused = unusedFallbackKeyTypes, !unused.contains(Self.keyAlgorithm), account.unpublishedFallbackKey.isEmpty {
             account.generateFallbackKey()
         }
         guard !account.unpublishedOneTimeKeys.isEmpty || !account.unpublishedFallbackKey.isEmpty else { return }
@@ -102,11 +107,25 @@ public actor BotDevice {
         return counts
     }
 
-    /// Cross-signing, once: the master, self-signing and user-signing keys, then the device
-    /// signed by the self-signing key, so clients that refuse keys to devices their owner has not
-    /// signed (MSC4153) still talk to the bot.
+    /// Cross-signing, when the server lacks it: the master, self-signing and user-signing keys,
+    /// then the device signed by the self-signing key, so clients that refuse keys to devices
+    /// their owner has not signed (MSC4153) still talk to the bot. Asked of the server at every
+    /// start, since a server can lose them (the relay keeps keys in memory).
     private func publishCrossSigning() async throws {
-        guard !crossSigningPublished else { return }
+        let master = crossSigning.publicKey(.master).base64, selfSigning = crossSigning.publicKey(.selfSigning).base64
+        let server = try await client.queryKeys([userID])
+        let hasMaster = server["master_keys"]?[userID]?["keys"]?["ed25519:\(master)"]?.string == master
+        let deviceSigned = server["device_keys"]?[userID]?[deviceID]?["signatures"]?[userID]?["ed25519:\(selfSigning)"] != nil
+        guard !hasMaster || !deviceSigned else { return }
+        if !hasMaster { try await uploadCrossSigningKeys() }
+        let signed = crossSigning.signDevice(account.deviceKeys(userID: userID, deviceID: deviceID), userID: userID)
+        try await client.uploadSignatures([userID: [deviceID: try Self.json(signed)]])
+        logger.info("published the bot's cross-signing and signed its device", metadata: [
+            "matrix.device_id": "\(deviceID)", "matrix.master_key": "\(master)",
+        ])
+    }
+
+    private func uploadCrossSigningKeys() async throws {
         let keys: JSONValue = [
             "master_key": try Self.json(crossSigning.keyJSON(.master, userID: userID)),
             "self_signing_key": try Self.json(crossSigning.keyJSON(.selfSigning, userID: userID)),
@@ -115,30 +134,34 @@ public actor BotDevice {
         do {
             try await client.uploadCrossSigningKeys(keys)
         } catch let error as MatrixError where error.status == 401 {
-            logger.warning("""
-                the homeserver asks for interactive authentication before it takes the bot's cross-signing keys; \
-                its device stays unsigned by its owner, and clients may warn about it
-                """, metadata: ["matrix.device_id": "\(deviceID)"])
-            return
+            throw BotDeviceError.crossSigningNeedsAuthentication
         }
-        let signed = crossSigning.signDevice(account.deviceKeys(userID: userID, deviceID: deviceID), userID: userID)
-        try await client.uploadSignatures([userID: [deviceID: try Self.json(signed)]])
-        crossSigningPublished = true
-        try save()
-        logger.info("published the bot's cross-signing keys and signed its device", metadata: [
-            "matrix.device_id": "\(deviceID)", "matrix.master_key": "\(crossSigning.publicKey(.master).base64)",
-        ])
     }
 
     private func save() throws {
-        try database.saveEncryptionIdentity(Self.record(deviceID, account, crossSigning, published: crossSigningPublished, key: storeKey))
+        try database.saveEncryptionIdentity(Self.record(deviceID, account, crossSigning, key: storeKey))
     }
 
-    private static func record(_ deviceID: String, _ account: OlmAccount, _ crossSigning: CrossSigningKeys, published: Bool, key: PickleKey) -> EncryptionIdentityRecord {
-        EncryptionIdentityRecord(deviceID: deviceID, account: account.pickle(with: key), crossSigning: crossSigning.pickle(with: key), crossSigningPublished: published)
+    private static func record(_ deviceID: String, _ account: OlmAccount, _ crossSigning: CrossSigningKeys, key: PickleKey) -> EncryptionIdentityRecord {
+        EncryptionIdentityRecord(deviceID: deviceID, account: account.pickle(with: key), crossSigning: crossSigning.pickle(with: key))
     }
 
     private static func json(_ canonical: CanonicalJSON) throws -> JSONValue {
         try JSONValue(parsing: Data(canonical.canonicalText.utf8))
+    }
+}
+
+/// What keeps the bot's device from being fully published.
+public enum BotDeviceError: Error, CustomStringConvertible {
+    /// The server wants a password (interactive authentication) before it takes cross-signing
+    /// keys: a first upload on older Synapse, or keys replacing others set for the account.
+    case crossSigningNeedsAuthentication
+
+    public var description: String {
+        switch self {
+        case .crossSigningNeedsAuthentication:
+            "the homeserver asks for interactive authentication before it takes the bot's cross-signing keys, "
+                + "so its device stays unsigned by its owner and clients may warn about it"
+        }
     }
 }

@@ -27,17 +27,26 @@ public enum StoreKey {
             return try key(from: text, source: file.path)
         }
         let file = defaultFile(beside: database)
-        if let text = try? String(contentsOf: file, encoding: .utf8) {
+        if FileManager.default.fileExists(atPath: file.path) {
+            // A key file that cannot be read is never replaced: it may be the only copy.
+            guard let text = try? String(contentsOf: file, encoding: .utf8) else { throw .unreadable(file.path) }
             return try key(from: text, source: file.path)
         }
         let key = PickleKey()
-        let text = Data(key.bytes).base64EncodedString() + "\n"
-        guard FileManager.default.createFile(atPath: file.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw .unwritable(file.path)
-        }
+        try create(file, holding: Data(key.bytes).base64EncodedString() + "\n")
         logger.notice("made a store key for the bot's encryption store; back it up with the database: without it the bot cannot open its encryption identity",
                       metadata: ["bot.store_key_file": "\(file.path)"])
         return key
+    }
+
+    /// Writes a new key file only its owner may read, failing if one appeared meanwhile, and
+    /// flushes it to disk before the identity it opens is saved.
+    private static func create(_ file: URL, holding text: String) throws(StoreKeyError) {
+        let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw .unwritable(file.path) }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        guard write(descriptor, bytes, bytes.count) == bytes.count, fsync(descriptor) == 0 else { throw .unwritable(file.path) }
     }
 
     private static func key(from text: String, source: String) throws(StoreKeyError) -> PickleKey {

@@ -37,7 +37,7 @@ struct RelayKeys {
             }
             oneTimeKeys[owner, default: []].append((id, key))
         }
-        for (id, key) in body["fallback_keys"]?.object ?? [:] {
+        for (id, key) in body["fallback_keys"]?.object ?? [:] where fallbackKeys[owner]?[Self.algorithm(of: id)]?.id != id {
             fallbackKeys[owner, default: [:]][Self.algorithm(of: id)] = (id, key, false)
         }
         return oneTimeKeyCounts(user: user, device: device)
@@ -99,24 +99,25 @@ struct RelayKeys {
         }
     }
 
-    /// `/keys/signatures/upload`: signatures added to stored device or cross-signing keys, by
-    /// user and key id (a device id, or a cross-signing public key); only `uploader`'s own
-    /// devices, and anyone's master key (which a user-signing key vouches for).
+    /// `/keys/signatures/upload`: `uploader`'s signatures (no one else's) added to stored keys,
+    /// by user and key id: their own devices and cross-signing keys, and other users' master
+    /// keys (which a user-signing key vouches for). Another signer's signatures stay as they are.
     mutating func uploadSignatures(_ body: JSONValue, by uploader: String) -> JSONValue {
-        var failures: [String: JSONValue] = [:]
+        var failures: [String: [String: JSONValue]] = [:]
         for (user, objects) in body.object ?? [:] {
             for (keyID, signed) in objects.object ?? [:] {
+                let ownSignatures: JSONValue = ["signatures": .object(signed["signatures"]?[uploader].map { [uploader: $0] } ?? [:])]
+                let usage = crossSigning[user]?.first { $0.value["keys"]?.object?.values.contains(.string(keyID)) == true }?.key
                 if user == uploader, let stored = deviceKeys[user]?[keyID] {
-                    deviceKeys[user]?[keyID] = Self.merging(signatures: signed, into: stored)
-                } else if let usage = crossSigning[user]?.first(where: { $0.value["keys"]?.object?.values.contains(.string(keyID)) == true })?.key,
-                          let stored = crossSigning[user]?[usage] {
-                    crossSigning[user]?[usage] = Self.merging(signatures: signed, into: stored)
+                    deviceKeys[user]?[keyID] = Self.merging(signatures: ownSignatures, into: stored)
+                } else if let usage, user == uploader || usage == "master_key", let stored = crossSigning[user]?[usage] {
+                    crossSigning[user]?[usage] = Self.merging(signatures: ownSignatures, into: stored)
                 } else {
-                    failures[user, default: [:]] = .object((failures[user]?.object ?? [:]).merging([keyID: ["errcode": "M_NOT_FOUND", "error": "Unknown key"]]) { $1 })
+                    failures[user, default: [:]][keyID] = ["errcode": "M_INVALID_SIGNATURE", "error": "Not a key this user may sign"]
                 }
             }
         }
-        return ["failures": .object(failures)]
+        return ["failures": .object(failures.mapValues(JSONValue.object))]
     }
 
     private static func algorithm(of keyID: String) -> String {

@@ -159,7 +159,6 @@ public struct BotDatabase: Sendable {
                 table.primaryKey("device_id", .text)
                 table.column("account", .blob).notNull()
                 table.column("cross_signing", .blob).notNull()
-                table.column("cross_signing_published", .boolean).notNull().defaults(to: false)
             }
         }
         return migrator

@@ -7,8 +7,9 @@ import MatrixClient
 /// message followed by that many events the filter leaves out is never seen. So the timeline is
 /// filtered by sender only, and only the bot's own events are ever left out (they would wake its
 /// long poll: a sync for every reply); and they are left out only when the bot cannot have sent
-/// a timeline's worth since the sync's position. Then any room with new events of others has
-/// one of them among its newest, and is in the sync (`limited` when there is more).
+/// a timeline's worth since the sync's position (counting its requests, far fewer than
+/// the events Synapse looks through). Then any room with new events of others has one of them
+/// among its newest, and is in the sync (`limited` when there is more).
 struct SyncFilters {
     /// Every timeline event: after a start, and when the bot may have sent many.
     let everything: String
@@ -21,8 +22,14 @@ struct SyncFilters {
     private var madeBeforePosition: Int?
 
     init(client: MatrixClient, userID: String, timelineLimit: Int) async throws {
-        everything = try await client.createFilter(userID: userID, filter: Self.filter(timelineLimit: timelineLimit, leavingOut: nil))
-        othersOnly = try await client.createFilter(userID: userID, filter: Self.filter(timelineLimit: timelineLimit, leavingOut: userID))
+        self.init(everything: try await client.createFilter(userID: userID, filter: Self.filter(timelineLimit: timelineLimit, leavingOut: nil)),
+                  othersOnly: try await client.createFilter(userID: userID, filter: Self.filter(timelineLimit: timelineLimit, leavingOut: userID)),
+                  timelineLimit: timelineLimit)
+    }
+
+    init(everything: String, othersOnly: String, timelineLimit: Int) {
+        self.everything = everything
+        self.othersOnly = othersOnly
         self.timelineLimit = timelineLimit
     }
 

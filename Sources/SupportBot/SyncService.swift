@@ -67,6 +67,14 @@ public struct SyncService: Service {
         var saved = (position: since, at: ContinuousClock.now)
         var retries = 0
         health.synced()
+        // Keys are published beside the loop, the newest counts only: a slow or failing key
+        // endpoint never holds up a reply.
+        let (keyCounts, keyCountsSink) = AsyncStream.makeStream(of: KeyCounts.self, bufferingPolicy: .bufferingNewest(1))
+        defer { keyCountsSink.finish() }
+        let publishing = Task {
+            guard let device, await publish(device) else { return }
+            for await counts in keyCounts { await replenish(device, counts) }
+        }
         logger.info("following rooms", metadata: ["bot.rooms": "\(rooms.configured.count)"])
 
         while !Task.isShuttingDownGracefully {
@@ -94,7 +102,7 @@ public struct SyncService: Service {
                 continue
             }
             health.synced()
-            if let device { await replenish(device, from: response) }
+            keyCountsSink.yield(KeyCounts(oneTime: response.oneTimeKeyCounts, unusedFallback: response.unusedFallbackKeyTypes))
             logger.trace("synced", metadata: [
                 "matrix.since": "\(position ?? "")", "matrix.next_batch": "\(response.nextBatch)",
                 "matrix.events": "\(response.joinedRooms.reduce(0) { $0 + $1.events.count })",
@@ -133,35 +141,63 @@ public struct SyncService: Service {
                 logger.error("could not save the sync position; the next start reads the last batches again", metadata: ["error": "\(error)"])
             }
         }
+        keyCountsSink.finish()
+        await publishing.value
         logger.info("stopped following rooms")
     }
 
     // MARK: - Encryption
 
-    /// The bot's encryption device, its keys published; `nil` when the token has no device or
-    /// the homeserver takes no keys (the embedded relay, for now). Encrypted rooms stay declined.
+    /// What a sync says of the device's keys on the server.
+    private struct KeyCounts: Sendable {
+        let oneTime: [String: Int]
+        let unusedFallback: [String]?
+    }
+
+    /// The bot's encryption device; `nil` when the token has no device or the homeserver takes
+    /// no keys (encrypted rooms then stay declined). A store key that does not open the stored
+    /// identity stops the bot.
     private func openDevice(_ deviceID: String?) async throws -> BotDevice? {
         guard let deviceID else {
             logger.notice("the access token has no device: end-to-end encryption is off")
             return nil
         }
         do {
-            _ = try await client.uploadKeys([:])
+            _ = try await client.uploadKeys([:], retrying: false)
         } catch let error as MatrixError where error.errcode == "M_UNRECOGNIZED" || error.status == 404 {
             logger.notice("the homeserver takes no encryption keys: end-to-end encryption is off")
+            return nil
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            logger.error("could not reach the homeserver's key endpoint; end-to-end encryption is off until the next start", metadata: ["error": "\(error)"])
             return nil
         }
         let storeKey = try StoreKey.load(environment: ProcessInfo.processInfo.environment, file: configuration.storeKeyFile,
                                          database: configuration.database == ":memory:" ? nil : URL(fileURLWithPath: configuration.database), logger: logger)
-        let device = try BotDevice(client: client, database: database, userID: configuration.userID, deviceID: deviceID, storeKey: storeKey, logger: logger)
-        try await device.publish()
-        return device
+        return try BotDevice(client: client, database: database, userID: configuration.userID, deviceID: deviceID, storeKey: storeKey, logger: logger)
+    }
+
+    /// Publishes the device's keys, beside the sync loop; whether they are out (a device its
+    /// owner could not sign still is).
+    private func publish(_ device: BotDevice) async -> Bool {
+        do {
+            try await device.publish()
+        } catch let error as BotDeviceError {
+            logger.warning("\(error)", metadata: ["matrix.device_id": "\(device.deviceID)"])
+        } catch {
+            if !(error is CancellationError) {
+                logger.error("could not publish the bot's encryption keys; tried again at the next start", metadata: ["error": "\(error)"])
+            }
+            return false
+        }
+        return true
     }
 
     /// Keys topped up after a sync; a failure waits for the next sync.
-    private func replenish(_ device: BotDevice, from response: SyncResponse) async {
+    private func replenish(_ device: BotDevice, _ counts: KeyCounts) async {
         do {
-            try await device.replenish(oneTimeKeyCounts: response.oneTimeKeyCounts, unusedFallbackKeyTypes: response.unusedFallbackKeyTypes)
+            try await device.replenish(oneTimeKeyCounts: counts.oneTime, unusedFallbackKeyTypes: counts.unusedFallback)
         } catch {
             logger.warning("could not publish new encryption keys; trying after the next sync", metadata: ["error": "\(error)"])
         }

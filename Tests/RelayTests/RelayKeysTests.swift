@@ -47,13 +47,22 @@ struct RelayKeysTests {
             await #expect(throws: MatrixError.self, "another user's device is not Bob's to sign") {
                 try await bob.client.uploadSignatures(.object([alice.id: .object([device: ["signatures": .object([bob.id: ["ed25519:B": "sig"]])]])]))
             }
+            await #expect(throws: MatrixError.self, "nor is Alice's self-signing key") {
+                try await bob.client.uploadSignatures(.object([alice.id: ["S": ["signatures": .object([bob.id: ["ed25519:B": "sig"]])]]]))
+            }
+            // Bob vouches for Alice's master key; a signature he claims is Alice's is left out.
+            try await bob.client.uploadSignatures(.object([alice.id: ["M": ["signatures": .object([
+                bob.id: ["ed25519:BU": "bob's"], alice.id: ["ed25519:M": "forged"],
+            ])]]]))
             _ = try await alice.client.uploadKeys(["device_keys": deviceKeys])
 
             let seenByBob = try await bob.client.queryKeys([alice.id])
             #expect(seenByBob["device_keys"]?[alice.id]?[device]?["signatures"]?[alice.id]?["ed25519:S"]?.string == "sig",
                     "the self-signing signature survives the device publishing its keys again")
             #expect(seenByBob["master_keys"]?[alice.id]?["keys"]?["ed25519:M"]?.string == "M")
-            #expect(seenByBob["self_signing_keys"]?[alice.id] != nil)
+            #expect(seenByBob["master_keys"]?[alice.id]?["signatures"]?[bob.id]?["ed25519:BU"]?.string == "bob's")
+            #expect(seenByBob["master_keys"]?[alice.id]?["signatures"]?[alice.id] == nil, "no one signs in another's name")
+            #expect(seenByBob["self_signing_keys"]?[alice.id]?["signatures"]?[bob.id] == nil)
             #expect(seenByBob["user_signing_keys"]?[alice.id] == nil, "the user-signing key is shown only to its owner")
             #expect(try await alice.client.queryKeys([alice.id])["user_signing_keys"]?[alice.id] != nil)
         }

@@ -10,7 +10,7 @@ extension Scenarios {
     func publishesASignedDeviceThatSurvivesRestarts() async throws {
         let setup = try await community(patients: 1, settings: "sync: {timeout_seconds: 2}")
         let (bot, patient) = (setup.bot, setup.patients[0])
-        let device = try PublishedDevice(try await patient.client.queryKeys([bot.user.userID]), userID: bot.user.userID)
+        let device = try await published(bot, seenBy: patient)
 
         var fallbackClaimed = false
         for _ in 0..<60 where !fallbackClaimed {
@@ -21,8 +21,10 @@ extension Scenarios {
 
         #expect(bot.stop() == 0)
         try await bot.start()
-        let again = try PublishedDevice(try await patient.client.queryKeys([bot.user.userID]), userID: bot.user.userID)
+        try await eventually("the restarted bot publishes its device") { bot.logs.components(separatedBy: "the bot's device is published").count == 3 }
+        let again = try await published(bot, seenBy: patient)
         #expect(again == device, "a restart keeps the device's keys and its cross-signing keys")
+        #expect(bot.logs.components(separatedBy: "made an encryption identity").count == 2, "one identity, made on the first start")
 
         #expect(bot.stop() == 0)
         let keyFile = bot.folder.appendingPathComponent("bot.sqlite.store-key")
@@ -32,6 +34,16 @@ extension Scenarios {
         try Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString().write(to: keyFile, atomically: true, encoding: .utf8)
         let refused = await #expect(throws: TestFailure.self) { try await bot.start() }
         #expect(refused?.description.contains("the store key does not open the encryption identity") == true)
+    }
+
+    /// The bot's device once it is published (beside the sync loop, soon after the bot starts).
+    private func published(_ bot: BotProcess, seenBy user: TestUser) async throws -> PublishedDevice {
+        var device: PublishedDevice?
+        try await eventually("the bot's device is published and signed") {
+            device = try? PublishedDevice(try await user.client.queryKeys([bot.user.userID]), userID: bot.user.userID)
+            return device != nil
+        }
+        return try #require(device)
     }
 }
 

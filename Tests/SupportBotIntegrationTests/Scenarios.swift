@@ -283,11 +283,12 @@ struct Scenarios {
         #expect(replies.to(old).isEmpty, "history from before the bot followed the room is not answered")
     }
 
-    /// A message followed, while the bot was away, by more events than a homeserver looks
-    /// through for a filtered sync (Synapse reads the newest ten times the timeline limit, and
-    /// leaves the room out when none of them passes the filter): here a live-location share,
-    /// one event every few seconds. The message is still answered. (A small timeline limit, so
-    /// that a hundred and fifty events are more than Synapse looks through.)
+    /// A message followed, while the bot was away, by more events of another type than a
+    /// homeserver looks through for a filtered sync (Synapse reads the newest ten times the
+    /// timeline limit, and leaves the room out when none of them passes the filter): here a
+    /// live-location share, one event every few seconds. The message is still answered: a sync
+    /// filtered by type would lose it. (A small timeline limit, so that a hundred and fifty
+    /// events are more than Synapse looks through.)
     func answersAMessageBuriedUnderOtherEvents() async throws {
         let setup = try await community(patients: 2, settings: "sync: {timeline_limit: 10}")
         let (bot, room, patient) = (setup.bot, setup.room, setup.patients[0])
@@ -316,6 +317,9 @@ struct Scenarios {
         try await eventually("the bot answers the backlog") { bot.logs.contains("\"replied\"") }
         let meanwhile = try await setup.patients[1].say("i cant sleep either, the pain keeps waking me", in: room)
         _ = try await waitForReply(to: meanwhile, in: room, as: setup.patients[1], bot: bot, timeout: .seconds(120))
+        let history = try await setup.patients[1].history(of: room)
+        let after = history.drop { $0.eventID != meanwhile }.filter { $0.sender == bot.user.userID }.count
+        #expect(after > 120, "more of the bot's replies followed the message than Synapse looks through (\(after)): what the scenario is about")
     }
 
     func survivesBadInput() async throws {

@@ -43,6 +43,16 @@ struct StoreKeyTests {
         }
     }
 
+    @Test func aKeyFileThatCannotBeReadIsNeverReplaced() throws {
+        let file = StoreKey.defaultFile(beside: database)
+        let unreadable = Data([0xFF, 0xFE, 0x00, 0x41])
+        try unreadable.write(to: file)
+        #expect(throws: StoreKeyError.unreadable(file.path)) {
+            try StoreKey.load(environment: [:], file: nil, database: database, logger: logger)
+        }
+        #expect(try Data(contentsOf: file) == unreadable, "the only copy of a key is left as it was")
+    }
+
     @Test func aDatabaseInMemoryGetsAKeyOfItsOwnAndNoFile() throws {
         let first = try StoreKey.load(environment: [:], file: nil, database: nil, logger: logger)
         let second = try StoreKey.load(environment: [:], file: nil, database: nil, logger: logger)
