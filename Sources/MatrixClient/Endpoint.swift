@@ -2,7 +2,7 @@ import Metrics
 
 /// The homeserver endpoints the client calls, by the name they carry in logs and metrics.
 enum Endpoint: String, CaseIterable, Sendable {
-    case whoami, filter, sync, send, join, leave, createRoom, invite, messages, typing, receipt, directory, state, event
+    case whoami, filter, sync, send, redact, join, leave, createRoom, invite, messages, typing, receipt, directory, state, event
     case joinedMembers = "joined_members"
     case keysUpload = "keys_upload", keysQuery = "keys_query", keysClaim = "keys_claim"
     case crossSigningUpload = "device_signing_upload", signaturesUpload = "signatures_upload"
@@ -10,7 +10,7 @@ enum Endpoint: String, CaseIterable, Sendable {
     /// Whether a request here puts an event of the user's into a room (a message, a membership).
     var makesAnEvent: Bool {
         switch self {
-        case .send, .join, .leave, .createRoom, .invite: true
+        case .send, .redact, .join, .leave, .createRoom, .invite: true
         default: false
         }
     }

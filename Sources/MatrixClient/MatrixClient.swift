@@ -82,6 +82,16 @@ public struct MatrixClient: Sendable {
         return eventID
     }
 
+    /// Removes an event's content (a reaction taken back, a message withdrawn); the same
+    /// `transactionID` twice is one redaction.
+    @discardableResult
+    public func redact(roomID: String, eventID: String, transactionID: String, reason: String? = nil) async throws -> String {
+        let response = try await request(.put, ["rooms", roomID, "redact", eventID, transactionID], body: .object(reason.map { ["reason": .string($0)] } ?? [:]),
+                                         endpoint: .redact)
+        guard let redaction = response["event_id"]?.string else { throw MatrixError.malformedResponse("redact without event_id") }
+        return redaction
+    }
+
     /// Joins a room by id or alias and returns its id.
     @discardableResult
     public func join(_ roomIDOrAlias: String) async throws -> String {

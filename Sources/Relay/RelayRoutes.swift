@@ -85,6 +85,16 @@ struct RelayRoutes: Sendable {
                                                transaction: try parameter(context, "txn"), content: content, session: session)
             return try json(["event_id": .string(eventID)])
         }
+        // A redaction is an event naming what it removes (in its content, as room version 11
+        // has it); the relay keeps the redacted event as it was.
+        route(.put, "\(v3)/rooms/:room/redact/:event/:txn") { request, context in
+            let session = try await session(request)
+            var content = try await body(request).object ?? [:]
+            content["redacts"] = .string(try parameter(context, "event"))
+            let eventID = try await store.send(try parameter(context, "room"), type: "m.room.redaction",
+                                               transaction: try parameter(context, "txn"), content: .object(content), session: session)
+            return try json(["event_id": .string(eventID)])
+        }
         // The state key may be empty: `state/m.room.name/` arrives without its last segment.
         for path in ["\(v3)/rooms/:room/state/:type/:key", "\(v3)/rooms/:room/state/:type"] {
             route(.put, path) { request, context in

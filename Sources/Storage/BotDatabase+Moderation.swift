@@ -27,6 +27,13 @@ extension BotDatabase {
         }
     }
 
+    /// Whether a reaction of `userID`'s is a standing vote.
+    public func isVote(reaction eventID: String, by userID: String) throws -> Bool {
+        try writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM feedback WHERE reaction_event_id = ? AND user_id = ?", arguments: [eventID, userID]) ?? false
+        }
+    }
+
     /// The figures of the period since `date`.
     public func moderationStats(since date: Date, links: Int = 0) throws -> ModerationStats {
         try writer.read { db in
@@ -103,9 +110,12 @@ extension BotDatabase {
         if let feedback = handling.feedback {
             // A changed mind replaces the vote; the same one again changes nothing but its time.
             try db.execute(sql: """
-                INSERT INTO feedback (reply_event_id, user_id, intent_id, vote, at) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(reply_event_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at
-                """, arguments: [feedback.reply.eventID, feedback.user, feedback.reply.intentID, feedback.vote.rawValue, at])
+                INSERT INTO feedback (reply_event_id, user_id, intent_id, vote, at, reaction_event_id) VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT(reply_event_id, user_id) DO UPDATE SET vote = excluded.vote, at = excluded.at, reaction_event_id = excluded.reaction_event_id
+                """, arguments: [feedback.reply.eventID, feedback.user, feedback.reply.intentID, feedback.vote.rawValue, at, feedback.reactionEventID])
+        }
+        if let withdrawn = handling.withdrawnReaction {
+            try db.execute(sql: "DELETE FROM feedback WHERE reaction_event_id = ? AND user_id = ?", arguments: [withdrawn.eventID, withdrawn.user])
         }
     }
 

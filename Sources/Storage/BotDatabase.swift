@@ -161,6 +161,12 @@ public struct BotDatabase: Sendable {
                 table.column("cross_signing", .blob).notNull()
             }
         }
+        migrator.registerMigration("v8: the reaction a vote came in, so that removing the reaction withdraws the vote") { db in
+            try db.alter(table: "feedback") { table in
+                table.add(column: "reaction_event_id", .text)
+            }
+            try db.create(index: "feedback_reaction", on: "feedback", columns: ["reaction_event_id"])
+        }
         return migrator
     }
 }

@@ -41,11 +41,14 @@ public struct Feedback: Sendable, Equatable {
     public var reply: BotReply
     public var user: String
     public var vote: Vote
+    /// The reaction that voted: redacting it withdraws the vote.
+    public var reactionEventID: String?
 
-    public init(reply: BotReply, user: String, vote: Vote) {
+    public init(reply: BotReply, user: String, vote: Vote, reactionEventID: String? = nil) {
         self.reply = reply
         self.user = user
         self.vote = vote
+        self.reactionEventID = reactionEventID
     }
 }
 

@@ -93,6 +93,8 @@ public struct Handling: Sendable {
     public var community = false
     /// A patient's 👍 or 👎 on a reply.
     public var feedback: Feedback?
+    /// A reaction its sender removed: the vote it made, if any, is withdrawn.
+    public var withdrawnReaction: (eventID: String, user: String)?
 
     public init(eventID: String, roomID: String, at: Date, patient: String? = nil) {
         self.eventID = eventID

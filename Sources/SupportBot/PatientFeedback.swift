@@ -15,9 +15,10 @@ struct PatientFeedback: Sendable {
     let logger: Logger
     let now: @Sendable () -> Date
 
-    /// A reaction from anyone but the bot: read, then kept only when it is feedback.
+    /// A reaction from anyone but the bot, or the removal of one (a redaction): read, then kept
+    /// only when it is feedback.
     func isReaction(_ event: ClientEvent) -> Bool {
-        event.type == "m.reaction" && event.sender != botUserID
+        (event.type == "m.reaction" || (event.type == "m.room.redaction" && event.redacts != nil)) && event.sender != botUserID
     }
 
     /// The reply a reaction is on and its vote, when it is 👍 or 👎 (with a variation selector
@@ -40,6 +41,9 @@ struct PatientFeedback: Sendable {
         var logger = logger
         logger[metadataKey: "matrix.event_id"] = "\(event.eventID)"
         var handling = Handling(eventID: event.eventID, roomID: roomID, at: now())
+        if let reaction = event.redacts {
+            return withdraw(reaction, by: event.sender, handling: handling, logger: logger)
+        }
         do {
             // Only the patient a reply answered counts, and only where it was sent.
             guard let (replyID, vote) = Self.vote(event), let reply = try database.botReply(eventID: replyID),
@@ -48,7 +52,7 @@ struct PatientFeedback: Sendable {
                 try database.commit(handling)
                 return .skipped
             }
-            handling.feedback = Feedback(reply: reply, user: event.sender, vote: vote)
+            handling.feedback = Feedback(reply: reply, user: event.sender, vote: vote, reactionEventID: event.eventID)
             // Thanked once for each change of mind; the same vote again is only counted once.
             if room == .direct, try database.vote(on: replyID, by: event.sender) != vote {
                 let thanks = Reply(plainText: BotMessages.thanksForFeedback, intentID: "feedback")
@@ -62,6 +66,24 @@ struct PatientFeedback: Sendable {
         logger.info("feedback recorded", metadata: ["bot.intent": "\(handling.feedback?.reply.intentID ?? "")", "bot.vote": "\(handling.feedback?.vote.rawValue ?? "")"])
         // Intent ids and two votes: a small fixed set, safe as labels.
         Counter(label: "supportbot_feedback_total", dimensions: [("vote", handling.feedback?.vote.rawValue ?? "")]).increment()
+        return .replied
+    }
+
+    /// A patient took their 👍 or 👎 away (redacted the reaction): the vote no longer counts.
+    /// Anyone else's redaction, or of anything else, changes nothing.
+    private func withdraw(_ reaction: String, by user: String, handling: Handling, logger: Logger) -> EventHandler.Outcome {
+        var handling = handling
+        do {
+            guard try database.isVote(reaction: reaction, by: user) else {
+                try database.commit(handling)
+                return .skipped
+            }
+            handling.withdrawnReaction = (reaction, user)
+            try database.commit(handling)
+        } catch {
+            return EventHandler.outcome(of: error, logger: logger) { try database.commit(handling) }
+        }
+        logger.info("feedback withdrawn")
         return .replied
     }
 }

@@ -422,10 +422,10 @@ public struct SyncService: Service {
         }
     }
 
-    /// What a gap is back-filled with: others' messages, and reactions (a 👍 claims an
-    /// escalation; on a reply, a patient's 👍 or 👎 is feedback). The bot's own replies, which
+    /// What a gap is back-filled with: others' messages, and reactions and their removal (a 👍
+    /// claims an escalation; on a reply, a patient's 👍 or 👎 is feedback). The bot's own replies, which
     /// fill most of a gap it caused by answering a backlog, are left out.
     private var backfillFilter: JSONValue {
-        ["types": ["m.room.message", "m.reaction"], "not_senders": [.string(configuration.userID)]]
+        ["types": ["m.room.message", "m.reaction", "m.room.redaction"], "not_senders": [.string(configuration.userID)]]
     }
 }

@@ -39,8 +39,8 @@ extension Scenarios {
 
         let said = try await patient.say("i cant sleep more than 2 hours a night because of my back", in: setup.room)
         let answer = try #require(try await waitForReply(to: said, in: setup.room, as: patient, bot: bot).to(said).first)
-        try await react(other, "👍", to: answer.eventID, in: setup.room) // not their reply: ignored
-        try await react(patient, "👎", to: answer.eventID, in: setup.room)
+        let othersReaction = try await react(other, "👍", to: answer.eventID, in: setup.room) // not their reply: ignored
+        let communityVote = try await react(patient, "👎", to: answer.eventID, in: setup.room)
         try await react(patient, "🎉", to: answer.eventID, in: setup.room) // not a vote
         let expected = "sleep: 2 replies, 👍 0, 👎 2"
         var stats = ""
@@ -56,6 +56,13 @@ extension Scenarios {
         #expect(bot.stop() == 0)
         try await bot.start()
         #expect(try await ask("!stats 1", as: moderator, in: setup).contains(expected))
+
+        // A vote taken back (the reaction removed) no longer counts; another's removal changes nothing.
+        try await other.client.redact(roomID: setup.room, eventID: othersReaction, transactionID: UUID().uuidString)
+        try await patient.client.redact(roomID: setup.room, eventID: communityVote, transactionID: UUID().uuidString)
+        try await eventually("the withdrawn vote is no longer counted") {
+            try await ask("!stats", as: moderator, in: setup).contains("sleep: 2 replies, 👍 0, 👎 1")
+        }
 
         // !forget takes the patient's replies and votes with it.
         let forget = try await patient.say("!forget", in: chat)
