@@ -141,7 +141,8 @@ public struct SyncService: Service {
                 logger.error("could not save the sync position; the next start reads the last batches again", metadata: ["error": "\(error)"])
             }
         }
-        keyCountsSink.finish()
+        // A publish still retrying (the homeserver is down) must not hold up the shutdown.
+        publishing.cancel()
         await publishing.value
         logger.info("stopped following rooms")
     }
