@@ -21,11 +21,17 @@ public struct MatrixClient: Sendable {
     private let retry: RetryPolicy
     private let logger: Logger
     private let eventRequests = EventRequestCount()
+    /// Set for a client that must never write plaintext into an encrypted room (the bot's).
+    private let encryptedRooms: EncryptedRooms?
     /// A request that is not a long poll gives up after this long.
     public static let requestTimeout = Duration.seconds(30)
 
-    public init(homeserver: URL, accessToken: String, transport: any HTTPTransport = AsyncHTTPClientTransport.shared, retry: RetryPolicy = RetryPolicy(), logger: Logger) {
+    /// - Parameter refusingEncryptedRooms: never send into an end-to-end encrypted room (the
+    ///   send throws `MatrixError` with `isRefusal`): for a client that cannot encrypt.
+    public init(homeserver: URL, accessToken: String, transport: any HTTPTransport = AsyncHTTPClientTransport.shared, retry: RetryPolicy = RetryPolicy(),
+                refusingEncryptedRooms: Bool = false, logger: Logger) {
         self.homeserver = homeserver
+        encryptedRooms = refusingEncryptedRooms ? EncryptedRooms() : nil
         let address = homeserver.absoluteString
         let afterScheme = address.range(of: "://").map { address[$0.upperBound...] } ?? address[...]
         let location = afterScheme.prefix { $0 != "?" && $0 != "#" }
@@ -77,9 +83,40 @@ public struct MatrixClient: Sendable {
     /// Sends an event. The same `transactionID` twice is one event: the homeserver de-duplicates.
     @discardableResult
     public func send(roomID: String, eventType: String = "m.room.message", transactionID: String, content: JSONValue) async throws -> String {
+        try await refuseIfEncrypted(roomID)
         let response = try await request(.put, ["rooms", roomID, "send", eventType, transactionID], body: content, endpoint: .send)
         guard let eventID = response["event_id"]?.string else { throw MatrixError.malformedResponse("send without event_id") }
         return eventID
+    }
+
+    /// Sets a piece of room state (`PUT /rooms/{roomId}/state/{type}/{stateKey}`).
+    @discardableResult
+    public func setState(roomID: String, type: String, stateKey: String = "", content: JSONValue) async throws -> String {
+        let response = try await request(.put, ["rooms", roomID, "state", type, stateKey], body: content, endpoint: .state)
+        guard let eventID = response["event_id"]?.string else { throw MatrixError.malformedResponse("state without event_id") }
+        return eventID
+    }
+
+    /// A sync showed encryption turned on in a room: nothing more is sent there.
+    public func noteEncrypted(roomID: String) {
+        encryptedRooms?.note(roomID, encrypted: true)
+    }
+
+    /// Throws when the client refuses encrypted rooms and `roomID` is one, looking its state up
+    /// the first time.
+    private func refuseIfEncrypted(_ roomID: String) async throws {
+        guard let encryptedRooms else { return }
+        var encrypted = encryptedRooms.isEncrypted(roomID)
+        if encrypted == nil {
+            do {
+                _ = try await request(.get, ["rooms", roomID, "state", "m.room.encryption"], endpoint: .state)
+                encrypted = true
+            } catch let error as MatrixError where error.errcode == "M_NOT_FOUND" {
+                encrypted = false
+            }
+            encryptedRooms.note(roomID, encrypted: encrypted ?? true)
+        }
+        if encrypted == true { throw MatrixError.encryptedRoom(roomID) }
     }
 
     /// Removes an event's content (a reaction taken back, a message withdrawn); the same

@@ -1,7 +1,7 @@
 /// A request the homeserver refused, or a response the client could not read.
 public struct MatrixError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
-        case server, unknownToken, malformedResponse
+        case server, unknownToken, malformedResponse, encryptedRoom
     }
 
     private let code: Code
@@ -21,6 +21,12 @@ public struct MatrixError: Error, Sendable, CustomStringConvertible {
     /// The access token was revoked or is wrong: retrying cannot help.
     public var isUnknownToken: Bool { code == .unknownToken }
 
+    /// Refused for good: the homeserver said no (a 4xx other than 429), or the room is
+    /// encrypted and this client never writes plaintext into it. Retrying cannot help.
+    public var isRefusal: Bool {
+        code == .encryptedRoom || status.map { (400..<500).contains($0) && $0 != 429 } ?? false
+    }
+
     public var description: String {
         switch code {
         case .unknownToken:
@@ -29,6 +35,8 @@ public struct MatrixError: Error, Sendable, CustomStringConvertible {
             "\(errcode ?? "HTTP \(status ?? 0)"): \(message)"
         case .malformedResponse:
             "unreadable response from the homeserver: \(message)"
+        case .encryptedRoom:
+            "not sent: \(message) is end-to-end encrypted, and the bot never writes plaintext into an encrypted room"
         }
     }
 
@@ -39,6 +47,10 @@ public struct MatrixError: Error, Sendable, CustomStringConvertible {
             return MatrixError(.unknownToken, status: status, errcode: errcode, message: message)
         }
         return MatrixError(.server, status: status, errcode: errcode, message: message)
+    }
+
+    static func encryptedRoom(_ roomID: String) -> MatrixError {
+        MatrixError(.encryptedRoom, status: nil, errcode: nil, message: roomID)
     }
 
     static func malformedResponse(_ message: String) -> MatrixError {

@@ -20,6 +20,8 @@ public struct SyncResponse: Sendable {
         public var previousBatch: String?
         /// Events in the batch without the fields every event must have.
         public var malformedEvents: Int
+        /// The batch turns end-to-end encryption on (`m.room.encryption` in its timeline or state).
+        public var turnsOnEncryption = false
     }
 
     public struct InvitedRoom: Sendable {
@@ -50,9 +52,11 @@ public struct SyncResponse: Sendable {
         joinedRooms = (rooms?["join"]?.object ?? [:]).sorted { $0.key < $1.key }.map { roomID, room in
             let raw = room["timeline"]?["events"]?.array ?? []
             let events = raw.compactMap(ClientEvent.init(json:))
+            let state = room["state"]?["events"]?.array ?? []
             return JoinedRoom(
                 roomID: roomID, events: events, limited: room["timeline"]?["limited"]?.bool ?? false,
-                previousBatch: room["timeline"]?["prev_batch"]?.string, malformedEvents: raw.count - events.count
+                previousBatch: room["timeline"]?["prev_batch"]?.string, malformedEvents: raw.count - events.count,
+                turnsOnEncryption: (raw + state).contains { $0["type"]?.string == "m.room.encryption" }
             )
         }
         invitedRooms = (rooms?["invite"]?.object ?? [:]).sorted { $0.key < $1.key }.map { roomID, room in

@@ -138,7 +138,7 @@ struct EscalationAnnouncer: Sendable {
         ]
         do {
             _ = try await client.send(roomID: rooms.ambassadors, transactionID: txn, content: content)
-        } catch let error as MatrixError where (error.status ?? 0) / 100 == 4 && error.status != 429 {
+        } catch let error as MatrixError where error.isRefusal {
             logger.error("could not edit an escalation's post", metadata: ["bot.escalation": "\(escalation.number)", "error": "\(error)"])
         }
     }
@@ -156,7 +156,7 @@ struct EscalationAnnouncer: Sendable {
             do {
                 let room = try await openPrivateRoom(escalation, claimant: claimant, ambassador: name, audit: change.audit.id)
                 if try database.recordHandoff(escalation, roomID: room) { escalation.handoffRoomID = room }
-            } catch let error as MatrixError where (error.status ?? 0) / 100 == 4 && error.status != 429 {
+            } catch let error as MatrixError where error.isRefusal {
                 // Refused for good (the patient left, the server forbids it): the claim stands,
                 // and the ambassador is told to reach the patient another way.
                 logger.error("could not open a private room for a claim", metadata: ["bot.escalation": "\(escalation.number)", "error": "\(error)"])

@@ -221,7 +221,7 @@ public struct EventHandler: Sendable {
     /// other than 429) will not change on retry, so it is recorded and given up; anything
     /// else (homeserver down, database busy) is tried again with the batch.
     static func outcome(of failure: any Error, logger: Logger, record: () throws -> Void) -> Outcome {
-        if let error = failure as? MatrixError, let status = error.status, (400..<500).contains(status), status != 429 {
+        if let error = failure as? MatrixError, error.isRefusal {
             logger.error("the homeserver refused; giving up on this event", metadata: ["error": "\(error)"])
             do {
                 try record()

@@ -136,11 +136,3 @@ struct ModeratorDesk: Sendable {
         }
     }
 }
-
-extension MatrixError {
-    /// The homeserver refused a look-up (a 4xx other than 429): a moderator's link can name
-    /// anything, so this is a refusal to tell them, not a failure to retry.
-    fileprivate var isRefusal: Bool {
-        status.map { (400..<500).contains($0) && $0 != 429 } ?? false
-    }
-}

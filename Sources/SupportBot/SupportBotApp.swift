@@ -33,7 +33,7 @@ public enum SupportBotApp {
         // Retries end (after about a minute), so one unreachable room cannot hold the bot: the
         // sync loop then tries the whole batch again.
         let client = MatrixClient(homeserver: configuration.homeserver, accessToken: configuration.accessToken, transport: transport,
-                                  retry: RetryPolicy(maximumAttempts: 8), logger: logger)
+                                  retry: RetryPolicy(maximumAttempts: 8), refusingEncryptedRooms: true, logger: logger)
         let handler = EventHandler(
             client: client, database: database, rules: rules,
             policy: ReplyPolicy(cooldown: configuration.cooldown),

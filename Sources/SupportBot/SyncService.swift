@@ -102,6 +102,9 @@ public struct SyncService: Service {
                 continue
             }
             health.synced()
+            for room in response.joinedRooms where room.turnsOnEncryption {
+                client.noteEncrypted(roomID: room.roomID)
+            }
             keyCountsSink.yield(KeyCounts(oneTime: response.oneTimeKeyCounts, unusedFallback: response.unusedFallbackKeyTypes))
             logger.trace("synced", metadata: [
                 "matrix.since": "\(position ?? "")", "matrix.next_batch": "\(response.nextBatch)",

@@ -82,6 +82,11 @@ struct BotScenarioTests {
     }
 
     @Test(arguments: Homeserver.allCases)
+    func neverWritesPlaintextIntoARoomThatTurnsEncrypted(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).neverWritesPlaintextIntoARoomThatTurnsEncrypted()
+    }
+
+    @Test(arguments: Homeserver.allCases)
     func publishesASignedDeviceThatSurvivesRestarts(_ homeserver: Homeserver) async throws {
         try await scenarios(homeserver).publishesASignedDeviceThatSurvivesRestarts()
     }

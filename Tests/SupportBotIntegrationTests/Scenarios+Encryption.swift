@@ -36,6 +36,29 @@ extension Scenarios {
         #expect(refused?.description.contains("the store key does not open the encryption identity") == true)
     }
 
+    /// A direct chat the patient turns encryption on in: the bot, which cannot encrypt yet,
+    /// writes nothing more there, whether it saw encryption turned on or, after a restart,
+    /// finds it in the room's state; not even to a message some client sent in plaintext.
+    func neverWritesPlaintextIntoARoomThatTurnsEncrypted() async throws {
+        let setup = try await community(patients: 1)
+        let (bot, patient) = (setup.bot, setup.patients[0])
+        let chat = try await directChat(patient, with: bot)
+        let before = try await patient.say("i cant sleep, the pain wakes me", in: chat)
+        _ = try await waitForReply(to: before, in: chat, as: patient, bot: bot)
+        try await patient.client.setState(roomID: chat, type: "m.room.encryption", content: ["algorithm": "m.megolm.v1.aes-sha2"])
+        let refusal = "never writes plaintext into an encrypted room"
+        let after = try await patient.say("i cant sleep again tonight", in: chat)
+        try await eventually("the bot gives up on answering in plaintext") { bot.logs.components(separatedBy: refusal).count == 2 }
+        #expect(bot.stop() == 0)
+        try await bot.start()
+        _ = try await patient.say("still cant sleep, the pain is bad", in: chat)
+        try await eventually("after a restart, the room's state tells the bot") { bot.logs.components(separatedBy: refusal).count == 3 }
+        let history = try await patient.history(of: chat)
+        let firstAfter = try #require(history.firstIndex { $0.eventID == after })
+        #expect(history.contains { $0.sender == bot.user.userID }, "the bot answered while the chat was plaintext")
+        #expect(history[firstAfter...].allSatisfy { $0.sender != bot.user.userID }, "nothing from the bot after encryption was turned on")
+    }
+
     /// The bot's device once it is published (beside the sync loop, soon after the bot starts).
     private func published(_ bot: BotProcess, seenBy user: TestUser) async throws -> PublishedDevice {
         var device: PublishedDevice?
