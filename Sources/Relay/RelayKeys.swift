@@ -5,7 +5,8 @@ import MatrixClient
 /// relay never reads a key, checks a signature or decrypts anything. In memory, also with a
 /// journal: after a restart devices publish again (the bot does at every start).
 struct RelayKeys {
-    private struct Device: Hashable {
+    /// One device of one user: what keys and to-device messages are addressed to.
+    struct Device: Hashable {
         let user: String
         let device: String
     }
@@ -18,6 +19,9 @@ struct RelayKeys {
     private var fallbackKeys: [Device: [String: (id: String, key: JSONValue, used: Bool)]] = [:]
     /// Cross-signing keys by user and usage (`master_key`, `self_signing_key`, `user_signing_key`).
     private var crossSigning: [String: [String: JSONValue]] = [:]
+    /// Users whose device or cross-signing keys changed since `takeChanges()`: news to everyone
+    /// who shares a room with them (`device_lists.changed`), who must look their keys up again.
+    private var changed: Set<String> = []
 
     static let crossSigningUsages = ["master_key", "self_signing_key", "user_signing_key"]
 
@@ -28,7 +32,12 @@ struct RelayKeys {
             guard keys["user_id"]?.string == user, keys["device_id"]?.string == device else {
                 throw .invalidParameter("device_keys must be the uploading device's own")
             }
-            deviceKeys[user, default: [:]][device] = Self.keepingSignatures(of: deviceKeys[user]?[device], in: keys)
+            let stored = Self.keepingSignatures(of: deviceKeys[user]?[device], in: keys)
+            // Devices publish the same keys again at every start: that is no news.
+            if stored != deviceKeys[user]?[device] {
+                deviceKeys[user, default: [:]][device] = stored
+                changed.insert(user)
+            }
         }
         for (id, key) in (body["one_time_keys"]?.object ?? [:]).sorted(by: { $0.key < $1.key }) {
             if let held = oneTimeKeys[owner]?.first(where: { $0.id == id }) {
@@ -95,7 +104,10 @@ struct RelayKeys {
         for usage in Self.crossSigningUsages {
             guard let key = body[usage], key != .null else { continue }
             guard key["user_id"]?.string == user else { throw .invalidParameter("\(usage) must be the uploading user's own") }
-            crossSigning[user, default: [:]][usage] = key
+            if crossSigning[user]?[usage] != key {
+                crossSigning[user, default: [:]][usage] = key
+                changed.insert(user)
+            }
         }
     }
 
@@ -110,14 +122,22 @@ struct RelayKeys {
                 let usage = crossSigning[user]?.first { $0.value["keys"]?.object?.values.contains(.string(keyID)) == true }?.key
                 if user == uploader, let stored = deviceKeys[user]?[keyID] {
                     deviceKeys[user]?[keyID] = Self.merging(signatures: ownSignatures, into: stored)
+                    changed.insert(user)
                 } else if let usage, user == uploader || usage == "master_key", let stored = crossSigning[user]?[usage] {
                     crossSigning[user]?[usage] = Self.merging(signatures: ownSignatures, into: stored)
+                    changed.insert(user)
                 } else {
                     failures[user, default: [:]][keyID] = ["errcode": "M_INVALID_SIGNATURE", "error": "Not a key this user may sign"]
                 }
             }
         }
         return ["failures": .object(failures.mapValues(JSONValue.object))]
+    }
+
+    /// The users whose keys changed since the last call.
+    mutating func takeChanges() -> Set<String> {
+        defer { changed = [] }
+        return changed
     }
 
     private static func algorithm(of keyID: String) -> String {
@@ -138,6 +158,11 @@ struct RelayKeys {
         }
         return stored.replacing("signatures", with: .object(signatures))
     }
+}
+
+extension RelayJournal.Session {
+    /// The device this session signed in as.
+    var device: RelayKeys.Device { RelayKeys.Device(user: userID, device: deviceID) }
 }
 
 private extension JSONValue {

@@ -1,9 +1,10 @@
 /// The event log and what is derived from it. Rebuilt on start by applying saved events in order.
 ///
 /// With a history bound (the relay without a database, as in the demo), a room keeps at most
-/// that many of its newest events in memory, and always its current state; a transaction id is
-/// remembered for a day, as Synapse de-duplicates sends. Memory then stays level however long
-/// the relay runs, while positions (and so sync tokens) keep counting up.
+/// that many of its newest events in memory, and always its current state. Memory then stays
+/// level however long the relay runs, while positions (and so sync tokens) keep counting up.
+/// A transaction id is remembered for a day, as Synapse de-duplicates sends, with or without a
+/// bound: to-device sends, which leave no event in the log, are remembered here too.
 struct RelayLog: Sendable {
     /// Events a room keeps in memory; nil keeps them all (a database holds the history).
     let history: Int?
@@ -17,7 +18,7 @@ struct RelayLog: Sendable {
     var rooms: [String: RelayRoom] = [:]
     /// Rooms where each user has a membership of any kind.
     var roomsOfUser: [String: Set<String>] = [:]
-    /// `device/txnId` → the event it made, and when.
+    /// `device/txnId` → the event it made (empty for a to-device send, which makes none), and when.
     private var transactions: [String: (eventID: String, sentAt: Int)] = [:]
     /// When each remembered transaction was sent, oldest first, from `firstTransaction` on.
     private var transactionTimes: [(milliseconds: Int, key: String)] = []
@@ -38,6 +39,11 @@ struct RelayLog: Sendable {
 
     /// The event a send with this `device/txnId` made, while it is remembered.
     func eventID(forTransaction key: String) -> String? { transactions[key]?.eventID }
+
+    /// Remembers a send that makes no event (a to-device send), so that its retry sends nothing.
+    mutating func remember(transaction key: String, sentAt milliseconds: Int) {
+        remember(key, eventID: "", sentAt: milliseconds)
+    }
 
     /// The rooms of the events after `position`, or nil when that reaches further back than the
     /// recent log: then the caller asks each room instead.
@@ -88,7 +94,6 @@ struct RelayLog: Sendable {
 
     private mutating func remember(_ key: String, eventID: String, sentAt milliseconds: Int) {
         transactions[key] = (eventID, milliseconds)
-        guard history != nil else { return }
         transactionTimes.append((milliseconds, key))
         let expired = milliseconds - Self.transactionLifetimeMilliseconds
         while firstTransaction < transactionTimes.count, transactionTimes[firstTransaction].milliseconds < expired {

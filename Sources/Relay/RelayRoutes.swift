@@ -49,6 +49,19 @@ struct RelayRoutes: Sendable {
             let session = try await session(request)
             return try json(["user_id": .string(session.userID), "device_id": .string(session.deviceID)])
         }
+        route(.put, "\(v3)/user/:user/account_data/:type") { request, context in
+            let session = try await session(request)
+            guard try parameter(context, "user") == session.userID else { throw RelayError.forbidden("Cannot set another user's account data") }
+            let content = try await body(request)
+            guard content.object != nil else { throw RelayError.badJSON("Account data must be a JSON object") }
+            await store.setAccountData(content, type: try parameter(context, "type"), user: session.userID)
+            return try json([:])
+        }
+        route(.get, "\(v3)/user/:user/account_data/:type") { request, context in
+            let session = try await session(request)
+            guard try parameter(context, "user") == session.userID else { throw RelayError.forbidden("Cannot read another user's account data") }
+            return try json(try await store.accountData(type: try parameter(context, "type"), user: session.userID))
+        }
         route(.post, "\(v3)/createRoom") { request, _ in
             let session = try await session(request)
             let roomID = try await store.createRoom(by: session.userID, request: try await body(request))
@@ -155,15 +168,25 @@ struct RelayRoutes: Sendable {
         route(.get, "\(v3)/sync") { request, _ in
             let session = try await session(request)
             let query = request.uri.queryParameters
-            let since = try query.get("since").map { token throws(RelayError) in try RelayStore.position(token) }
+            let since = try query.get("since").map { token throws(RelayError) in try RelayStore.SyncToken(token) }
             let timeout = Duration.milliseconds(min(max(query.get("timeout", as: Int.self) ?? 0, 0), 60_000))
             var filter: JSONValue?
             if let text = query.get("filter") {
                 filter = text.hasPrefix("{") ? try? JSONValue(parsing: Data(text.utf8)) : await store.filter(text, user: session.userID)
             }
-            let response = await store.sync(user: session.userID, since: since, timeout: timeout, filter: .init(filter))
+            let response = await store.sync(session: session, since: since, timeout: timeout, filter: .init(filter))
             guard case let .object(fields) = response else { return try json(response) }
             return try json(.object(fields.merging(await store.keyCounts(of: session)) { $1 }))
+        }
+        route(.put, "\(v3)/sendToDevice/:type/:txn") { request, context in
+            let session = try await session(request)
+            let overflowed = try await store.sendToDevice(type: try parameter(context, "type"), transaction: try parameter(context, "txn"),
+                                                          body: try await body(request), session: session)
+            for device in overflowed {
+                context.logger.warning("a device's to-device queue is full: its oldest message was dropped",
+                                       metadata: ["matrix.user_id": "\(device.user)", "matrix.device_id": "\(device.device)"])
+            }
+            return try json([:])
         }
         route(.post, "\(v3)/keys/upload") { request, _ in
             let session = try await session(request)

@@ -1,7 +1,8 @@
 import MatrixClient
 
-/// `/sync` and `/messages`: what a user sees of the log. Tokens are `s<position>`, "after that
-/// many events of the log".
+/// `/sync` and `/messages`: what a user sees of the log, and a device of the device stream.
+/// Pagination tokens are `s<position>`, "after that many events of the log"; sync tokens add
+/// the device stream's position, `s<position>_<device stream position>` (see `SyncToken`).
 extension RelayStore {
     /// What a filter asks of room timelines.
     struct TimelineFilter: Sendable {
@@ -34,18 +35,42 @@ extension RelayStore {
         }
     }
 
-    static func token(_ position: Int) -> String { "s\(position)" }
+    /// Where a sync stands in both streams it reads: the room event log and the device stream
+    /// (to-device messages, key changes). Written `s<events>_<devices>`, so that a sync token is
+    /// also a pagination token; `s<events>` alone (a pagination token, or a sync token from
+    /// before the device stream) is at the device stream's beginning: it acknowledges no
+    /// to-device message, and every key change since the relay started is news to it.
+    struct SyncToken: Equatable, Sendable, CustomStringConvertible {
+        var events: Int
+        var devices: Int
 
-    static func position(_ token: String) throws(RelayError) -> Int {
-        guard token.first == "s", let position = Int(token.dropFirst()), position >= 0 else {
-            throw .invalidParameter("Unknown pagination token \(token)")
+        init(events: Int, devices: Int) {
+            self.events = events
+            self.devices = devices
         }
-        return position
+
+        init(_ token: String) throws(RelayError) {
+            let parts = token.dropFirst().split(separator: "_", omittingEmptySubsequences: false)
+            guard token.first == "s", parts.count <= 2, let events = Int(parts[0]), let devices = parts.count == 2 ? Int(parts[1]) : 0,
+                  events >= 0, devices >= 0
+            else { throw .invalidParameter("Unknown pagination token \(token)") }
+            self.init(events: events, devices: devices)
+        }
+
+        var description: String { "s\(events)_\(devices)" }
     }
 
-    /// The sync response for `user` since `since` (`nil`: everything), or `nil` when nothing is new.
-    func syncResponse(user: String, since: Int?, filter: TimelineFilter) -> JSONValue? {
-        let now = position
+    static func token(_ position: Int) -> String { "s\(position)" }
+
+    /// The log position of a pagination or sync token.
+    static func position(_ token: String) throws(RelayError) -> Int {
+        try SyncToken(token).events
+    }
+
+    /// The sync response for `session` since `since` (`nil`: everything), or `nil` when nothing is new.
+    func syncResponse(session: RelayJournal.Session, since token: SyncToken?, filter: TimelineFilter) -> JSONValue? {
+        let user = session.userID, since = token?.events
+        let now = streamPosition
         var join: [String: JSONValue] = [:], invite: [String: JSONValue] = [:], leave: [String: JSONValue] = [:]
         let candidates = since.map { roomsWithEvents(of: user, after: $0) } ?? rooms(of: user)
         for roomID in candidates.sorted() {
@@ -67,12 +92,12 @@ extension RelayStore {
                     // Cut by the filter's limit, or by the history bound since `start`.
                     "limited": .bool(window.count > filter.limit || start < room.lastDropped),
                 ]
-                timeline["prev_batch"] = .string(Self.token((shown.first ?? now + 1) - 1))
+                timeline["prev_batch"] = .string(Self.token((shown.first ?? now.events + 1) - 1))
                 var entry: [String: JSONValue] = ["timeline": .object(timeline), "ephemeral": ["events": []]]
                 if fresh { entry["state"] = ["events": .array(stateEvents(roomID).map { $0.clientJSON(for: user) })] }
                 join[roomID] = .object(entry)
             case "invite":
-                let stripped = stateEvents(roomID).filter { ["m.room.create", "m.room.name", "m.room.join_rules", "m.room.canonical_alias"].contains($0.type) || $0.stateKey == user }
+                let stripped = stateEvents(roomID).filter { ["m.room.create", "m.room.name", "m.room.join_rules", "m.room.canonical_alias", "m.room.encryption"].contains($0.type) || $0.stateKey == user }
                 invite[roomID] = ["invite_state": ["events": .array(stripped.map(\.strippedJSON))]]
             case "leave":
                 if let since, let left = room.state[RelayRoom.stateKey("m.room.member", user)], left > since {
@@ -82,32 +107,39 @@ extension RelayStore {
                 continue
             }
         }
-        if since != nil, join.isEmpty, invite.isEmpty, leave.isEmpty { return nil }
+        let (toDevice, keysChanged) = deviceNews(for: session, since: token?.devices)
+        if since != nil, join.isEmpty, invite.isEmpty, leave.isEmpty, toDevice.isEmpty, keysChanged.isEmpty { return nil }
         return [
-            "next_batch": .string(Self.token(now)),
+            "next_batch": .string(now.description),
             "rooms": ["join": .object(join), "invite": .object(invite), "leave": .object(leave)],
-            "presence": ["events": []], "account_data": ["events": []],
+            "presence": ["events": []], "account_data": ["events": .array(since == nil ? accountDataEvents(of: user) : [])],
+            "to_device": ["events": .array(toDevice)],
+            "device_lists": ["changed": .array(keysChanged.map(JSONValue.string)), "left": []],
         ]
     }
 
     /// Long-polls: answers at once when there is news, else waits for it up to `timeout`.
-    func sync(user: String, since: Int?, timeout: Duration, filter: TimelineFilter) async -> JSONValue {
+    /// Syncing from `since` acknowledges the to-device messages sent up to there.
+    func sync(session: RelayJournal.Session, since: SyncToken?, timeout: Duration, filter: TimelineFilter) async -> JSONValue {
         let deadline = ContinuousClock.now + timeout
         // A token from the future (another relay's, or made up) reads as "now".
-        var from = since.map { min($0, position) }
+        let now = streamPosition
+        var from = since.map { SyncToken(events: min($0.events, now.events), devices: min($0.devices, now.devices)) }
+        if let from { acknowledgeToDevice(session, through: from.devices) }
         while true {
-            if let response = syncResponse(user: user, since: from, filter: filter) { return response }
+            if let response = syncResponse(session: session, since: from, filter: filter) { return response }
             let remaining = deadline - .now
             guard remaining > .zero, !Task.isCancelled else { break }
-            // Nothing up to here was for this user (no event the filter lets through, no join,
-            // invite or leave), so after waiting only what came later is read: the bot's own
-            // replies, which its filter leaves out, would otherwise be read again at every wake.
-            let seen = position
-            await waitForEvents(after: seen, timeout: remaining, user: user)
-            if position == seen { break }
+            // Nothing up to here was for this device (no event the filter lets through, no join,
+            // invite or leave, no message waiting, no key change), so after waiting only what came
+            // later is read: the bot's own replies, which its filter leaves out, would otherwise
+            // be read again at every wake.
+            let seen = streamPosition
+            await waitForNews(after: seen, timeout: remaining, user: session.userID)
+            if streamPosition == seen { break }
             from = seen
         }
-        return ["next_batch": .string(Self.token(max(position, from ?? 0))), "rooms": ["join": [:], "invite": [:], "leave": [:]]]
+        return ["next_batch": .string(streamPosition.description), "rooms": ["join": [:], "invite": [:], "leave": [:]]]
     }
 
     /// `/messages`: events of a room from a token, backwards (`b`) or forwards (`f`).

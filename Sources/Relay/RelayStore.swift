@@ -6,22 +6,29 @@ import NIOPosix
 
 /// Everything the relay knows, behind one actor: accounts and sessions, rooms rebuilt from
 /// one ordered event log, aliases, filters and transaction ids. Long-polls wait here for the
-/// log to grow. With a journal, every change is written through and reloaded on start.
+/// log to grow. With a journal, every change is written through and reloaded on start, except
+/// encryption keys and to-device messages (`RelayKeys`, `RelayDeviceStream`): those stay in memory.
 actor RelayStore {
     let serverName: String
     private let journal: RelayJournal?
     private var accounts: [String: RelayJournal.Account] = [:]
     private var sessions: [String: RelayJournal.Session] = [:]
+    /// The devices (sessions) of each user: where a to-device message for `*` goes.
+    private var devicesOfUser: [String: Set<String>] = [:]
     private var aliases: [String: String] = [:]
     private var data: RelayLog
     private var filters: [String: JSONValue] = [:]
     private var typing: [String: Set<String>] = [:]
     private var receipts: [String: [String: String]] = [:]
+    /// Each user's global account data by type (such as `m.direct`, the list of their direct
+    /// chats), in memory only: clients set it again as they use it.
+    private var accountData: [String: [String: JSONValue]] = [:]
     /// Open long-polls, each with the user it waits for: an event wakes only those who can see it.
     private var waiters: [UUID: (user: String, continuation: CheckedContinuation<Void, Never>)] = [:]
     /// Shutting down: no long-poll waits any more.
     private var closing = false
     private var keys = RelayKeys()
+    private var deviceStream = RelayDeviceStream()
     private var buckets: [String: TokenBucket] = [:]
     private let sendsPerSecond: Double
     /// Users the rate limit does not apply to, such as the bot (Synapse: a rate-limit override).
@@ -37,7 +44,10 @@ actor RelayStore {
         if let journal {
             let saved = try journal.load()
             for account in saved.accounts { accounts[account.userID] = account }
-            for session in saved.sessions { sessions[session.token] = session }
+            for session in saved.sessions {
+                sessions[session.token] = session
+                devicesOfUser[session.userID, default: []].insert(session.deviceID)
+            }
             for alias in saved.aliases { aliases[alias.alias] = alias.roomID }
             for event in saved.events { data.apply(event) }
         }
@@ -76,7 +86,10 @@ actor RelayStore {
     }
 
     func logout(_ token: String) throws(RelayError) {
-        sessions.removeValue(forKey: token)
+        if let session = sessions.removeValue(forKey: token) {
+            devicesOfUser[session.userID]?.remove(session.deviceID)
+            deviceStream.remove(session.device)
+        }
         try persist { try $0.delete(session: token) }
     }
 
@@ -89,6 +102,7 @@ actor RelayStore {
     private func newSession(for userID: String) throws(RelayError) -> Login {
         let session = RelayJournal.Session(token: "syt_" + Self.randomString(32), userID: userID, deviceID: Self.randomString(10).uppercased())
         sessions[session.token] = session
+        devicesOfUser[userID, default: []].insert(session.deviceID)
         try persist { try $0.save(session) }
         return Login(userID: userID, accessToken: session.token, deviceID: session.deviceID)
     }
@@ -122,6 +136,13 @@ actor RelayStore {
             aliases[alias] = roomID
             try persist { try $0.save(RelayJournal.Alias(alias: alias, roomID: roomID)) }
             try appendState(roomID, user, "m.room.canonical_alias", "", ["alias": .string(alias)])
+        }
+        // Such as `m.room.encryption`: a client that opens an encrypted chat says so here.
+        for state in request["initial_state"]?.array ?? [] {
+            guard let type = state["type"]?.string, let content = state["content"], content.object != nil else {
+                throw .badJSON("Each initial_state event needs a type and a content object")
+            }
+            try appendState(roomID, user, type, state["state_key"]?.string ?? "", content)
         }
         for invitee in invites where invitee != user {
             try appendState(roomID, user, "m.room.member", invitee, ["membership": "invite", "is_direct": .bool(isDirect)])
@@ -257,11 +278,15 @@ actor RelayStore {
         data.rooms[roomID]?.state[RelayRoom.stateKey(type, key)].map { data.event(at: $0).content }
     }
 
-    /// Waits until the log grows past `position`, or `timeout` passes. The timeout is an event
-    /// loop's scheduled task, gone as soon as it is cancelled: a sleeping task would keep its
-    /// memory for the whole long-poll, and every sync that finds news would leave one behind.
-    func waitForEvents(after position: Int, timeout: Duration, user: String) async {
-        guard data.lastPosition <= position, timeout > .zero, !closing else { return }
+    /// Where the log and the device stream are now: a sync token.
+    var streamPosition: SyncToken { SyncToken(events: position, devices: deviceStream.position) }
+
+    /// Waits until the log or the device stream moves past `seen`, or `timeout` passes. The
+    /// timeout is an event loop's scheduled task, gone as soon as it is cancelled: a sleeping task
+    /// would keep its memory for the whole long-poll, and every sync that finds news would leave
+    /// one behind.
+    func waitForNews(after seen: SyncToken, timeout: Duration, user: String) async {
+        guard streamPosition == seen, timeout > .zero, !closing else { return }
         let id = UUID()
         let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: TimeAmount(timeout)) {
             Task { await self.wake(id) }
@@ -276,6 +301,11 @@ actor RelayStore {
 
     private func wake(_ id: UUID) {
         waiters.removeValue(forKey: id)?.continuation.resume()
+    }
+
+    /// Ends the long-polls of the users a change is news to (`concerned`): they look again.
+    private func wakeWaiters(where concerned: (String) -> Bool) {
+        for (id, waiter) in waiters where concerned(waiter.user) { wake(id) }
     }
 
     /// Answers every open long-poll now, and every later one at once: on shutdown, clients get
@@ -301,17 +331,14 @@ actor RelayStore {
     private func append(_ roomID: String, _ sender: String, _ type: String, _ stateKey: String?, _ content: JSONValue, transactionKey: String?) throws(RelayError) -> RelayEvent {
         let event = RelayEvent(
             position: data.lastPosition + 1, roomID: roomID, eventID: "$" + Self.randomString(24), type: type, sender: sender,
-            stateKey: stateKey, content: content, originServerTS: Int(Date().timeIntervalSince1970 * 1000), transactionKey: transactionKey
+            stateKey: stateKey, content: content, originServerTS: Self.milliseconds, transactionKey: transactionKey
         )
         try persist { try $0.append(event) }
         data.apply(event)
         // Members and invitees see the event; a membership change is also news to the user it names.
         if let members = data.rooms[roomID]?.membership {
             let named = type == "m.room.member" ? stateKey : nil
-            let woken = waiters.filter { _, waiter in
-                waiter.user == named || members[waiter.user] == "join" || members[waiter.user] == "invite"
-            }
-            for id in woken.keys { wake(id) }
+            wakeWaiters { $0 == named || members[$0] == "join" || members[$0] == "invite" }
         }
         return event
     }
@@ -352,15 +379,19 @@ actor RelayStore {
         return String(decoding: characters, as: UTF8.self)
     }
 
+    /// Now, in the milliseconds since 1970 that Matrix timestamps count.
+    private static var milliseconds: Int { Int(Date().timeIntervalSince1970 * 1000) }
+
     private static func hash(_ password: String, salt: String) -> String {
         SHA256.hash(data: Data((salt + password).utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
 
-// MARK: - End-to-end encryption keys (store and forward)
+// MARK: - End-to-end encryption: keys and to-device messages (store and forward)
 
 extension RelayStore {
     func uploadKeys(_ body: JSONValue, session: RelayJournal.Session) throws(RelayError) -> JSONValue {
+        defer { announceKeyChanges() }
         let counts = try keys.upload(body, user: session.userID, device: session.deviceID)
         return ["one_time_key_counts": .object(counts.mapValues { .number(Double($0)) })]
     }
@@ -374,11 +405,69 @@ extension RelayStore {
     }
 
     func uploadCrossSigningKeys(_ body: JSONValue, user: String) throws(RelayError) {
+        defer { announceKeyChanges() }
         try keys.uploadCrossSigning(body, user: user)
     }
 
     func uploadSignatures(_ body: JSONValue, by user: String) -> JSONValue {
-        keys.uploadSignatures(body, by: user)
+        defer { announceKeyChanges() }
+        return keys.uploadSignatures(body, by: user)
+    }
+
+    /// Puts the users whose keys just changed in the device stream, and wakes the long-polls of
+    /// those who share a room with them: their clients must look the keys up again.
+    private func announceKeyChanges() {
+        let changed = keys.takeChanges()
+        guard !changed.isEmpty else { return }
+        deviceStream.keysChanged(of: changed)
+        wakeWaiters { user in changed.contains { sharesRoom(user, with: $0) } }
+    }
+
+    /// Whether `user` is `other` or joined to a room `other` is joined to (read from `other`'s
+    /// rooms: the one whose keys changed, often a patient in a room or two).
+    private func sharesRoom(_ user: String, with other: String) -> Bool {
+        user == other || rooms(of: other).contains { membership(of: user, in: $0) == "join" && membership(of: other, in: $0) == "join" }
+    }
+
+    /// `PUT /sendToDevice/{eventType}/{txnId}`: each `content` of `messages` queued for the device
+    /// it names, `*` for all of that user's. Unknown users and devices are dropped, as Synapse
+    /// does. The same device and transaction id again sends nothing.
+    /// - Returns: the devices whose full queue dropped its oldest message to make room.
+    func sendToDevice(type: String, transaction: String, body: JSONValue, session: RelayJournal.Session) throws(RelayError) -> [RelayKeys.Device] {
+        guard let messages = body["messages"]?.object,
+              messages.values.allSatisfy({ $0.object?.values.allSatisfy { $0.object != nil } == true })
+        else { throw .badJSON("Expected messages: {user ID: {device ID or *: content object}}") }
+        // Not a room send's key: those start with the device id, which has no lower-case letters.
+        let key = "to-device/\(session.deviceID)/\(transaction)"
+        guard data.eventID(forTransaction: key) == nil else { return [] }
+        try rateLimit(session.userID)
+        data.remember(transaction: key, sentAt: Self.milliseconds)
+        var addressed: [(device: RelayKeys.Device, content: JSONValue)] = []
+        for (user, contents) in messages {
+            let known = devicesOfUser[user] ?? []
+            for (device, content) in contents.object ?? [:] {
+                let targets = device == "*" ? known.sorted() : known.contains(device) ? [device] : []
+                addressed += targets.map { (RelayKeys.Device(user: user, device: $0), content) }
+            }
+        }
+        guard !addressed.isEmpty else { return [] }
+        let overflowed = deviceStream.send(type: type, from: session.userID, addressed)
+        let recipients = Set(addressed.map(\.device.user))
+        wakeWaiters(where: recipients.contains)
+        return overflowed
+    }
+
+    /// What a sync of `session` shows outside rooms: the to-device messages waiting for its
+    /// device, and the users it shares a room with whose keys changed after `since` (none on an
+    /// initial sync).
+    func deviceNews(for session: RelayJournal.Session, since: Int?) -> (toDevice: [JSONValue], keysChanged: [String]) {
+        let changed = since.map { deviceStream.usersWithKeyChanges(after: $0).filter { sharesRoom(session.userID, with: $0) } }
+        return (deviceStream.messages(for: session.device), changed ?? [])
+    }
+
+    /// A sync from `position` shows the device has every message up to there: they are deleted.
+    func acknowledgeToDevice(_ session: RelayJournal.Session, through position: Int) {
+        deviceStream.acknowledge(session.device, through: position)
     }
 
     /// What a device's sync says of its keys: `device_one_time_keys_count` and
@@ -388,5 +477,21 @@ extension RelayStore {
             "device_one_time_keys_count": .object(keys.oneTimeKeyCounts(user: session.userID, device: session.deviceID).mapValues { .number(Double($0)) }),
             "device_unused_fallback_key_types": .array(keys.unusedFallbackKeyTypes(user: session.userID, device: session.deviceID).map(JSONValue.string)),
         ]
+    }
+
+    // MARK: - Account data
+
+    func setAccountData(_ content: JSONValue, type: String, user: String) {
+        accountData[user, default: [:]][type] = content
+    }
+
+    func accountData(type: String, user: String) throws(RelayError) -> JSONValue {
+        guard let content = accountData[user]?[type] else { throw .notFound("No account data of type \(type)") }
+        return content
+    }
+
+    /// What an initial sync shows of the user's account data (incremental syncs show none).
+    func accountDataEvents(of user: String) -> [JSONValue] {
+        (accountData[user] ?? [:]).sorted { $0.key < $1.key }.map { ["type": .string($0.key), "content": $0.value] }
     }
 }

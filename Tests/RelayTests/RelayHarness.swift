@@ -57,6 +57,15 @@ struct RelayHarness {
         }
         return (id, token, MatrixClient(homeserver: url, accessToken: token, logger: Logger(label: name)))
     }
+
+    /// Signs a registered user in again: another device of theirs.
+    func login(_ name: String) async throws -> (token: String, device: String) {
+        let answer = try await call("POST", "/_matrix/client/v3/login", json: ["type": "m.login.password", "user": .string(name), "password": "pw"])
+        guard let token = answer.json["access_token"]?.string, let device = answer.json["device_id"]?.string else {
+            throw RelayTestFailure("cannot sign \(name) in: \(answer.json)")
+        }
+        return (token, device)
+    }
 }
 
 struct RelayTestFailure: Error, CustomStringConvertible {
