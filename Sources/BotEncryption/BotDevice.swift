@@ -13,13 +13,22 @@ import Storage
 public actor BotDevice {
     public nonisolated let userID: String
     public nonisolated let deviceID: String
-    private let client: MatrixClient
-    private let database: BotDatabase
-    private let storeKey: PickleKey
-    private let logger: Logger
-    private var account: OlmAccount
+    /// Which of the members' devices get room keys.
+    let keySharing: KeySharing
+    let client: MatrixClient
+    let database: BotDatabase
+    let storeKey: PickleKey
+    let logger: Logger
+    var account: OlmAccount
     /// The bot's cross-signing keys: one set for every device it ever had.
     private let crossSigning: CrossSigningKeys
+    /// The devices of the users the bot encrypts for and hears from.
+    var directory = DeviceDirectory()
+    /// Who a room's keys go to, by room, until its membership changes.
+    var sharing: [String: RoomSharing] = [:]
+    /// Rooms whose next message is being encrypted, with whoever waits for them: one message at a
+    /// time in a room, so two replies never make two sessions or share a key twice.
+    var busyRooms: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     /// Signed one-time keys the server should hold: half of what an account keeps, as other
     /// clients do, so a burst of new chats does not run it dry before the next sync tops it up.
@@ -29,8 +38,10 @@ public actor BotDevice {
     /// Opens the device's identity from the database, or makes and saves a new one (keeping the
     /// cross-signing keys of a device the bot had before). A store key that does not open what
     /// is stored is an error: the bot never replaces an identity silently.
-    public init(client: MatrixClient, database: BotDatabase, userID: String, deviceID: String, storeKey: PickleKey, logger: Logger) throws {
+    public init(client: MatrixClient, database: BotDatabase, userID: String, deviceID: String, storeKey: PickleKey, keySharing: KeySharing = .all,
+                logger: Logger) throws {
         self.client = client
+        self.keySharing = keySharing
         self.database = database
         self.userID = userID
         self.deviceID = deviceID
@@ -139,8 +150,11 @@ public actor BotDevice {
     }
 
     private func save() throws {
-        try database.saveEncryptionIdentity(Self.record(deviceID, account, crossSigning, key: storeKey))
+        try database.saveEncryptionIdentity(identityRecord)
     }
+
+    /// The identity as it is stored.
+    var identityRecord: EncryptionIdentityRecord { Self.record(deviceID, account, crossSigning, key: storeKey) }
 
     private static func record(_ deviceID: String, _ account: OlmAccount, _ crossSigning: CrossSigningKeys, key: PickleKey) -> EncryptionIdentityRecord {
         EncryptionIdentityRecord(deviceID: deviceID, account: account.pickle(with: key), crossSigning: crossSigning.pickle(with: key))

@@ -5,7 +5,7 @@ enum Endpoint: String, CaseIterable, Sendable {
     case whoami, filter, sync, send, redact, join, leave, createRoom, invite, messages, typing, receipt, directory, state, event
     case joinedMembers = "joined_members"
     case keysUpload = "keys_upload", keysQuery = "keys_query", keysClaim = "keys_claim"
-    case crossSigningUpload = "device_signing_upload", signaturesUpload = "signatures_upload"
+    case crossSigningUpload = "device_signing_upload", signaturesUpload = "signatures_upload", sendToDevice = "send_to_device"
 
     /// Whether a request here puts an event of the user's into a room (a message, a membership).
     var makesAnEvent: Bool {

@@ -42,4 +42,11 @@ extension MatrixClient {
         let response = try await request(.post, ["keys", "claim"], body: ["one_time_keys": .object(wanted)], endpoint: .keysClaim)
         return response["one_time_keys"] ?? [:]
     }
+
+    /// `/sendToDevice`: `content` by user and device, all of `eventType`. The same
+    /// `transactionID` twice is one send: the homeserver de-duplicates.
+    public func sendToDevice(eventType: String, transactionID: String, messages: [String: [String: JSONValue]]) async throws {
+        let body: JSONValue = ["messages": .object(messages.mapValues { .object($0) })]
+        _ = try await request(.put, ["sendToDevice", eventType, transactionID], body: body, endpoint: .sendToDevice)
+    }
 }

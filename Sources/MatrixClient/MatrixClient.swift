@@ -26,8 +26,8 @@ public struct MatrixClient: Sendable {
     /// A request that is not a long poll gives up after this long.
     public static let requestTimeout = Duration.seconds(30)
 
-    /// - Parameter refusingEncryptedRooms: never send into an end-to-end encrypted room (the
-    ///   send throws `MatrixError` with `isRefusal`): for a client that cannot encrypt.
+    /// - Parameter refusingEncryptedRooms: never send plaintext into an end-to-end encrypted
+    ///   room: until `encryptEvents(with:)`, such a send throws `MatrixError` with `isRefusal`.
     public init(homeserver: URL, accessToken: String, transport: any HTTPTransport = AsyncHTTPClientTransport.shared, retry: RetryPolicy = RetryPolicy(),
                 refusingEncryptedRooms: Bool = false, logger: Logger) {
         self.homeserver = homeserver
@@ -80,10 +80,15 @@ public struct MatrixClient: Sendable {
         return try SyncResponse(json: response, userID: userID)
     }
 
-    /// Sends an event. The same `transactionID` twice is one event: the homeserver de-duplicates.
+    /// Sends an event, encrypted in an encrypted room. The same `transactionID` twice is one
+    /// event: the homeserver de-duplicates.
     @discardableResult
     public func send(roomID: String, eventType: String = "m.room.message", transactionID: String, content: JSONValue) async throws -> String {
-        try await refuseIfEncrypted(roomID)
+        var (eventType, content) = (eventType, content)
+        if let encryptor = try await encryptor(for: roomID) {
+            content = try await encryptor.encrypt(content, type: eventType, roomID: roomID)
+            eventType = "m.room.encrypted"
+        }
         let response = try await request(.put, ["rooms", roomID, "send", eventType, transactionID], body: content, endpoint: .send)
         guard let eventID = response["event_id"]?.string else { throw MatrixError.malformedResponse("send without event_id") }
         return eventID
@@ -102,10 +107,20 @@ public struct MatrixClient: Sendable {
         encryptedRooms?.note(roomID, encrypted: true)
     }
 
-    /// Throws when the client refuses encrypted rooms and `roomID` is one, looking its state up
-    /// the first time.
-    private func refuseIfEncrypted(_ roomID: String) async throws {
-        guard let encryptedRooms else { return }
+    /// From now on events for encrypted rooms go out encrypted by `encryptor`, from this client
+    /// and every copy of it. Only for a client that refuses plaintext in encrypted rooms.
+    public func encryptEvents(with encryptor: any RoomEventEncrypting) {
+        encryptedRooms?.encryptor = encryptor
+    }
+
+    /// Whether events for encrypted rooms go out encrypted (rather than being refused).
+    public var canEncrypt: Bool { encryptedRooms?.encryptor != nil }
+
+    /// What encrypts events for `roomID`: `nil` when the room is not encrypted (or the client
+    /// does not care); throws when it is and the client cannot encrypt. Looks the room's state
+    /// up the first time.
+    private func encryptor(for roomID: String) async throws -> (any RoomEventEncrypting)? {
+        guard let encryptedRooms else { return nil }
         var encrypted = encryptedRooms.isEncrypted(roomID)
         if encrypted == nil {
             do {
@@ -116,7 +131,9 @@ public struct MatrixClient: Sendable {
             }
             encryptedRooms.note(roomID, encrypted: encrypted ?? true)
         }
-        if encrypted == true { throw MatrixError.encryptedRoom(roomID) }
+        guard encrypted == true else { return nil }
+        guard let encryptor = encryptedRooms.encryptor else { throw MatrixError.encryptedRoom(roomID) }
+        return encryptor
     }
 
     /// Removes an event's content (a reaction taken back, a message withdrawn); the same
@@ -145,6 +162,8 @@ public struct MatrixClient: Sendable {
     public func createRoom(_ body: JSONValue) async throws -> String {
         let response = try await request(.post, ["createRoom"], body: body, retrying: false, endpoint: .createRoom)
         guard let roomID = response["room_id"]?.string else { throw MatrixError.malformedResponse("createRoom without room_id") }
+        let initialState = body["initial_state"]?.array ?? []
+        encryptedRooms?.note(roomID, encrypted: initialState.contains { $0["type"]?.string == "m.room.encryption" })
         return roomID
     }
 

@@ -10,6 +10,11 @@ public struct SyncResponse: Sendable {
     /// The algorithms whose fallback key no one has used yet (`device_unused_fallback_key_types`);
     /// `nil` when the server does not say.
     public var unusedFallbackKeyTypes: [String]?
+    /// Messages to the bot's device (room keys, in encryption), oldest first.
+    public var toDeviceEvents: [ToDeviceEvent] = []
+    /// Users whose devices changed since the last sync (`device_lists.changed`): their keys
+    /// must be looked up again before anything is encrypted for them.
+    public var deviceListsChanged: [String] = []
 
     public struct JoinedRoom: Sendable {
         public var roomID: String
@@ -20,8 +25,23 @@ public struct SyncResponse: Sendable {
         public var previousBatch: String?
         /// Events in the batch without the fields every event must have.
         public var malformedEvents: Int
-        /// The batch turns end-to-end encryption on (`m.room.encryption` in its timeline or state).
+        /// The batch shows the room end-to-end encrypted: `m.room.encryption` in its timeline or
+        /// state, or an encrypted message (whatever the room's state says, an answer to one is
+        /// never plaintext).
         public var turnsOnEncryption = false
+        /// Someone joined, left or was invited in the batch: whom the room's keys go to changes.
+        public var changesMembership = false
+
+        public init(roomID: String, events: [ClientEvent], limited: Bool = false, previousBatch: String? = nil, malformedEvents: Int = 0,
+                    turnsOnEncryption: Bool = false, changesMembership: Bool = false) {
+            self.roomID = roomID
+            self.events = events
+            self.limited = limited
+            self.previousBatch = previousBatch
+            self.malformedEvents = malformedEvents
+            self.turnsOnEncryption = turnsOnEncryption
+            self.changesMembership = changesMembership
+        }
     }
 
     public struct InvitedRoom: Sendable {
@@ -48,6 +68,8 @@ public struct SyncResponse: Sendable {
         self.nextBatch = nextBatch
         oneTimeKeyCounts = (json["device_one_time_keys_count"]?.object ?? [:]).compactMapValues(\.int)
         unusedFallbackKeyTypes = json["device_unused_fallback_key_types"]?.array?.compactMap(\.string)
+        toDeviceEvents = (json["to_device"]?["events"]?.array ?? []).compactMap(ToDeviceEvent.init(json:))
+        deviceListsChanged = (json["device_lists"]?["changed"]?.array ?? []).compactMap(\.string)
         let rooms = json["rooms"]
         joinedRooms = (rooms?["join"]?.object ?? [:]).sorted { $0.key < $1.key }.map { roomID, room in
             let raw = room["timeline"]?["events"]?.array ?? []
@@ -56,7 +78,8 @@ public struct SyncResponse: Sendable {
             return JoinedRoom(
                 roomID: roomID, events: events, limited: room["timeline"]?["limited"]?.bool ?? false,
                 previousBatch: room["timeline"]?["prev_batch"]?.string, malformedEvents: raw.count - events.count,
-                turnsOnEncryption: (raw + state).contains { $0["type"]?.string == "m.room.encryption" }
+                turnsOnEncryption: (raw + state).contains { ["m.room.encryption", "m.room.encrypted"].contains($0["type"]?.string) },
+                changesMembership: (raw + state).contains { $0["type"]?.string == "m.room.member" }
             )
         }
         invitedRooms = (rooms?["invite"]?.object ?? [:]).sorted { $0.key < $1.key }.map { roomID, room in

@@ -167,6 +167,41 @@ public struct BotDatabase: Sendable {
             }
             try db.create(index: "feedback_reaction", on: "feedback", columns: ["reaction_event_id"])
         }
+        migrator.registerMigration("v9: end-to-end encryption sessions and room keys (pickles encrypted with the store key)") { db in
+            try db.create(table: "olm_session") { table in
+                table.column("identity_key", .text).notNull()
+                table.column("session_id", .text).notNull()
+                table.column("pickle", .blob).notNull()
+                table.column("used_at", .datetime).notNull()
+                table.primaryKey(["identity_key", "session_id"])
+            }
+            try db.create(table: "room_key") { table in
+                table.column("room_id", .text).notNull()
+                table.column("session_id", .text).notNull()
+                table.column("sender", .text).notNull()
+                table.column("sender_key", .text).notNull()
+                table.column("pickle", .blob).notNull()
+                table.primaryKey(["room_id", "session_id"])
+            }
+            try db.create(table: "megolm_index") { table in
+                table.column("session_id", .text).notNull()
+                table.column("message_index", .integer).notNull()
+                table.column("event_id", .text).notNull()
+                table.primaryKey(["session_id", "message_index"])
+            }
+            try db.create(table: "outbound_room_key") { table in
+                table.primaryKey("room_id", .text)
+                table.column("pickle", .blob).notNull()
+                table.column("created_at", .datetime).notNull()
+                table.column("shared_with", .text).notNull()
+            }
+            try db.create(table: "undecrypted_event") { table in
+                table.primaryKey("event_id", .text)
+                table.column("room_id", .text).notNull()
+                table.column("event", .blob).notNull()
+                table.column("arrived_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }
@@ -271,6 +306,7 @@ extension BotDatabase {
             guard let userID = handling.patient else { return }
             if handling.forget {
                 try Self.forgetModeration(userID, db)
+                if !handling.community { try Self.forgetRoomKeys(handling.roomID, db) }
                 try Patient.deleteOne(db, key: userID)
                 try ReplyLog.filter(Column("user_id") == userID).deleteAll(db)
                 // Closed escalations go with their audit trails; an active one stays until it is resolved.

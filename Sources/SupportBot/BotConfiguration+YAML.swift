@@ -1,3 +1,4 @@
+import BotEncryption
 import Escalations
 import Foundation
 import YAMLReader
@@ -21,7 +22,7 @@ extension BotConfiguration {
 private let topKeys = ["homeserver", "user_id", "access_token_file", "rooms", "intents", "database", "http", "reply", "locale", "retention_days", "sync", "escalation", "moderation", "encryption"]
 private let roomKeys = ["community", "ambassadors", "moderators"]
 private let replyKeys = ["cooldown_seconds", "accept_direct_chats"]
-private let escalationKeys = ["claim_power_level", "ambassadors", "reping_after", "page_moderators_after", "excerpt_characters"]
+private let escalationKeys = ["claim_power_level", "ambassadors", "reping_after", "page_moderators_after", "excerpt_characters", "encrypt_private_rooms"]
 
 extension YAMLReader {
     fileprivate mutating func configuration(_ text: String, folder: URL, environment: [String: String]) -> BotConfiguration? {
@@ -77,9 +78,20 @@ extension YAMLReader {
            let node = moderation["power_level"], let level = int(node, path: "moderation.power_level", in: 0...100) {
             configuration.moderatorPowerLevel = level
         }
-        if let node = fields["encryption"], let encryption = self.fields(node, path: "encryption", allowed: ["store_key_file"]),
-           let node = encryption["store_key_file"], let file = string(node, path: "encryption.store_key_file") {
-            configuration.storeKeyFile = resolve(file, in: folder)
+        if let node = fields["encryption"], let encryption = self.fields(node, path: "encryption", allowed: ["store_key_file", "share_with", "key_wait_seconds"]) {
+            if let node = encryption["store_key_file"], let file = string(node, path: "encryption.store_key_file") {
+                configuration.storeKeyFile = resolve(file, in: folder)
+            }
+            if let node = encryption["share_with"], let text = string(node, path: "encryption.share_with") {
+                if let rule = KeySharing(rawValue: text) {
+                    configuration.keySharing = rule
+                } else {
+                    report(.invalidValue(location(of: node), key: "encryption.share_with", "expected all or cross_signed, got '\(text)'"))
+                }
+            }
+            if let node = encryption["key_wait_seconds"], let seconds = int(node, path: "encryption.key_wait_seconds", in: 1...86_400) {
+                configuration.keyWait = .seconds(seconds)
+            }
         }
         return configuration
     }
@@ -107,6 +119,9 @@ extension YAMLReader {
         }
         if let node = fields["excerpt_characters"], let count = int(node, path: "escalation.excerpt_characters", in: 0...500) {
             settings.excerptCharacters = count
+        }
+        if let node = fields["encrypt_private_rooms"], let encrypt = bool(node, path: "escalation.encrypt_private_rooms") {
+            settings.encryptPrivateRooms = encrypt
         }
         return settings
     }

@@ -1,3 +1,4 @@
+import BotEncryption
 import Foundation
 
 /// Everything an operator sets in `supportbot.yaml`. Defaults are the values a small
@@ -34,6 +35,11 @@ public struct BotConfiguration: Sendable {
     /// The file holding the key that seals the bot's encryption store (`encryption.store_key_file`);
     /// `nil`: `SUPPORTBOT_STORE_KEY`, else a key file the bot makes beside its database.
     public var storeKeyFile: URL?
+    /// Which devices get the keys to the bot's messages in encrypted rooms (`encryption.share_with`).
+    public var keySharing = KeySharing.all
+    /// How long an encrypted message waits for its key before the patient is told it could not
+    /// be read (`encryption.key_wait_seconds`); keys usually come with the next sync.
+    public var keyWait: Duration = .seconds(60)
     /// Members of the moderators room with at least this power level may use its commands
     /// (`moderation.power_level`).
     public var moderatorPowerLevel = 50

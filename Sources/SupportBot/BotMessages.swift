@@ -30,6 +30,10 @@ enum BotMessages {
     /// In a direct chat, after a patient's 👍 or 👎 on a reply; in community rooms, nothing.
     static let thanksForFeedback = "Thank you for letting me know. It helps the people who look after my answers."
 
+    /// Under the crisis resources, when a patient's encrypted message could not be read.
+    static let unreadable = "I couldn't read your last message: the key to decrypt it never reached me. Could you send it again? "
+        + "If it was about being in danger, please reach out to one of the services above now."
+
     static func unknownCommand(_ word: String) -> String {
         "I don't know the command !\(word). Type !help to see what I can do."
     }

@@ -250,6 +250,6 @@ extension EscalationAnnouncer {
                      rules: IntentRules, logger: Logger) -> EscalationAnnouncer {
         let roster = AmbassadorRoster(client: client, roomID: rooms.ambassadors, settings: configuration.escalation, botUserID: configuration.userID)
         return EscalationAnnouncer(client: client, database: database, roster: roster, rooms: rooms, settings: configuration.escalation,
-                                   privateRooms: PrivateRoomOpener(client: client, serverName: configuration.serverName), rules: rules, logger: logger)
+                                   privateRooms: PrivateRoomOpener(client: client, serverName: configuration.serverName, encrypted: configuration.escalation.encryptPrivateRooms), rules: rules, logger: logger)
     }
 }

@@ -11,6 +11,9 @@ public struct EscalationSettings: Sendable {
     public var timers = EscalationTimers()
     /// How much of the patient's message the ambassadors' post quotes; 0 quotes nothing.
     public var excerptCharacters = 80
+    /// The private rooms of claims, and the chats opened after a crisis said in public, are
+    /// created end-to-end encrypted when the bot has an encryption device.
+    public var encryptPrivateRooms = true
 
     public init() {}
 }

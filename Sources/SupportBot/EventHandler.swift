@@ -314,6 +314,15 @@ public struct EventHandler: Sendable {
         return !localpart.isEmpty && words.contains { $0 == localpart || $0 == "@" + localpart }
     }
 
+    /// Tells a patient the bot could not read their encrypted message, with the crisis resources,
+    /// since it might have been a crisis. Once per message: its transaction id is the message's.
+    func tellUnreadable(_ event: ClientEvent, roomID: String) async throws {
+        let note = BotMessages.unreadable
+        let reply = rules.current.composer.crisisResources(note: note) ?? Reply(plainText: note, intentID: "unreadable")
+        try await client.send(roomID: roomID, transactionID: "supportbot-unreadable-\(event.eventID)",
+                              content: Self.replyContent(reply, to: event.eventID, mentioning: event.sender))
+    }
+
     /// A Matrix reply (`m.in_reply_to`) as a notice, so other bots do not answer it.
     /// - Parameters:
     ///   - eventID: the patient's message it answers, as a Matrix reply.

@@ -7,6 +7,8 @@ struct PrivateRoomOpener: Sendable {
     let client: MatrixClient
     /// Where the aliases live: the bot's own server.
     let serverName: String
+    /// Create the rooms encrypted, when the client can encrypt (`escalation.encrypt_private_rooms`).
+    let encrypted: Bool
 
     /// - Parameters:
     ///   - purpose: a word for the alias, such as `claim`.
@@ -15,8 +17,8 @@ struct PrivateRoomOpener: Sendable {
     ///   - name: the room's name, one for everyone in it. Without one, clients would show the
     ///     alias, which says nothing to a person.
     /// An existing room is returned with its people invited again: one may have left it.
-    /// - Throws: `Encrypted` when the server made the room encrypted (some servers encrypt every
-    ///   new private room): the bot cannot write there yet, and never writes plaintext into it.
+    /// - Throws: `Encrypted` when the room is encrypted and the client cannot encrypt (some
+    ///   servers encrypt every new private room): the bot never writes plaintext into it.
     func open(_ purpose: String, key: String, inviting users: [String], direct: Bool = false, name: String) async throws -> String {
         let alias = "supportbot-\(purpose)-\(Self.digest(key))"
         var body: [String: JSONValue] = [
@@ -24,6 +26,9 @@ struct PrivateRoomOpener: Sendable {
             "invite": .array(users.map(JSONValue.string)),
         ]
         if direct { body["is_direct"] = true }
+        if encrypted, client.canEncrypt {
+            body["initial_state"] = [["type": "m.room.encryption", "state_key": "", "content": ["algorithm": "m.megolm.v1.aes-sha2"]]]
+        }
         let room: String
         do {
             room = try await client.createRoom(.object(body))
@@ -37,14 +42,14 @@ struct PrivateRoomOpener: Sendable {
                 }
             }
         }
-        if try await client.roomState(roomID: room).contains(where: { $0.type == "m.room.encryption" }) { throw Encrypted(roomID: room) }
+        if !client.canEncrypt, try await client.roomState(roomID: room).contains(where: { $0.type == "m.room.encryption" }) { throw Encrypted(roomID: room) }
         return room
     }
 
     /// The room is end-to-end encrypted, so the bot does not write in it.
     struct Encrypted: Error, CustomStringConvertible {
         let roomID: String
-        var description: String { "the homeserver made the private room encrypted, and I cannot write in encrypted rooms yet" }
+        var description: String { "the homeserver made the private room encrypted, and the bot has no encryption device to write there with" }
     }
 
     /// FNV-1a, 64 bits, as hex: a short name that is the same on every retry.

@@ -37,7 +37,7 @@ public enum SupportBotApp {
         let handler = EventHandler(
             client: client, database: database, rules: rules,
             policy: ReplyPolicy(cooldown: configuration.cooldown),
-            privateRooms: PrivateRoomOpener(client: client, serverName: configuration.serverName),
+            privateRooms: PrivateRoomOpener(client: client, serverName: configuration.serverName, encrypted: configuration.escalation.encryptPrivateRooms),
             userID: configuration.userID, logger: logger, now: { Date() }
         )
         // Healthy while syncs keep coming: a long-poll returns at least every sync timeout.

@@ -43,6 +43,8 @@ public struct SyncService: Service {
             throw BotStartupError.wrongUser(token: whoami.userID, configured: configuration.userID)
         }
         let device = try await openDevice(whoami.deviceID)
+        let encrypted = device.map { EncryptedEvents(device: $0, database: database, botUserID: configuration.userID, keyWait: configuration.keyWait, logger: logger) }
+        if let device { client.encryptEvents(with: device) }
         let rooms = try await configuredRooms.directory()
         let escalations = EscalationAnnouncer.make(client: client, database: database, rooms: rooms, configuration: configuration,
                                                    rules: handler.rules, logger: logger)
@@ -58,7 +60,7 @@ public struct SyncService: Service {
         if since == nil {
             // First start: what was said before the bot existed is not answered.
             let initial = try await client.sync(since: nil, filter: filters.everything, timeout: .zero, userID: configuration.userID)
-            try await acceptInvites(initial, rooms: rooms)
+            try await acceptInvites(initial, rooms: rooms, canEncrypt: device != nil)
             try database.saveSyncPosition(initial.nextBatch)
             since = initial.nextBatch
         }
@@ -78,7 +80,7 @@ public struct SyncService: Service {
         logger.info("following rooms", metadata: ["bot.rooms": "\(rooms.configured.count)"])
 
         while !Task.isShuttingDownGracefully {
-            let response: SyncResponse
+            var response: SyncResponse
             let position = since
             let began = client.eventRequestsMade
             let filter = filters.filter(eventRequestsMade: began)
@@ -111,9 +113,21 @@ public struct SyncService: Service {
                 "matrix.events": "\(response.joinedRooms.reduce(0) { $0 + $1.events.count })",
                 "matrix.limited_rooms": "\(response.joinedRooms.filter(\.limited).count)",
             ])
-            try await acceptInvites(response, rooms: rooms)
+            // Keys first, and saved before the position can move past the messages that brought them.
+            var readAgain: [String] = []
+            if let encrypted {
+                do {
+                    readAgain = try await receiveKeys(&response, encrypted, rooms: rooms)
+                } catch {
+                    logger.error("could not store what encryption received; the batch will be tried again", metadata: ["error": "\(error)"])
+                    try await Task.sleep(for: .seconds(5))
+                    continue
+                }
+            }
+            try await acceptInvites(response, rooms: rooms, canEncrypt: device != nil)
+            let batch = response
             let complete = await cancelWhenGracefulShutdown {
-                await handle(response, since: position, rooms: rooms, escalations: escalations, desks: desks)
+                await handle(batch, since: position, rooms: rooms, escalations: escalations, desks: desks, encrypted: encrypted)
             }
             // A batch cut short (shutdown, homeserver or database trouble) is handled again from
             // the same position; what was recorded as handled is not repeated.
@@ -126,6 +140,9 @@ public struct SyncService: Service {
                 continue
             }
             retries = 0
+            if let encrypted, !readAgain.isEmpty {
+                do { try encrypted.done(readAgain) } catch { logger.warning("could not clear messages read late; they are read again", metadata: ["error": "\(error)"]) }
+            }
             since = response.nextBatch
             filters.moved(bySyncBeganAt: began)
             if ContinuousClock.now - saved.at >= Self.positionSaveInterval {
@@ -179,7 +196,8 @@ public struct SyncService: Service {
         }
         let storeKey = try StoreKey.load(environment: ProcessInfo.processInfo.environment, file: configuration.storeKeyFile,
                                          database: configuration.database == ":memory:" ? nil : URL(fileURLWithPath: configuration.database), logger: logger)
-        return try BotDevice(client: client, database: database, userID: configuration.userID, deviceID: deviceID, storeKey: storeKey, logger: logger)
+        return try BotDevice(client: client, database: database, userID: configuration.userID, deviceID: deviceID, storeKey: storeKey,
+                             keySharing: configuration.keySharing, logger: logger)
     }
 
     /// Publishes the device's keys, beside the sync loop; whether they are out (a device its
@@ -207,6 +225,40 @@ public struct SyncService: Service {
         }
     }
 
+    /// Reads what a sync brought for encryption: changed devices and memberships, room keys;
+    /// then adds to the batch the kept messages whose key has come. Returns those messages' ids
+    /// (and those given up on after waiting), to clear once the batch is handled.
+    private func receiveKeys(_ response: inout SyncResponse, _ encrypted: EncryptedEvents, rooms: RoomDirectory) async throws -> [String] {
+        await encrypted.device.devicesChanged(response.deviceListsChanged)
+        for room in response.joinedRooms where room.changesMembership {
+            await encrypted.device.membershipChanged(in: room.roomID)
+        }
+        _ = try await encrypted.device.receive(response.toDeviceEvents)
+        let (readable, expired) = try await encrypted.waiting()
+        var givenUp: [String] = []
+        for (roomID, event) in expired {
+            if rooms.patientRoom(roomID) == .direct {
+                do {
+                    try await handler.tellUnreadable(event, roomID: roomID)
+                } catch {
+                    logger.warning("could not tell a patient their message was unreadable; trying after the next sync", metadata: ["error": "\(error)"])
+                    continue
+                }
+            }
+            EncryptedEvents.unreadable.increment()
+            logger.warning("an encrypted message stayed unreadable: its key never came", metadata: ["matrix.room_id": "\(roomID)", "matrix.event_id": "\(event.eventID)"])
+            givenUp.append(event.eventID)
+        }
+        for (roomID, events) in readable {
+            if let index = response.joinedRooms.firstIndex(where: { $0.roomID == roomID }) {
+                response.joinedRooms[index].events.insert(contentsOf: events, at: 0)
+            } else {
+                response.joinedRooms.append(SyncResponse.JoinedRoom(roomID: roomID, events: events))
+            }
+        }
+        return readable.values.flatMap { $0.map(\.eventID) } + givenUp
+    }
+
     // MARK: - One batch
 
     /// At most this many patients' messages are answered at once; each patient's in order.
@@ -230,7 +282,8 @@ public struct SyncService: Service {
     /// Handles a sync's new patient messages: one patient's messages in order, different
     /// patients side by side, so a busy room does not make everyone wait in one line; patients
     /// with a crisis message first. Returns whether every message was recorded.
-    private func handle(_ response: SyncResponse, since: String?, rooms: RoomDirectory, escalations: EscalationAnnouncer, desks: Desks) async -> Bool {
+    private func handle(_ response: SyncResponse, since: String?, rooms: RoomDirectory, escalations: EscalationAnnouncer, desks: Desks,
+                        encrypted: EncryptedEvents?) async -> Bool {
         var patientRooms: [(roomID: String, kind: ReplyPolicy.Room, events: [ClientEvent])] = []
         var reactions: [(roomID: String, kind: ReplyPolicy.Room, event: ClientEvent)] = []
         var staffEvents: [ClientEvent] = []
@@ -245,7 +298,7 @@ public struct SyncService: Service {
             } else {
                 { handler.isPatientMessage($0) || desks.feedback.isReaction($0) }
             }
-            guard let events = await newEvents(room, since: since, rooms: rooms, where: wanted) else {
+            guard let events = await newEvents(room, since: since, rooms: rooms, encrypted: encrypted, where: wanted) else {
                 gathered = false
                 continue
             }
@@ -363,7 +416,8 @@ public struct SyncService: Service {
 
     /// A room's new events in this sync that `wanted` picks, with any gap back-filled (those
     /// handled before included); `nil` when they cannot all be known now (the batch is then tried again).
-    private func newEvents(_ room: SyncResponse.JoinedRoom, since: String?, rooms: RoomDirectory, where wanted: (ClientEvent) -> Bool) async -> [ClientEvent]? {
+    private func newEvents(_ room: SyncResponse.JoinedRoom, since: String?, rooms: RoomDirectory, encrypted: EncryptedEvents?,
+                           where wanted: (ClientEvent) -> Bool) async -> [ClientEvent]? {
         if room.malformedEvents > 0 {
             logger.warning("skipped malformed events", metadata: ["matrix.room_id": "\(room.roomID)", "matrix.count": "\(room.malformedEvents)"])
         }
@@ -375,6 +429,14 @@ public struct SyncService: Service {
                 return nil // shutting down: the batch is handled again on the next start
             } catch {
                 logger.error("back-fill failed; the batch will be tried again", metadata: ["matrix.room_id": "\(room.roomID)", "error": "\(error)"])
+                return nil
+            }
+        }
+        if let encrypted {
+            do {
+                events = try await encrypted.decrypt(events, in: room.roomID)
+            } catch {
+                logger.error("could not decrypt or keep encrypted messages; the batch will be tried again", metadata: ["matrix.room_id": "\(room.roomID)", "error": "\(error)"])
                 return nil
             }
         }
@@ -405,13 +467,13 @@ public struct SyncService: Service {
     // MARK: - Invitations
 
     /// Joins direct chats from users of the bot's homeserver, and invites to configured rooms;
-    /// declines the rest. An encrypted direct chat is declined: the bot cannot read it, and it
-    /// never answers in plaintext where a patient expects encryption.
-    private func acceptInvites(_ response: SyncResponse, rooms: RoomDirectory) async throws {
+    /// declines the rest. An encrypted direct chat is declined when the bot has no encryption
+    /// device: it never answers in plaintext where a patient expects encryption.
+    private func acceptInvites(_ response: SyncResponse, rooms: RoomDirectory, canEncrypt: Bool) async throws {
         for invite in response.invitedRooms {
             let fromLocalUser = invite.inviter.map { $0.hasSuffix(":" + configuration.serverName) } ?? false
             let accept = rooms.configured.contains(invite.roomID)
-                || (configuration.acceptDirectChats && invite.isDirect && fromLocalUser && !invite.isEncrypted)
+                || (configuration.acceptDirectChats && invite.isDirect && fromLocalUser && (canEncrypt || !invite.isEncrypted))
             do {
                 if accept {
                     try await client.join(invite.roomID)
@@ -426,10 +488,10 @@ public struct SyncService: Service {
         }
     }
 
-    /// What a gap is back-filled with: others' messages, and reactions and their removal (a 👍
+    /// What a gap is back-filled with: others' messages (encrypted ones too), and reactions and their removal (a 👍
     /// claims an escalation; on a reply, a patient's 👍 or 👎 is feedback). The bot's own replies, which
     /// fill most of a gap it caused by answering a backlog, are left out.
     private var backfillFilter: JSONValue {
-        ["types": ["m.room.message", "m.reaction", "m.room.redaction"], "not_senders": [.string(configuration.userID)]]
+        ["types": ["m.room.message", "m.room.encrypted", "m.reaction", "m.room.redaction"], "not_senders": [.string(configuration.userID)]]
     }
 }

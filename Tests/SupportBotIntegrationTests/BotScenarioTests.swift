@@ -23,6 +23,21 @@ struct BotScenarioTests {
     }
 
     @Test(arguments: Homeserver.allCases)
+    func answersAnEncryptedDirectChat(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).answersAnEncryptedDirectChat()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func answersEveryEncryptedMessageOnceThroughKills(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).answersEveryEncryptedMessageOnceThroughKills()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func tellsAPatientWhenAMessageStaysUnreadable(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).tellsAPatientWhenAMessageStaysUnreadable()
+    }
+
+    @Test(arguments: Homeserver.allCases)
     func answersEveryMessageInADirectChat(_ homeserver: Homeserver) async throws {
         try await scenarios(homeserver).answersEveryMessageInADirectChat()
     }
@@ -82,8 +97,8 @@ struct BotScenarioTests {
     }
 
     @Test(arguments: Homeserver.allCases)
-    func neverWritesPlaintextIntoARoomThatTurnsEncrypted(_ homeserver: Homeserver) async throws {
-        try await scenarios(homeserver).neverWritesPlaintextIntoARoomThatTurnsEncrypted()
+    func writesOnlyCiphertextIntoARoomThatTurnsEncrypted(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).writesOnlyCiphertextIntoARoomThatTurnsEncrypted()
     }
 
     @Test(arguments: Homeserver.allCases)

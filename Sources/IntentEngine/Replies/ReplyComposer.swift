@@ -66,6 +66,15 @@ public struct ReplyComposer: Sendable {
         return Self.reply(intent, variant, [.list(resources), .paragraph(note)], hasResources: true)
     }
 
+    /// The crisis resources alone, then `note`: for a message the bot could not read, which
+    /// might have been a crisis. `nil` when the rules have no crisis intent with resources.
+    public func crisisResources(note: String) -> Reply? {
+        guard let intent = catalog.intent(withID: IntentCatalog.crisisID) else { return nil }
+        let resources = intent.response.resources(for: locale)
+        guard !resources.isEmpty else { return nil }
+        return Self.reply(intent, nil, [.list(resources), .paragraph(note)], hasResources: true)
+    }
+
     private static func reply(_ intent: Intent, _ variant: Intent.Variant?, _ blocks: [Block], hasResources: Bool) -> Reply {
         Reply(
             intentID: intent.id, variantID: variant?.id, escalate: intent.escalate, hasResources: hasResources,

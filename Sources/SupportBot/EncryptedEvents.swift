@@ -1,0 +1,82 @@
+import BotEncryption
+import Foundation
+import Logging
+import MatrixClient
+import Metrics
+import Storage
+
+/// Encrypted room events on their way to the handlers: decrypted into the events their senders
+/// wrote, or kept until their room key arrives, then handled exactly like plaintext ones.
+struct EncryptedEvents: Sendable {
+    let device: BotDevice
+    let database: BotDatabase
+    let botUserID: String
+    /// How long a message waits for its room key before the patient is told it was unreadable.
+    let keyWait: Duration
+    let logger: Logger
+
+    /// Messages that stayed unreadable (`supportbot_undecryptable_messages_total`).
+    static var unreadable: Counter { Counter(label: "supportbot_undecryptable_messages_total") }
+
+    /// A room's events with the encrypted ones decrypted; one whose key has not arrived is kept
+    /// for later and left out, one that can never be read is left out and logged.
+    func decrypt(_ events: [ClientEvent], in roomID: String) async throws -> [ClientEvent] {
+        guard events.contains(where: isForeignEncrypted) else { return events }
+        var readable: [ClientEvent] = []
+        for event in events {
+            guard isForeignEncrypted(event) else {
+                readable.append(event)
+                continue
+            }
+            switch try await device.decrypt(event, in: roomID) {
+            case let .decrypted(plain):
+                readable.append(plain)
+            case .waitingForKey:
+                try database.keepUndecrypted(UndecryptedEventRecord(eventID: event.eventID, roomID: roomID, event: Self.json(event), arrivedAt: Date()))
+                logger.debug("an encrypted message waits for its key", metadata: ["matrix.room_id": "\(roomID)", "matrix.event_id": "\(event.eventID)"])
+            case let .refused(reason):
+                Self.unreadable.increment()
+                logger.warning("an encrypted message cannot be read", metadata: ["matrix.room_id": "\(roomID)", "matrix.event_id": "\(event.eventID)", "bot.reason": "\(reason)"])
+            }
+        }
+        return readable
+    }
+
+    /// Kept messages whose key has come, decrypted, by room; and those that waited too long for
+    /// it, to be told to the patient. Both are removed from the kept ones with `done` once handled.
+    func waiting(now: Date = Date()) async throws -> (readable: [String: [ClientEvent]], expired: [(roomID: String, event: ClientEvent)]) {
+        var readable: [String: [ClientEvent]] = [:]
+        var expired: [(roomID: String, event: ClientEvent)] = []
+        for record in try database.undecryptedEvents() {
+            guard let event = (try? JSONValue(parsing: record.event)).flatMap(ClientEvent.init(json:)) else {
+                try database.removeUndecrypted([record.eventID])
+                continue
+            }
+            switch try await device.decrypt(event, in: record.roomID) {
+            case let .decrypted(plain):
+                readable[record.roomID, default: []].append(plain)
+            case .waitingForKey where now.timeIntervalSince(record.arrivedAt) < TimeInterval(keyWait.components.seconds):
+                continue
+            case .waitingForKey, .refused:
+                expired.append((record.roomID, event))
+            }
+        }
+        return (readable, expired)
+    }
+
+    func done(_ eventIDs: [String]) throws {
+        try database.removeUndecrypted(eventIDs)
+    }
+
+    private func isForeignEncrypted(_ event: ClientEvent) -> Bool {
+        event.type == "m.room.encrypted" && event.sender != botUserID
+    }
+
+    private static func json(_ event: ClientEvent) -> Data {
+        let json: JSONValue = [
+            "event_id": .string(event.eventID), "type": .string(event.type), "sender": .string(event.sender),
+            "origin_server_ts": .number(Double(event.originServerTS)), "content": event.content,
+        ]
+        return json.serialized()
+    }
+}
