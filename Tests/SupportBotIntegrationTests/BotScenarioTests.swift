@@ -38,6 +38,21 @@ struct BotScenarioTests {
     }
 
     @Test(arguments: Homeserver.allCases)
+    func aSecondDeviceOfThePatientReadsTheNextReply(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).aSecondDeviceOfThePatientReadsTheNextReply()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func rotatesTheKeyWhenAMemberLeaves(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).rotatesTheKeyWhenAMemberLeaves()
+    }
+
+    @Test(arguments: Homeserver.allCases)
+    func claimsInAnEncryptedAmbassadorsRoom(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).claimsInAnEncryptedAmbassadorsRoom()
+    }
+
+    @Test(arguments: Homeserver.allCases)
     func answersEveryMessageInADirectChat(_ homeserver: Homeserver) async throws {
         try await scenarios(homeserver).answersEveryMessageInADirectChat()
     }

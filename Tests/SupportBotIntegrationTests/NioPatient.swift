@@ -80,6 +80,12 @@ final class NioPatient: @unchecked Sendable {
         try await string("room_id", from: call("open_dm", ["invite": userID]))
     }
 
+    /// A private group room (a community, a staff room), encrypted unless asked otherwise, with
+    /// `users` invited; returns the room id.
+    func createRoom(named name: String, inviting users: [String], encrypted: Bool = true) async throws -> String {
+        try await string("room_id", from: call("create_room", ["name": name, "invite": users, "encrypted": encrypted]))
+    }
+
     /// Returns once this client's sync shows `userID` joined: from then on, what it sends is
     /// encrypted for that user's devices too.
     func waitJoined(_ userID: String, in roomID: String, timeout: Duration = .seconds(30)) async throws {
@@ -95,6 +101,11 @@ final class NioPatient: @unchecked Sendable {
     /// Joins, and returns once sync shows the room (before that nio would not know it is encrypted).
     func join(_ roomID: String) async throws {
         try await call("join", ["room_id": roomID])
+    }
+
+    /// The rooms this client is invited to and has not joined.
+    func invites() async throws -> [String] {
+        try await call("invites")["room_ids"] as? [String] ?? []
     }
 
     func leave(_ roomID: String) async throws {

@@ -43,11 +43,13 @@ struct RelayProcess: TestHomeserver {
         }
     }
 
+    func password(of localpart: String) -> String { "pw-\(localpart)" }
+
     func register(_ prefix: String) async throws -> TestUser {
         let name = "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
         var request = URLRequest(url: url.appendingPathComponent("_matrix/client/v3/register"))
         request.httpMethod = "POST"
-        request.httpBody = try JSONSerialization.data(withJSONObject: ["username": name, "password": "pw-\(name)", "auth": ["type": "m.login.dummy"]])
+        request.httpBody = try JSONSerialization.data(withJSONObject: ["username": name, "password": password(of: name), "auth": ["type": "m.login.dummy"]])
         let (data, _) = try await URLSession.shared.data(for: request)
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any], let token = object["access_token"] as? String,
               let userID = object["user_id"] as? String

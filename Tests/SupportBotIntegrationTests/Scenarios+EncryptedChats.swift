@@ -50,12 +50,12 @@ extension Scenarios {
                 try await bot.start(waitUntilReady: false)
             }
         }
-        let replies = try await waitForEncryptedReplies(to: sent, in: chat, as: patient, bot: bot, timeout: .seconds(120))
+        _ = try await waitForEncryptedReplies(to: sent, in: chat, as: patient, bot: bot, timeout: .seconds(120))
         try await Task.sleep(for: .seconds(3)) // a duplicate would arrive now
         let final = try await encryptedReplies(in: chat, as: patient, bot: bot)
         let notOnce = sent.filter { final[$0]?.count != 1 }
         #expect(notOnce.isEmpty, "every message exactly one reply")
-        let unread = replies.values.joined().filter { !$0.decrypted }
+        let unread = final.values.joined().filter { !$0.decrypted }
         #expect(unread.isEmpty, "every reply decrypts in the patient's client")
         await patient.stop()
     }
@@ -81,6 +81,114 @@ extension Scenarios {
         await patient.stop()
     }
 
+    /// A patient signs in on a second device: the bot's next reply is readable there too (the
+    /// sync says the patient's devices changed; the room's key goes to the new one).
+    func aSecondDeviceOfThePatientReadsTheNextReply() async throws {
+        let setup = try await community(patients: 1, settings: "sync: {timeout_seconds: 2}")
+        let bot = setup.bot
+        let phone = try await NioPatient.start(setup.patients[0], homeserver: homeserver)
+        let chat = try await encryptedChat(phone, with: bot)
+        let first = try await phone.say("my back hurts so much today", in: chat)
+        _ = try await waitForEncryptedReplies(to: [first], in: chat, as: phone, bot: bot)
+
+        let laptop = try await NioPatient.start(try await homeserver.logIn(setup.patients[0]), homeserver: homeserver)
+        #expect(laptop.deviceID != phone.deviceID)
+        let next = try await phone.say("the pain in my leg keeps me up at night", in: chat)
+        let replies = try await waitForEncryptedReplies(to: [next], in: chat, as: laptop, bot: bot)
+        #expect(replies[next]?.first?.decrypted == true, "the new device reads the bot's next reply")
+        await laptop.stop()
+        await phone.stop()
+    }
+
+    /// A member leaves a shared encrypted room: the bot's next message there goes out under a
+    /// new key, which only those still in the room were given.
+    func rotatesTheKeyWhenAMemberLeaves() async throws {
+        let setup = try await encryptedCommunity(patients: 2)
+        let (bot, stays, leaves) = (setup.bot, setup.patients[0], setup.patients[1])
+        let before = try await stays.say("hey supportbot what can you do", in: setup.room)
+        _ = try await waitForEncryptedReplies(to: [before], in: setup.room, as: stays, bot: bot)
+        let seenByLeaver = try await waitForEncryptedReplies(to: [before], in: setup.room, as: leaves, bot: bot)
+        #expect(seenByLeaver[before]?.first?.decrypted == true, "while both are in the room, both read the bot")
+
+        try await leaves.leave(setup.room)
+        try await eventually("the member has left") { try await !stays.user.client.joinedMembers(roomID: setup.room).keys.contains(leaves.user.userID) }
+        let after = try await stays.say("supportbot, how do i ask for a patient ambassador", in: setup.room)
+        _ = try await waitForEncryptedReplies(to: [after], in: setup.room, as: stays, bot: bot)
+        let keys = try await sessionIDs(of: bot, in: setup.room, as: stays.user)
+        #expect(keys.count == 2 && keys[0] != keys[1], "the reply after the leave is under a new key: \(keys)")
+        for patient in setup.patients + [setup.staff] { await patient.stop() }
+    }
+
+    /// Ambassadors in an encrypted room: the bot's post is readable there, a `!claim` written
+    /// encrypted is read, and the private room of the claim is encrypted and readable by both.
+    func claimsInAnEncryptedAmbassadorsRoom() async throws {
+        let setup = try await encryptedCommunity(patients: 1)
+        let (bot, patient, staff) = (setup.bot, setup.patients[0], setup.staff)
+        let chat = try await encryptedChat(patient, with: bot)
+        let request = try await patient.say("!ambassador please, i need to talk to someone", in: chat)
+        _ = try await waitForEncryptedReplies(to: [request], in: chat, as: patient, bot: bot)
+        var post: NioEvent?
+        try await eventually(timeout: .seconds(60), "the escalation is posted, readable by the ambassador") {
+            post = try await staff.messages(in: setup.ambassadors).last { $0.sender == bot.user.userID && $0.body?.contains("To claim") == true }
+            return post != nil
+        }
+        let number = try number(in: post?.body)
+        let claim = try await staff.say("!claim \(number)", in: setup.ambassadors)
+        let confirmed = try await waitForEncryptedReplies(to: [claim], in: setup.ambassadors, as: staff, bot: bot)
+        #expect(confirmed[claim]?.first?.body?.contains("#\(number) is yours") == true, "\(String(describing: confirmed[claim]))")
+
+        var invited: [String] = []
+        try await eventually("both are invited to the claim's private room") {
+            invited = try await patient.invites()
+            let staffInvited = try await staff.invites()
+            return !invited.isEmpty && staffInvited == invited
+        }
+        let privateRoom = try #require(invited.first)
+        try await patient.join(privateRoom)
+        try await staff.join(privateRoom)
+        try await eventually(timeout: .seconds(60), "both read the bot's first post there") {
+            let readers = [try await patient.messages(in: privateRoom), try await staff.messages(in: privateRoom)]
+            return readers.allSatisfy { $0.contains { $0.sender == bot.user.userID && $0.decrypted && $0.encryptedOnTheWire } }
+        }
+        for user in [patient, staff] { await user.stop() }
+    }
+
+    /// Patients and an ambassador on nio, in an encrypted community room and an encrypted
+    /// ambassadors room, both made before the bot starts and joined by it at start.
+    struct EncryptedCommunity {
+        let bot: BotProcess
+        let patients: [NioPatient]
+        let staff: NioPatient
+        let room: String
+        let ambassadors: String
+    }
+
+    func encryptedCommunity(patients count: Int) async throws -> EncryptedCommunity {
+        let botUser = try await homeserver.register("bot")
+        var patients: [NioPatient] = []
+        for index in 0..<count { patients.append(try await NioPatient.start(try await homeserver.register("patient\(index)"), homeserver: homeserver)) }
+        let staff = try await NioPatient.start(try await homeserver.register("ambassador"), homeserver: homeserver)
+        let room = try await patients[0].createRoom(named: "Community", inviting: [botUser.userID] + patients.dropFirst().map(\.user.userID))
+        for patient in patients.dropFirst() { try await patient.join(room) }
+        let ambassadors = try await staff.createRoom(named: "Ambassadors", inviting: [botUser.userID])
+        let bot = try BotProcess(user: botUser, homeserver: homeserver, community: [room], ambassadors: ambassadors, moderators: nil,
+                                 settings: "sync: {timeout_seconds: 2}\nreply: {cooldown_seconds: 0}\nescalation: {ambassadors: [\"\(staff.user.userID)\"]}")
+        try await bot.start()
+        try await patients[0].waitJoined(bot.user.userID, in: room)
+        try await staff.waitJoined(bot.user.userID, in: ambassadors)
+        return EncryptedCommunity(bot: bot, patients: patients, staff: staff, room: room, ambassadors: ambassadors)
+    }
+
+    /// The Megolm sessions of the bot's messages in a room, in order, as the server holds them.
+    private func sessionIDs(of bot: BotProcess, in room: String, as user: TestUser) async throws -> [String] {
+        let events = try await user.client.messages(roomID: room, from: nil, to: nil, limit: 200).events.reversed()
+        var sessions: [String] = []
+        for event in events where event.sender == bot.user.userID && event.type == "m.room.encrypted" {
+            if let session = event.content["session_id"]?.string, sessions.last != session { sessions.append(session) }
+        }
+        return sessions
+    }
+
     /// An encrypted direct chat with the bot, open and joined, as a patient's client makes one.
     private func encryptedChat(_ patient: NioPatient, with bot: BotProcess) async throws -> String {
         try await eventually("the bot's device is published") { bot.logs.contains("the bot's device is published") }
@@ -89,26 +197,27 @@ extension Scenarios {
         return chat
     }
 
-    /// The bot's messages in `room` as the patient's client reads them, by the event each answers;
-    /// one it could not decrypt is under `undecryptable`.
+    /// The bot's messages in `room` as the patient's client reads them, by the event each answers
+    /// (relations travel in the clear, so a reply the client cannot decrypt is there too).
     private func encryptedReplies(in room: String, as patient: NioPatient, bot: BotProcess) async throws -> [String: [NioEvent]] {
-        let events = try await patient.messages(in: room).filter { $0.sender == bot.user.userID && $0.type != "m.room.member" }
-        return Dictionary(grouping: events) { $0.type == "undecryptable" ? "undecryptable" : $0.inReplyTo ?? "" }
+        let events = try await patient.messages(in: room).filter { $0.sender == bot.user.userID && $0.inReplyTo != nil }
+        return Dictionary(grouping: events) { $0.inReplyTo ?? "" }
     }
 
+    /// Waits until each of `eventIDs` has a reply the patient's client has decrypted.
     private func waitForEncryptedReplies(to eventIDs: [String], in room: String, as patient: NioPatient, bot: BotProcess,
                                          timeout: Duration = .seconds(60)) async throws -> [String: [NioEvent]] {
         var replies: [String: [NioEvent]] = [:]
         do {
-            try await eventually(timeout: timeout, every: .milliseconds(500), "encrypted replies the patient can read") {
+            try await eventually(timeout: timeout, every: .milliseconds(500), "replies the patient's client decrypts") {
                 replies = try await encryptedReplies(in: room, as: patient, bot: bot)
-                return eventIDs.allSatisfy { replies[$0] != nil } || replies["undecryptable"] != nil
+                return eventIDs.allSatisfy { replies[$0]?.isEmpty == false && replies[$0]?.allSatisfy(\.decrypted) == true }
             }
         } catch {
-            Issue.record("bot log:\n\(bot.logs.suffix(4000))")
+            let missing = eventIDs.filter { replies[$0] == nil }, unread = eventIDs.filter { replies[$0]?.contains { !$0.decrypted } == true }
+            Issue.record("without a reply: \(missing); with a reply the client cannot decrypt: \(unread); bot log:\n\(bot.logs.suffix(4000))")
             throw error
         }
-        #expect(replies["undecryptable"] == nil, "every reply of the bot's decrypts in the patient's client")
         return replies
     }
 }

@@ -18,9 +18,11 @@ struct Synapse: TestHomeserver {
 
     func register(_ prefix: String) async throws -> TestUser {
         let name = "\(prefix)-\(UUID().uuidString.prefix(8).lowercased())"
-        let token = try Self.run(["register", name, "password-\(name)"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = try Self.run(["register", name, password(of: name)]).trimmingCharacters(in: .whitespacesAndNewlines)
         return TestUser(userID: "@\(name):\(serverName)", accessToken: token, homeserver: url)
     }
+
+    func password(of localpart: String) -> String { "password-\(localpart)" }
 
     /// Runs the script and returns what it printed; its progress goes to the test's output.
     /// Its output goes to a file, not a pipe: a Synapse it starts inherits the descriptor and

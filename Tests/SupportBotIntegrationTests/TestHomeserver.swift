@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Logging
 import MatrixClient
 
@@ -8,6 +11,25 @@ protocol TestHomeserver: Sendable {
     var serverName: String { get }
     /// A new user with a unique name, logged in.
     func register(_ prefix: String) async throws -> TestUser
+    /// The password `register` gave the user with this local part.
+    func password(of localpart: String) -> String
+}
+
+extension TestHomeserver {
+    /// The same user on a new device (a password login), as a second phone or a laptop.
+    func logIn(_ user: TestUser) async throws -> TestUser {
+        let localpart = String(user.userID.dropFirst().prefix { $0 != ":" })
+        var request = URLRequest(url: url.appendingPathComponent("_matrix/client/v3/login"))
+        request.httpMethod = "POST"
+        request.httpBody = try JSONSerialization.data(withJSONObject: [
+            "type": "m.login.password", "identifier": ["type": "m.id.user", "user": localpart], "password": password(of: localpart),
+        ])
+        let (data, _) = try await URLSession.shared.data(for: request)
+        guard let token = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["access_token"] as? String else {
+            throw TestFailure("login failed: \(String(decoding: data, as: UTF8.self))")
+        }
+        return TestUser(userID: user.userID, accessToken: token, homeserver: url)
+    }
 }
 
 /// A user of a test homeserver, with a client of their own.

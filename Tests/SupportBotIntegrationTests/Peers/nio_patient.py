@@ -12,11 +12,13 @@ the same order; every answer has "ok", an error answers {"ok": false, "error": .
 process goes on. A command's "id", if any, is copied into its answer.
 
     {"cmd": "open_dm", "invite": "@bot:server"}          -> {"ok", "room_id"}
+    {"cmd": "create_room", "name", "invite": [...], "encrypted": true} -> {"ok", "room_id"}
     {"cmd": "wait_joined", "room_id", "user_id", "timeout": 30}
     {"cmd": "send", "room_id", "text"}                   -> {"ok", "event_id", "encrypted"}
     {"cmd": "join", "room_id", "timeout": 30}
     {"cmd": "leave", "room_id"}
     {"cmd": "messages", "room_id"}                       -> {"ok", "events": [...]}
+    {"cmd": "invites"}                                   -> {"ok", "room_ids": [...]}
     {"cmd": "quit"}
 
 "messages" lists every timeline event sync has shown, oldest first, each as {"event_id",
@@ -196,6 +198,16 @@ class Patient:
         await self.wait_for(lambda: self.joined(response.room_id, self.client.user_id), 30, "the new room in sync")
         return {"room_id": response.room_id}
 
+    async def cmd_create_room(self, command: dict[str, Any]) -> dict[str, Any]:
+        """A group room (a community or a staff room), encrypted from its first event when asked."""
+        response = await self.client.room_create(
+            name=command.get("name"), preset=RoomPreset.private_chat, invite=list(command.get("invite", [])),
+            initial_state=[ENCRYPTION] if command.get("encrypted", True) else [])
+        if isinstance(response, RoomCreateError):
+            raise CommandError(f"createRoom failed: {response.message}")
+        await self.wait_for(lambda: self.joined(response.room_id, self.client.user_id), 30, "the new room in sync")
+        return {"room_id": response.room_id}
+
     async def mark_direct(self, room_id: str, user_id: str) -> None:
         """Element X also records the chat in m.direct account data."""
         path = Api._build_path(["user", self.client.user_id, "account_data", "m.direct"], {"access_token": self.token})
@@ -245,6 +257,9 @@ class Patient:
         if isinstance(response, RoomSendError):
             raise CommandError(f"send failed: {response.message}")
         return {"event_id": response.event_id, "encrypted": room.encrypted}
+
+    async def cmd_invites(self, command: dict[str, Any]) -> dict[str, Any]:
+        return {"room_ids": sorted(self.client.invited_rooms)}
 
     async def cmd_messages(self, command: dict[str, Any]) -> dict[str, Any]:
         room_id = require(command, "room_id")
