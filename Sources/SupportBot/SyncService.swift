@@ -229,11 +229,11 @@ public struct SyncService: Service {
     /// then adds to the batch the kept messages whose key has come. Returns those messages' ids
     /// (and those given up on after waiting), to clear once the batch is handled.
     private func receiveKeys(_ response: inout SyncResponse, _ encrypted: EncryptedEvents, rooms: RoomDirectory) async throws -> [String] {
-        await encrypted.device.devicesChanged(response.deviceListsChanged)
+        if !response.deviceListsChanged.isEmpty { await encrypted.device.devicesChanged(response.deviceListsChanged) }
         for room in response.joinedRooms where room.changesMembership {
             await encrypted.device.membershipChanged(in: room.roomID)
         }
-        _ = try await encrypted.device.receive(response.toDeviceEvents)
+        if !response.toDeviceEvents.isEmpty { _ = try await encrypted.device.receive(response.toDeviceEvents) }
         let (readable, expired) = try await encrypted.waiting()
         var givenUp: [String] = []
         for (roomID, event) in expired {

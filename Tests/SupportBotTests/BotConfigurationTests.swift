@@ -42,6 +42,15 @@ struct BotConfigurationTests {
         #expect(problems(minimal + "\nencryption: {store_key: abc}").contains { $0.contains("store_key") })
     }
 
+    @Test func encryptionSettingsAreReadAndCheckedWithTheirDefaults() throws {
+        let defaults = try load(minimal)
+        #expect(defaults.keySharing == .all && defaults.keyWait == .seconds(60) && defaults.escalation.encryptPrivateRooms)
+        let set = try load(minimal + "\nencryption: {share_with: cross_signed, key_wait_seconds: 5}\nescalation: {encrypt_private_rooms: false}")
+        #expect(set.keySharing == .crossSigned && set.keyWait == .seconds(5) && !set.escalation.encryptPrivateRooms)
+        #expect(problems(minimal + "\nencryption: {share_with: verified}").contains { $0.contains("expected all or cross_signed, got 'verified'") })
+        #expect(problems(minimal + "\nencryption: {key_wait_seconds: 0}").contains { $0.contains("key_wait_seconds") })
+    }
+
     @Test func theAccessTokenNeverShowsWhenTheConfigurationIsPrinted() throws {
         let configuration = try load(minimal, environment: ["SUPPORTBOT_ACCESS_TOKEN": "syt_secret_token"])
         var dumped = ""
