@@ -148,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SupportBotTests",
-            dependencies: ["SupportBot", "BotEncryption", "Escalations", "IntentEngine", "MatrixClient", "Relay", "Storage", "YAMLReader",
+            dependencies: ["SupportBot", "BotEncryption", "Escalations", "IntentEngine", "MatrixClient", "MatrixCrypto", "Relay", "Storage", "YAMLReader",
                            .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(

@@ -22,6 +22,8 @@ public actor BotDevice {
     var account: OlmAccount
     /// The bot's cross-signing keys: one set for every device it ever had.
     private let crossSigning: CrossSigningKeys
+    /// When the last key upload ended: counts from a sync that began before are stale.
+    private var lastUpload: ContinuousClock.Instant?
     /// The devices of the users the bot encrypts for and hears from.
     var directory = DeviceDirectory()
     /// Who a room's keys go to, by room, until its membership changes.
@@ -79,19 +81,25 @@ public actor BotDevice {
     /// with the device's signature by them.
     public func publish() async throws {
         let counts = try await uploadKeys(includingDeviceKeys: true)
-        try await replenish(oneTimeKeyCounts: counts, unusedFallbackKeyTypes: nil)
+        try await topUp(oneTimeKeyCounts: counts, unusedFallbackKeyTypes: nil)
         try await publishCrossSigning()
         logger.info("the bot's device is published", metadata: ["matrix.device_id": "\(deviceID)", "matrix.identity_key": "\(account.identityKey.base64)"])
     }
 
     /// Tops one-time keys up to the target, and replaces a fallback key someone used, from what a
-    /// sync says the server holds.
-    public func replenish(oneTimeKeyCounts: [String: Int], unusedFallbackKeyTypes: [String]?) async throws {
-        // Keys made but not yet published (an upload failed) count: making more would push out
-        // the oldest, which the server may still hand out.
+    /// sync that began at `syncBegan` says the server holds. A sync that began before the last
+    /// upload ended may count the keys from before it, and is not acted on.
+    public func replenish(oneTimeKeyCounts: [String: Int], unusedFallbackKeyTypes: [String]?, syncBegan: ContinuousClock.Instant) async throws {
+        if let lastUpload, syncBegan < lastUpload { return }
+        try await topUp(oneTimeKeyCounts: oneTimeKeyCounts, unusedFallbackKeyTypes: unusedFallbackKeyTypes)
+    }
+
+    private func topUp(oneTimeKeyCounts: [String: Int], unusedFallbackKeyTypes: [String]?) async throws {
+        // Keys made but not yet published (an upload failed) count, and no new key may push out
+        // one the account holds: the server may still hand that one out.
         let waiting = account.unpublishedOneTimeKeys.count
         if let held = oneTimeKeyCounts[Self.keyAlgorithm], held + waiting < Self.oneTimeKeyTarget {
-            account.generateOneTimeKeys(count: Self.oneTimeKeyTarget - held - waiting)
+            account.generateOneTimeKeys(count: min(Self.oneTimeKeyTarget - held - waiting, OlmAccount.maxOneTimeKeys - account.oneTimeKeyCount))
         }
         if let unused = unusedFallbackKeyTypes, !unused.contains(Self.keyAlgorithm), account.unpublishedFallbackKey.isEmpty {
             account.generateFallbackKey()
@@ -109,6 +117,7 @@ public actor BotDevice {
         let fallbackKey = account.signedFallbackKey(userID: userID, deviceID: deviceID)
         if !fallbackKey.isEmpty { body["fallback_keys"] = .object(try fallbackKey.mapValues(Self.json)) }
         let counts = try await client.uploadKeys(.object(body))
+        lastUpload = .now
         let published = oneTimeKeys.count
         account.markKeysAsPublished()
         try save()

@@ -46,6 +46,10 @@ public struct OlmAccount: Sendable, Codable, CustomStringConvertible, CustomRefl
         fallbackKey = OneTimeKey(id: makeKeyID(), keyPair: Curve25519KeyPair(), isPublished: false)
     }
 
+    /// The one-time keys the account still holds, published or not: past `maxOneTimeKeys` a new
+    /// one pushes out the oldest.
+    public var oneTimeKeyCount: Int { oneTimeKeys.count }
+
     /// One-time keys not yet uploaded, by key id.
     public var unpublishedOneTimeKeys: [String: Curve25519PublicKey] {
         Dictionary(uniqueKeysWithValues: oneTimeKeys.filter { !$0.isPublished }.map { ($0.id, $0.keyPair.publicKey) })

@@ -82,7 +82,7 @@ public struct SyncService: Service {
         while !Task.isShuttingDownGracefully {
             var response: SyncResponse
             let position = since
-            let began = client.eventRequestsMade
+            let began = client.eventRequestsMade, syncBegan = ContinuousClock.now
             let filter = filters.filter(eventRequestsMade: began)
             do {
                 response = try await cancelWhenGracefulShutdown {
@@ -107,7 +107,7 @@ public struct SyncService: Service {
             for room in response.joinedRooms where room.turnsOnEncryption {
                 client.noteEncrypted(roomID: room.roomID)
             }
-            keyCountsSink.yield(KeyCounts(oneTime: response.oneTimeKeyCounts, unusedFallback: response.unusedFallbackKeyTypes))
+            keyCountsSink.yield(KeyCounts(oneTime: response.oneTimeKeyCounts, unusedFallback: response.unusedFallbackKeyTypes, syncBegan: syncBegan))
             logger.trace("synced", metadata: [
                 "matrix.since": "\(position ?? "")", "matrix.next_batch": "\(response.nextBatch)",
                 "matrix.events": "\(response.joinedRooms.reduce(0) { $0 + $1.events.count })",
@@ -173,6 +173,7 @@ public struct SyncService: Service {
     private struct KeyCounts: Sendable {
         let oneTime: [String: Int]
         let unusedFallback: [String]?
+        let syncBegan: ContinuousClock.Instant
     }
 
     /// The bot's encryption device; `nil` when the token has no device or the homeserver takes
@@ -219,7 +220,7 @@ public struct SyncService: Service {
     /// Keys topped up after a sync; a failure waits for the next sync.
     private func replenish(_ device: BotDevice, _ counts: KeyCounts) async {
         do {
-            try await device.replenish(oneTimeKeyCounts: counts.oneTime, unusedFallbackKeyTypes: counts.unusedFallback)
+            try await device.replenish(oneTimeKeyCounts: counts.oneTime, unusedFallbackKeyTypes: counts.unusedFallback, syncBegan: counts.syncBegan)
         } catch {
             logger.warning("could not publish new encryption keys; trying after the next sync", metadata: ["error": "\(error)"])
         }

@@ -215,7 +215,8 @@ extension Scenarios {
             }
         } catch {
             let missing = eventIDs.filter { replies[$0] == nil }, unread = eventIDs.filter { replies[$0]?.contains { !$0.decrypted } == true }
-            Issue.record("without a reply: \(missing); with a reply the client cannot decrypt: \(unread); bot log:\n\(bot.logs.suffix(4000))")
+            let log = bot.logs.split(separator: "\n").filter { !$0.contains("\"synced\"") }.suffix(40).joined(separator: "\n")
+            Issue.record("without a reply: \(missing); with a reply the client cannot decrypt: \(unread); bot log, syncs left out:\n\(log)")
             throw error
         }
         return replies
