@@ -34,6 +34,7 @@ let package = Package(
         .executableTarget(
             name: "supportbot",
             dependencies: [
+                "BotEncryption",
                 "BuiltInIntents",
                 "Escalations",
                 "IntentEngine",

@@ -130,14 +130,16 @@ public actor BotDevice {
     /// Cross-signing, when the server lacks it: the master, self-signing and user-signing keys,
     /// then the device signed by the self-signing key, so clients that refuse keys to devices
     /// their owner has not signed (MSC4153) still talk to the bot. Asked of the server at every
-    /// start, since a server can lose them (the relay keeps keys in memory).
-    private func publishCrossSigning() async throws {
+    /// start, since a server can lose them (the relay keeps keys in memory). With `password`,
+    /// answers a server that wants the bot's password first (`supportbot crypto bootstrap`);
+    /// changes nothing in the database, so it is safe beside the running bot.
+    public func publishCrossSigning(password: String? = nil) async throws {
         let master = crossSigning.publicKey(.master).base64, selfSigning = crossSigning.publicKey(.selfSigning).base64
         let server = try await client.queryKeys([userID])
         let hasMaster = server["master_keys"]?[userID]?["keys"]?["ed25519:\(master)"]?.string == master
         let deviceSigned = server["device_keys"]?[userID]?[deviceID]?["signatures"]?[userID]?["ed25519:\(selfSigning)"] != nil
         guard !hasMaster || !deviceSigned else { return }
-        if !hasMaster { try await uploadCrossSigningKeys() }
+        if !hasMaster { try await uploadCrossSigningKeys(password: password) }
         let signed = crossSigning.signDevice(account.deviceKeys(userID: userID, deviceID: deviceID), userID: userID)
         try await client.uploadSignatures([userID: [deviceID: try Self.json(signed)]])
         logger.info("published the bot's cross-signing and signed its device", metadata: [
@@ -145,15 +147,15 @@ public actor BotDevice {
         ])
     }
 
-    private func uploadCrossSigningKeys() async throws {
+    private func uploadCrossSigningKeys(password: String?) async throws {
         let keys: JSONValue = [
             "master_key": try Self.json(crossSigning.keyJSON(.master, userID: userID)),
             "self_signing_key": try Self.json(crossSigning.keyJSON(.selfSigning, userID: userID)),
             "user_signing_key": try Self.json(crossSigning.keyJSON(.userSigning, userID: userID)),
         ]
         do {
-            try await client.uploadCrossSigningKeys(keys)
-        } catch let error as MatrixError where error.status == 401 {
+            try await client.uploadCrossSigningKeys(keys, userID: userID, password: password)
+        } catch let error as MatrixError where error.authenticationSession != nil {
             throw BotDeviceError.crossSigningNeedsAuthentication
         }
     }
@@ -183,8 +185,9 @@ public enum BotDeviceError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .crossSigningNeedsAuthentication:
-            "the homeserver asks for interactive authentication before it takes the bot's cross-signing keys, "
-                + "so its device stays unsigned by its owner and clients may warn about it"
+            "the homeserver asks for the bot's password before it takes its cross-signing keys, so its device stays unsigned "
+                + "by its owner and clients may warn about it or share no keys with it; run `supportbot crypto bootstrap "
+                + "--config FILE --password-file FILE` once (safe while the bot runs)"
         }
     }
 }

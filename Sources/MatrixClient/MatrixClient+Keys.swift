@@ -10,9 +10,19 @@ extension MatrixClient {
     }
 
     /// `/keys/device_signing/upload`: the master, self-signing and user-signing keys. A server
-    /// that wants interactive authentication first answers 401 (`MatrixError.status`).
-    public func uploadCrossSigningKeys(_ body: JSONValue) async throws {
-        _ = try await request(.post, ["keys", "device_signing", "upload"], body: body, retrying: false, endpoint: .crossSigningUpload)
+    /// that wants interactive authentication first answers 401 (`MatrixError.authenticationSession`);
+    /// with `password`, the upload is made again with the user's password for that session.
+    public func uploadCrossSigningKeys(_ body: JSONValue, userID: String, password: String? = nil) async throws {
+        do {
+            _ = try await request(.post, ["keys", "device_signing", "upload"], body: body, retrying: false, endpoint: .crossSigningUpload)
+        } catch let error as MatrixError where error.authenticationSession != nil && password != nil {
+            guard case var .object(authenticated) = body, let password else { throw error }
+            authenticated["auth"] = [
+                "type": "m.login.password", "identifier": ["type": "m.id.user", "user": .string(userID)], "password": .string(password),
+                "session": .string(error.authenticationSession ?? ""),
+            ]
+            _ = try await request(.post, ["keys", "device_signing", "upload"], body: .object(authenticated), retrying: false, endpoint: .crossSigningUpload)
+        }
     }
 
     /// `/keys/signatures/upload`: signed key objects by user and key id. A signature the server

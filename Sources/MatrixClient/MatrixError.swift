@@ -10,12 +10,16 @@ public struct MatrixError: Error, Sendable, CustomStringConvertible {
     /// The Matrix error code, such as `M_FORBIDDEN`.
     public let errcode: String?
     public let message: String
+    /// The session of interactive authentication, when the server asks the user to prove who
+    /// they are (a password) before it does what was asked.
+    public let authenticationSession: String?
 
-    private init(_ code: Code, status: Int?, errcode: String?, message: String) {
+    private init(_ code: Code, status: Int?, errcode: String?, message: String, authenticationSession: String? = nil) {
         self.code = code
         self.status = status
         self.errcode = errcode
         self.message = message
+        self.authenticationSession = authenticationSession
     }
 
     /// The access token was revoked or is wrong: retrying cannot help.
@@ -43,6 +47,10 @@ public struct MatrixError: Error, Sendable, CustomStringConvertible {
     static func server(status: Int, body: JSONValue?) -> MatrixError {
         let errcode = body?["errcode"]?.string
         let message = body?["error"]?.string ?? "HTTP \(status)"
+        if status == 401, body?["flows"] != nil {
+            return MatrixError(.server, status: status, errcode: errcode, message: "interactive authentication required",
+                               authenticationSession: body?["session"]?.string)
+        }
         if errcode == "M_UNKNOWN_TOKEN" || (status == 401 && errcode == nil) {
             return MatrixError(.unknownToken, status: status, errcode: errcode, message: message)
         }

@@ -15,6 +15,6 @@ struct SupportBot: AsyncParsableCommand {
         `supportbot intents test`. Try a message with `supportbot classify --explain "..."`.
         """,
         version: "supportbot \(SupportBot.version)",
-        subcommands: [RunCommand.self, DemoCommand.self, RelayCommand.self, ClassifyCommand.self, ReplyCommand.self, IntentsCommand.self, QueueCommand.self]
+        subcommands: [RunCommand.self, DemoCommand.self, RelayCommand.self, ClassifyCommand.self, ReplyCommand.self, IntentsCommand.self, QueueCommand.self, CryptoCommand.self]
     )
 }

@@ -42,7 +42,7 @@ struct RelayKeysTests {
                 "master_key": ["user_id": .string(alice.id), "usage": ["master"], "keys": ["ed25519:M": "M"]],
                 "self_signing_key": ["user_id": .string(alice.id), "usage": ["self_signing"], "keys": ["ed25519:S": "S"]],
                 "user_signing_key": ["user_id": .string(alice.id), "usage": ["user_signing"], "keys": ["ed25519:U": "U"]],
-            ])
+            ], userID: alice.id)
             try await alice.client.uploadSignatures(.object([alice.id: .object([device: ["signatures": .object([alice.id: ["ed25519:S": "sig"]])]])]))
             await #expect(throws: MatrixError.self, "another user's device is not Bob's to sign") {
                 try await bob.client.uploadSignatures(.object([alice.id: .object([device: ["signatures": .object([bob.id: ["ed25519:B": "sig"]])]])]))

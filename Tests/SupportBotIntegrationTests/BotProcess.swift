@@ -114,9 +114,14 @@ final class BotProcess: @unchecked Sendable {
     /// `supportbot queue …` on this bot's configuration and database, as an operator runs it
     /// beside the running bot; its exit status and everything it printed.
     func queue(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        try command(["queue"] + arguments)
+    }
+
+    /// An operator's `supportbot …` command on this bot's configuration.
+    func command(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = Self.binary
-        process.arguments = ["queue"] + arguments + ["--config", folder.appendingPathComponent("supportbot.yaml").path]
+        process.arguments = arguments + ["--config", folder.appendingPathComponent("supportbot.yaml").path]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

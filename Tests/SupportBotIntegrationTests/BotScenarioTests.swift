@@ -52,6 +52,11 @@ struct BotScenarioTests {
         try await scenarios(homeserver).claimsInAnEncryptedAmbassadorsRoom()
     }
 
+    /// Synapse only: the relay takes cross-signing keys without a password (it asks none).
+    @Test func signsItsDeviceWithCryptoBootstrapWhenAskedForAPassword() async throws {
+        try await scenarios(.synapse).signsItsDeviceWithCryptoBootstrapWhenAskedForAPassword()
+    }
+
     @Test(arguments: Homeserver.allCases)
     func answersEveryMessageInADirectChat(_ homeserver: Homeserver) async throws {
         try await scenarios(homeserver).answersEveryMessageInADirectChat()

@@ -63,6 +63,40 @@ extension Scenarios {
         return events[index...].filter { $0.sender == bot.user.userID && $0.type != "m.room.member" }
     }
 
+    /// Cross-signing keys set for the bot's account before (by another client): the homeserver
+    /// wants the bot's password to replace them, so the bot says what to run and goes on
+    /// answering; `supportbot crypto bootstrap --password-file` then signs its device.
+    func signsItsDeviceWithCryptoBootstrapWhenAskedForAPassword() async throws {
+        let setup = try await community(patients: 1, settings: "sync: {timeout_seconds: 2}") { botUser in
+            let other = CrossSigningKeys()
+            let keys: JSONValue = try [
+                "master_key": JSONValue(parsing: Data(other.keyJSON(.master, userID: botUser.userID).canonicalText.utf8)),
+                "self_signing_key": JSONValue(parsing: Data(other.keyJSON(.selfSigning, userID: botUser.userID).canonicalText.utf8)),
+                "user_signing_key": JSONValue(parsing: Data(other.keyJSON(.userSigning, userID: botUser.userID).canonicalText.utf8)),
+            ]
+            try await botUser.client.uploadCrossSigningKeys(keys, userID: botUser.userID)
+        }
+        let (bot, patient) = (setup.bot, setup.patients[0])
+        let password = homeserver.password(of: String(bot.user.userID.dropFirst().prefix { $0 != ":" }))
+        try await eventually("the bot says what to run") { bot.logs.contains("crypto bootstrap") }
+        #expect((try? PublishedDevice(try await patient.client.queryKeys([bot.user.userID]), userID: bot.user.userID)) == nil,
+                "the device is not signed by the keys the account has now")
+        let chat = try await directChat(patient, with: bot)
+        let question = try await patient.say("i cant sleep, the pain wakes me", in: chat)
+        _ = try await waitForReply(to: question, in: chat, as: patient, bot: bot)
+
+        let passwordFile = bot.folder.appendingPathComponent("password")
+        try password.write(to: passwordFile, atomically: true, encoding: .utf8)
+        let wrong = bot.folder.appendingPathComponent("wrong-password")
+        try "not the password".write(to: wrong, atomically: true, encoding: .utf8)
+        let refusedRun = try bot.command(["crypto", "bootstrap", "--password-file", wrong.path])
+        #expect(refusedRun.status != 0, "a wrong password is refused: \(refusedRun.output)")
+        let run = try bot.command(["crypto", "bootstrap", "--password-file", passwordFile.path])
+        #expect(run.status == 0, "\(run.output)")
+        _ = try await published(bot, seenBy: patient)
+        #expect(!bot.logs.contains(password) && !run.output.contains(password), "the password is never printed or logged")
+    }
+
     /// The bot's device once it is published (beside the sync loop, soon after the bot starts).
     private func published(_ bot: BotProcess, seenBy user: TestUser) async throws -> PublishedDevice {
         var device: PublishedDevice?

@@ -22,9 +22,13 @@ struct Scenarios {
         var moderators: (room: String, moderator: TestUser)?
     }
 
-    /// - Parameter moderated: with a moderators room.
-    func community(patients count: Int, settings: String = "", moderated: Bool = false) async throws -> Community {
+    /// - Parameters:
+    ///   - moderated: with a moderators room.
+    ///   - beforeStart: what happens to the bot's account before the bot first starts.
+    func community(patients count: Int, settings: String = "", moderated: Bool = false,
+                   beforeStart: (TestUser) async throws -> Void = { _ in }) async throws -> Community {
         let botUser = try await homeserver.register("bot")
+        try await beforeStart(botUser)
         var patients: [TestUser] = []
         for index in 0..<count { patients.append(try await homeserver.register("patient\(index)")) }
         let staff = try await homeserver.register("ambassador")
