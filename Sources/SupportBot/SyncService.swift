@@ -241,6 +241,9 @@ public struct SyncService: Service {
             if rooms.patientRoom(roomID) == .direct {
                 do {
                     try await handler.tellUnreadable(event, roomID: roomID)
+                } catch let error as MatrixError where error.isRefusal {
+                    // The bot left the chat, or may not write there: no one to tell.
+                    logger.notice("could not tell a patient their message was unreadable", metadata: ["error": "\(error)"])
                 } catch {
                     logger.warning("could not tell a patient their message was unreadable; trying after the next sync", metadata: ["error": "\(error)"])
                     continue

@@ -56,6 +56,8 @@ struct DemoCommand: AsyncParsableCommand {
         // Whoever joins the demo's ambassadors room as an ambassador may claim: there is no
         // one to grant power levels here.
         configuration.escalation.claimPowerLevel = 0
+        // The chat page reads plaintext only: the rooms the bot opens stay unencrypted here.
+        configuration.escalation.encryptPrivateRooms = false
 
         let application = relay.application(host: host, port: actualPort, logger: logger, onServerRunning: { port in
             Console.write("""

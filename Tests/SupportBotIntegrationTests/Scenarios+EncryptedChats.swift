@@ -32,6 +32,7 @@ extension Scenarios {
         #expect(botMessages.count == 3 && botMessages.allSatisfy { $0.type == "m.room.encrypted" && $0.content["body"] == nil },
                 "the server holds only ciphertext from the bot")
         #expect(!bot.logs.contains(crisisText), "the patient's words stay out of the logs, trace level included")
+        #expect(!bot.logs.contains("session_key") && !bot.logs.contains("ciphertext"), "no key or encrypted content in the logs either")
         await patient.stop()
     }
 

@@ -37,12 +37,14 @@ extension Scenarios {
         ])
     }
 
+    /// The private room stays plaintext here (`encrypt_private_rooms: false`), for clients that
+    /// cannot decrypt; the encrypted one is in `claimsInAnEncryptedAmbassadorsRoom`.
     func escalationFromRequestToPrivateRoomToResolved() async throws {
         let helper = try await homeserver.register("helper")
         let outsider = try await homeserver.register("outsider")
         let port = Int.random(in: 20_000...40_000)
         let setup = try await community(patients: 1, settings: """
-            escalation: {ambassadors: ["\(helper.userID)"], excerpt_characters: 20}
+            escalation: {ambassadors: ["\(helper.userID)"], excerpt_characters: 20, encrypt_private_rooms: false}
             http: {listen: "127.0.0.1:\(port)"}
             """)
         let (bot, patient, staff) = (setup.bot, setup.patients[0], setup.staff)
@@ -167,7 +169,7 @@ extension Scenarios {
     }
 
     func crisisIsUrgentAndWaitsThroughARestart() async throws {
-        let setup = try await community(patients: 1, settings: "escalation: {reping_after: {urgent: 4s}}")
+        let setup = try await community(patients: 1, settings: "escalation: {reping_after: {urgent: 4s}, encrypt_private_rooms: false}")
         let (bot, patient, staff) = (setup.bot, setup.patients[0], setup.staff)
         let crisis = try await patient.say("i dont want to be here anymore", in: setup.room)
         let replies = try await waitForReply(to: crisis, in: setup.room, as: patient, bot: bot)
