@@ -109,7 +109,12 @@ extension BotDevice {
             return keys.contains { key in !directory.devices(of: sender).contains { $0.identityKey.base64 == key } }
         }
         guard !unknownDevice.isEmpty else { return }
-        directory.forget(unknownDevice)
+        do {
+            try devicesChanged(unknownDevice)
+        } catch {
+            logger.warning("could not forget devices to look them up again", metadata: ["error": "\(error)"])
+            return
+        }
         _ = await devices(of: unknownDevice)
     }
 
@@ -131,22 +136,29 @@ extension BotDevice {
         return RoomKeyRecord(roomID: roomID, sessionID: sessionID, sender: sender, senderKey: senderKey.base64, pickle: session.pickle(with: storeKey))
     }
 
-    /// The devices of `users`, looked up where unknown; a lookup that fails leaves them unknown.
+    /// The devices of `users`: remembered, else kept in the database, else looked up (and kept);
+    /// a lookup that fails leaves them unknown.
     func devices(of users: [String]) async -> [DeviceKeys] {
-        let unknown = directory.unknown(among: users)
+        var unknown = directory.unknown(among: users)
+        if !unknown.isEmpty, let stored = try? database.deviceLists(of: unknown) {
+            directory.remember(Dictionary(uniqueKeysWithValues: stored.map { ($0.key, DeviceKeys.devices(stored: $0.value, userID: $0.key)) }))
+            unknown = directory.unknown(among: unknown)
+        }
         if !unknown.isEmpty {
             do {
-                let response = try await client.queryKeys(unknown)
-                directory.learn(response, for: unknown)
+                let learnt = DeviceDirectory.devices(in: try await client.queryKeys(unknown), for: unknown)
+                directory.remember(learnt)
+                try database.saveDeviceLists(learnt.mapValues(DeviceKeys.stored), at: Date())
             } catch {
-                logger.warning("could not look up devices", metadata: ["bot.users": "\(unknown.count)", "error": "\(error)"])
+                logger.warning("could not look up or keep devices", metadata: ["bot.users": "\(unknown.count)", "error": "\(error)"])
             }
         }
         return users.flatMap { directory.devices(of: $0) }
     }
 
     /// A sync said these users' devices changed: look them up again before they are used.
-    public func devicesChanged(_ users: [String]) {
+    public func devicesChanged(_ users: [String]) throws {
         directory.forget(users)
+        try database.forgetDeviceLists(users)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import MatrixClient
 import MatrixCrypto
 
@@ -27,11 +28,36 @@ struct DeviceKeys: Sendable, Hashable {
         self.identityKey = identityKey
         self.signingKey = signingKey
     }
+
+    /// A user's devices as the database keeps them: public keys, checked when they were looked up.
+    static func stored(_ devices: [DeviceKeys]) -> Data {
+        JSONValue.array(devices.map {
+            ["device_id": .string($0.deviceID), "identity_key": .string($0.identityKey.base64), "signing_key": .string($0.signingKey.base64),
+             "cross_signed": .bool($0.isCrossSigned)]
+        }).serialized()
+    }
+
+    static func devices(stored data: Data, userID: String) -> [DeviceKeys] {
+        ((try? JSONValue(parsing: data))?.array ?? []).compactMap { json in
+            guard let deviceID = json["device_id"]?.string, let identity = json["identity_key"]?.string, let signing = json["signing_key"]?.string,
+                  let identityKey = try? Curve25519PublicKey(base64: identity), let signingKey = try? Ed25519PublicKey(base64: signing)
+            else { return nil }
+            return DeviceKeys(userID: userID, deviceID: deviceID, identityKey: identityKey, signingKey: signingKey, isCrossSigned: json["cross_signed"]?.bool ?? false)
+        }
+    }
+
+    private init(userID: String, deviceID: String, identityKey: Curve25519PublicKey, signingKey: Ed25519PublicKey, isCrossSigned: Bool) {
+        self.userID = userID
+        self.deviceID = deviceID
+        self.identityKey = identityKey
+        self.signingKey = signingKey
+        self.isCrossSigned = isCrossSigned
+    }
 }
 
 /// The devices of the users the bot encrypts for or hears from, looked up once and again after
-/// a sync says a user's devices changed (`device_lists.changed`). Kept in memory: after a
-/// restart they are looked up again, which costs one request per user.
+/// a sync says a user's devices changed (`device_lists.changed`). The bot's memory of them; the
+/// database keeps them across restarts.
 struct DeviceDirectory: Sendable {
     private var known: [String: [DeviceKeys]] = [:]
     /// Past this many users the directory starts again, so memory stays bounded.
@@ -44,17 +70,22 @@ struct DeviceDirectory: Sendable {
 
     func devices(of userID: String) -> [DeviceKeys] { known[userID] ?? [] }
 
-    /// What `/keys/query` answered for `users`; a user it says nothing of has no devices.
-    mutating func learn(_ response: JSONValue, for users: [String]) {
-        if known.count + users.count > Self.usersRemembered { known.removeAll() }
-        for userID in users {
+    mutating func remember(_ lists: [String: [DeviceKeys]]) {
+        if known.count + lists.count > Self.usersRemembered { known.removeAll() }
+        known.merge(lists) { $1 }
+    }
+
+    /// What `/keys/query` answered for `users`, by user; a user it says nothing of has no devices.
+    static func devices(in response: JSONValue, for users: [String]) -> [String: [DeviceKeys]] {
+        Dictionary(uniqueKeysWithValues: users.map { userID in
             let selfSigning = Self.selfSigningKey(of: userID, in: response)
-            known[userID] = (response["device_keys"]?[userID]?.object ?? [:]).compactMap { deviceID, json in
+            let devices = (response["device_keys"]?[userID]?.object ?? [:]).compactMap { deviceID, json in
                 var device = DeviceKeys(json, userID: userID, deviceID: deviceID)
                 device?.isCrossSigned = selfSigning.map { json.isSigned(by: userID, keyID: $0.base64, with: $0) } ?? false
                 return device
-            }.sorted { $0.deviceID < $1.deviceID }
-        }
+            }
+            return (userID, devices.sorted { $0.deviceID < $1.deviceID })
+        })
     }
 
     /// The user's self-signing key, when their master key signed it.

@@ -193,6 +193,35 @@ extension BotDatabase {
         }
     }
 
+    /// The devices of `users` as last looked up, by user: what `saveDeviceLists` stored.
+    public func deviceLists(of users: [String]) throws -> [String: Data] {
+        try writer.read { db in
+            var lists: [String: Data] = [:]
+            for userID in users {
+                if let devices = try Data.fetchOne(db, sql: "SELECT devices FROM device_list WHERE user_id = ?", arguments: [userID]) { lists[userID] = devices }
+            }
+            return lists
+        }
+    }
+
+    public func saveDeviceLists(_ lists: [String: Data], at date: Date) throws {
+        try writer.write { db in
+            for (userID, devices) in lists {
+                try db.execute(sql: """
+                    INSERT INTO device_list (user_id, devices, updated_at) VALUES (?, ?, ?)
+                    ON CONFLICT(user_id) DO UPDATE SET devices = excluded.devices, updated_at = excluded.updated_at
+                    """, arguments: [userID, devices, date])
+            }
+        }
+    }
+
+    /// A sync said their devices changed: they are looked up again before they are used.
+    public func forgetDeviceLists(_ users: [String]) throws {
+        try writer.write { db in
+            for userID in users { try db.execute(sql: "DELETE FROM device_list WHERE user_id = ?", arguments: [userID]) }
+        }
+    }
+
     private static func saveOlmSession(_ session: (identityKey: String, sessionID: String, pickle: [UInt8]), at date: Date, _ db: Database) throws {
         try db.execute(sql: """
             INSERT INTO olm_session (identity_key, session_id, pickle, used_at) VALUES (?, ?, ?, ?)

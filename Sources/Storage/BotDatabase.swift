@@ -202,6 +202,13 @@ public struct BotDatabase: Sendable {
                 table.column("arrived_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v10: the devices of the users the bot encrypts for (public keys), kept across restarts") { db in
+            try db.create(table: "device_list") { table in
+                table.primaryKey("user_id", .text)
+                table.column("devices", .blob).notNull()
+                table.column("updated_at", .datetime).notNull().indexed()
+            }
+        }
         return migrator
     }
 }
@@ -347,6 +354,7 @@ extension BotDatabase {
             try db.execute(sql: "UPDATE patient SET risk_level = 0, risk_at = NULL WHERE risk_at < ?", arguments: [date])
             try db.execute(sql: "UPDATE patient SET plan_at = NULL WHERE plan_at < ?", arguments: [date])
             try db.execute(sql: "DELETE FROM escalation WHERE updated_at < ? AND state NOT IN ('open', 'claimed')", arguments: [date])
+            try db.execute(sql: "DELETE FROM device_list WHERE updated_at < ?", arguments: [date])
             try Self.purgeModeration(before: date, db)
         }
     }

@@ -230,7 +230,7 @@ public struct SyncService: Service {
     /// then adds to the batch the kept messages whose key has come. Returns those messages' ids
     /// (and those given up on after waiting), to clear once the batch is handled.
     private func receiveKeys(_ response: inout SyncResponse, _ encrypted: EncryptedEvents, rooms: RoomDirectory) async throws -> [String] {
-        if !response.deviceListsChanged.isEmpty { await encrypted.device.devicesChanged(response.deviceListsChanged) }
+        if !response.deviceListsChanged.isEmpty { try await encrypted.device.devicesChanged(response.deviceListsChanged) }
         for room in response.joinedRooms where room.changesMembership {
             await encrypted.device.membershipChanged(in: room.roomID)
         }

@@ -66,6 +66,16 @@ struct EncryptionStoreTests {
         }
     }
 
+    @Test func deviceListsAreKeptUntilTheyChangeOrTheirRetentionEnds() throws {
+        let database = try BotDatabase.inMemory()
+        try database.saveDeviceLists(["@p:x": Data("[1]".utf8), "@q:x": Data("[2]".utf8)], at: now)
+        try database.saveDeviceLists(["@r:x": Data("[3]".utf8)], at: now.addingTimeInterval(100))
+        try database.forgetDeviceLists(["@q:x"])
+        #expect(try database.deviceLists(of: ["@p:x", "@q:x", "@r:x"]).keys.sorted() == ["@p:x", "@r:x"])
+        try database.purge(before: now.addingTimeInterval(50))
+        #expect(try database.deviceLists(of: ["@p:x", "@r:x"]).keys.sorted() == ["@r:x"])
+    }
+
     @Test func forgetDeletesTheKeysOfThePatientsDirectChatOnly() throws {
         let database = try BotDatabase.inMemory()
         for room in ["!chat", "!community"] {

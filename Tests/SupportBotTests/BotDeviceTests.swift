@@ -24,11 +24,11 @@ struct BotDeviceTests {
         MatrixClient(homeserver: URL(string: "http://relay.invalid")!, accessToken: token, transport: relay.inProcessTransport(logger: logger), logger: logger)
     }
 
-    func botDevice() async throws -> (device: BotDevice, client: MatrixClient) {
+    func botDevice(database: BotDatabase? = nil) async throws -> (device: BotDevice, client: MatrixClient) {
         let bot = try await relay.provisionUser("bot", password: "pw")
         let client = client(bot.accessToken)
         let deviceID = try #require(try await client.whoamiWithDevice().deviceID)
-        let device = try BotDevice(client: client, database: .inMemory(), userID: bot.userID, deviceID: deviceID, storeKey: PickleKey(), logger: logger)
+        let device = try BotDevice(client: client, database: database ?? .inMemory(), userID: bot.userID, deviceID: deviceID, storeKey: PickleKey(), logger: logger)
         return (device, client)
     }
 
@@ -55,7 +55,8 @@ struct BotDeviceTests {
     }
 
     @Test func decryptsWithAKeyFromItsSendersDeviceAndRefusesReplaysAndStrangers() async throws {
-        let (device, _) = try await botDevice()
+        let database = try BotDatabase.inMemory()
+        let (device, _) = try await botDevice(database: database)
         try await device.publish()
         let patient = try await Patient(relay: relay, client: client)
         var session = OutboundGroupSession()
@@ -68,6 +69,8 @@ struct BotDeviceTests {
         #expect(try await device.decrypt(message, in: room).isWaiting, "before its key comes, a message waits")
         #expect(try await device.receive([keyFromStranger]) == 0, "a key is kept only from a device of its sender's")
         #expect(try await device.receive([key]) == 1)
+        let kept = try database.deviceLists(of: [patient.userID])[patient.userID].map { String(decoding: $0, as: UTF8.self) }
+        #expect(kept?.contains(patient.deviceID) == true, "the sender's devices are kept for the next start")
 
         guard case let .decrypted(plain) = try await device.decrypt(message, in: room) else { Issue.record("not decrypted"); return }
         #expect(plain.body == "my back hurts" && plain.type == "m.room.message" && plain.eventID == "$1")
