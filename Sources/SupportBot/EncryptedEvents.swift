@@ -4,6 +4,7 @@ import Logging
 import MatrixClient
 import Metrics
 import Storage
+import Synchronization
 
 /// Encrypted room events on their way to the handlers: decrypted into the events their senders
 /// wrote, or kept until their room key arrives, then handled exactly like plaintext ones.
@@ -14,6 +15,16 @@ struct EncryptedEvents: Sendable {
     /// How long a message waits for its room key before the patient is told it was unreadable.
     let keyWait: Duration
     let logger: Logger
+    /// Whether the database may hold messages waiting for keys: most syncs then read nothing.
+    private let mayBeWaiting = WaitingFlag()
+
+    init(device: BotDevice, database: BotDatabase, botUserID: String, keyWait: Duration, logger: Logger) {
+        self.device = device
+        self.database = database
+        self.botUserID = botUserID
+        self.keyWait = keyWait
+        self.logger = logger
+    }
 
     /// Messages that stayed unreadable (`supportbot_undecryptable_messages_total`).
     static var unreadable: Counter { Counter(label: "supportbot_undecryptable_messages_total") }
@@ -32,6 +43,7 @@ struct EncryptedEvents: Sendable {
             case let .decrypted(plain):
                 readable.append(plain)
             case .waitingForKey:
+                mayBeWaiting.value.store(true, ordering: .relaxed)
                 try database.keepUndecrypted(UndecryptedEventRecord(eventID: event.eventID, roomID: roomID, event: Self.json(event), arrivedAt: Date()))
                 logger.debug("an encrypted message waits for its key", metadata: ["matrix.room_id": "\(roomID)", "matrix.event_id": "\(event.eventID)"])
             case let .refused(reason):
@@ -47,7 +59,10 @@ struct EncryptedEvents: Sendable {
     func waiting(now: Date = Date()) async throws -> (readable: [String: [ClientEvent]], expired: [(roomID: String, event: ClientEvent)]) {
         var readable: [String: [ClientEvent]] = [:]
         var expired: [(roomID: String, event: ClientEvent)] = []
-        for record in try database.undecryptedEvents() {
+        guard mayBeWaiting.value.load(ordering: .relaxed) else { return ([:], []) }
+        let records = try database.undecryptedEvents()
+        if records.isEmpty { mayBeWaiting.value.store(false, ordering: .relaxed) }
+        for record in records {
             guard let event = (try? JSONValue(parsing: record.event)).flatMap(ClientEvent.init(json:)) else {
                 try database.removeUndecrypted([record.eventID])
                 continue
@@ -79,4 +94,9 @@ struct EncryptedEvents: Sendable {
         ]
         return json.serialized()
     }
+}
+
+/// Shared by the copies of `EncryptedEvents`; set when a message is kept, cleared when none is.
+private final class WaitingFlag: Sendable {
+    let value = Atomic<Bool>(true)
 }
