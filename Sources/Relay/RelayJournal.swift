@@ -37,7 +37,8 @@ struct RelayJournal: Sendable {
 
     init(path: String) throws {
         var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        // secure_delete: the pages a redacted event's words were on are zeroed, not left free.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA secure_delete = ON") }
         writer = try DatabasePool(path: path, configuration: configuration)
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: accounts, sessions, aliases, events") { db in
@@ -82,5 +83,11 @@ struct RelayJournal: Sendable {
     func append(_ event: RelayEvent) throws {
         let row = EventRow(position: event.position, json: try JSONEncoder().encode(event))
         try writer.write { db in try row.insert(db) }
+    }
+
+    /// Writes a redacted event over what it was: what a person took back is gone from the disk too.
+    func replace(_ event: RelayEvent) throws {
+        let row = EventRow(position: event.position, json: try JSONEncoder().encode(event))
+        try writer.write { db in try row.update(db) }
     }
 }

@@ -52,9 +52,12 @@ struct RelayLog: Sendable {
         return Array(recentRooms[min(position + 1 - firstRecentPosition, recentRooms.count)...])
     }
 
+    /// Adds an event; a redaction strips the content of the event it names (so replaying the
+    /// journal redacts again what was redacted).
     mutating func apply(_ event: RelayEvent) {
         lastPosition = event.position
         events[event.position] = event
+        if event.type == "m.room.redaction", let target = event.content["redacts"]?.string { redact(target, in: event.roomID) }
         // The room is changed in place: copying a long room out and back would cost its length.
         let forgotten = Self.record(event, in: &rooms[event.roomID, default: RelayRoom(id: event.roomID)], history: history, events: events)
         for position in forgotten { events.removeValue(forKey: position) }
@@ -68,6 +71,30 @@ struct RelayLog: Sendable {
             firstRecentPosition += Self.recentPositions
         }
     }
+
+    /// The event `eventID` of `roomID` while it is kept, looked for from the newest.
+    func event(_ eventID: String, in roomID: String) -> RelayEvent? {
+        rooms[roomID]?.positions.last { events[$0]?.eventID == eventID }.flatMap { events[$0] }
+    }
+
+    /// Strips what a person wrote from a redacted event, keeping what the specification's
+    /// redaction algorithm keeps (what makes room state work); returns the event as it now is.
+    @discardableResult
+    mutating func redact(_ eventID: String, in roomID: String) -> RelayEvent? {
+        guard var event = event(eventID, in: roomID) else { return nil }
+        let kept = Self.keptWhenRedacted[event.type] ?? []
+        event.content = .object((event.content.object ?? [:]).filter { kept.contains($0.key) })
+        events[event.position] = event
+        return event
+    }
+
+    private static let keptWhenRedacted: [String: Set<String>] = [
+        "m.room.member": ["membership", "join_authorised_via_users_server"],
+        "m.room.join_rules": ["join_rule", "allow"],
+        "m.room.power_levels": ["ban", "events", "events_default", "invite", "kick", "redact", "state_default", "users", "users_default"],
+        "m.room.history_visibility": ["history_visibility"],
+        "m.room.create": ["creator", "room_version", "type", "predecessor", "m.federate"],
+    ]
 
     /// Adds `event` to its room's timeline and state; returns the positions no longer needed:
     /// a state event replaced after it left the timeline, and the oldest event beyond the

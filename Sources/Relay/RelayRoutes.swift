@@ -99,7 +99,7 @@ struct RelayRoutes: Sendable {
             return try json(["event_id": .string(eventID)])
         }
         // A redaction is an event naming what it removes (in its content, as room version 11
-        // has it); the relay keeps the redacted event as it was.
+        // has it); the redacted event keeps only what room state needs, in memory and on disk.
         route(.put, "\(v3)/rooms/:room/redact/:event/:txn") { request, context in
             let session = try await session(request)
             var content = try await body(request).object ?? [:]

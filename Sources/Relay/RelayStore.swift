@@ -199,8 +199,24 @@ actor RelayStore {
         }
         let key = transaction.map { "\(session.deviceID)/\($0)" }
         if let key, let existing = data.eventID(forTransaction: key) { return existing }
+        if type == "m.room.redaction" { try mayRedact(content["redacts"]?.string, in: roomID, user: session.userID) }
         try rateLimit(session.userID)
-        return try append(roomID, session.userID, type, stateKey, content, transactionKey: key).eventID
+        let event = try append(roomID, session.userID, type, stateKey, content, transactionKey: key)
+        if type == "m.room.redaction", let target = content["redacts"]?.string, let redacted = data.event(target, in: roomID) {
+            try persist { try $0.replace(redacted) }
+        }
+        return event.eventID
+    }
+
+    /// One's own events may be redacted; others' need the room's `redact` power level (50), as on Synapse.
+    private func mayRedact(_ eventID: String?, in roomID: String, user: String) throws(RelayError) {
+        guard let eventID, let target = data.event(eventID, in: roomID) else { throw .notFound("Event not found.") }
+        guard target.sender != user else { return }
+        let powers = stateContent(roomID, "m.room.power_levels", "")
+        let needed = powers?["redact"]?.int ?? 50
+        guard (powers?["users"]?[user]?.int ?? powers?["users_default"]?.int ?? 0) >= needed else {
+            throw .forbidden("You need power level \(needed) to redact another's event")
+        }
     }
 
     func joinedRooms(_ user: String) -> [String] {
@@ -230,9 +246,9 @@ actor RelayStore {
     /// say whether the event exists). Looked for from the newest: links point at recent messages.
     func event(_ eventID: String, in roomID: String, user: String) throws(RelayError) -> JSONValue {
         guard let room = data.rooms[roomID], room.membership[user] == "join" || room.membership[user] == "leave",
-              let position = room.positions.last(where: { data.event(at: $0).eventID == eventID })
+              let event = data.event(eventID, in: roomID)
         else { throw .notFound("Event not found.") }
-        return data.event(at: position).clientJSON(for: user, includeRoomID: true)
+        return event.clientJSON(for: user, includeRoomID: true)
     }
 
     func setTyping(_ roomID: String, user: String, typing isTyping: Bool) throws(RelayError) {
