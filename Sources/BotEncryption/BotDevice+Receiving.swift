@@ -13,12 +13,15 @@ extension BotDevice {
     /// kept only when the device that sent it is one of its sender's, by both its keys. Returns
     /// how many room keys arrived.
     public func receive(_ events: [ToDeviceEvent]) async throws -> Int {
+        let events = events.filter { !readToDevice.contains($0) }
         let encrypted = events.filter { $0.type == "m.room.encrypted" }
         await lookUpSenders(of: encrypted)
         // From here to the save nothing waits: a reply being encrypted meanwhile could advance
         // the same Olm sessions, and one of the two saves would undo the other's.
         var batch = OlmBatch()
         var roomKeys: [RoomKeyRecord] = []
+        // A one-time key a message used is gone from the account only once that is saved.
+        let accountBefore = account
         for event in events {
             switch event.type {
             case "m.room.encrypted":
@@ -35,12 +38,19 @@ extension BotDevice {
                 continue
             }
         }
-        guard batch.accountChanged || !batch.sessions.isEmpty || !roomKeys.isEmpty else { return 0 }
-        try database.saveReceivedKeys(
-            identity: batch.accountChanged ? identityRecord : nil,
-            olmSessions: batch.sessions.map { ($0.identityKey, $0.session.sessionID, $0.session.pickle(with: storeKey)) },
-            roomKeys: roomKeys, at: Date()
-        )
+        if batch.accountChanged || !batch.sessions.isEmpty || !roomKeys.isEmpty {
+            do {
+                try database.saveReceivedKeys(
+                    identity: batch.accountChanged ? identityRecord : nil,
+                    olmSessions: batch.sessions.map { ($0.identityKey, $0.session.sessionID, $0.session.pickle(with: storeKey)) },
+                    roomKeys: roomKeys, at: Date()
+                )
+            } catch {
+                account = accountBefore
+                throw error
+            }
+        }
+        for event in events { readToDevice.insert(event) }
         if !roomKeys.isEmpty { logger.debug("received room keys", metadata: ["bot.room_keys": "\(roomKeys.count)"]) }
         return roomKeys.count
     }

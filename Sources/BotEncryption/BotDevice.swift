@@ -22,6 +22,9 @@ public actor BotDevice {
     var account: OlmAccount
     /// The bot's cross-signing keys: one set for every device it ever had.
     private let crossSigning: CrossSigningKeys
+    /// To-device messages read lately: a batch tried again (the same sync position) brings them
+    /// again, and an Olm message decrypts only once.
+    var readToDevice = RecentSet<ToDeviceEvent>(capacity: 1_000)
     /// When the last key upload ended: counts from a sync that began before are stale.
     private var lastUpload: ContinuousClock.Instant?
     /// The devices of the users the bot encrypts for and hears from.
