@@ -15,7 +15,7 @@ extension BotDevice {
     public func receive(_ events: [ToDeviceEvent]) async throws -> Int {
         let events = events.filter { !readToDevice.contains($0) }
         let encrypted = events.filter { $0.type == "m.room.encrypted" }
-        await lookUpSenders(of: encrypted)
+        try await lookUpSenders(of: encrypted)
         // From here to the save nothing waits: a reply being encrypted meanwhile could advance
         // the same Olm sessions, and one of the two saves would undo the other's.
         var batch = OlmBatch()
@@ -103,6 +103,9 @@ extension BotDevice {
                 return plaintext
             }
         }
+        // A pre-key message of a session the bot has is one read before (a batch read again
+        // after a crash): starting the session again would replace the one that moved on.
+        guard !sessions.contains(where: { $0.matches(message) }) else { return nil }
         guard message.kind == .preKey, let (session, plaintext) = try? account.createInboundSession(from: message, senderIdentityKey: senderKey) else { return nil }
         batch.keep(session, with: identityKey)
         batch.accountChanged = true
@@ -111,21 +114,16 @@ extension BotDevice {
 
     /// The devices of those who sent `events`, looked up again for a sender whose sending device
     /// is not among those known (a device added since they were looked up).
-    private func lookUpSenders(of events: [ToDeviceEvent]) async {
+    private func lookUpSenders(of events: [ToDeviceEvent]) async throws {
         let senders = Array(Set(events.map(\.sender)))
-        _ = await devices(of: senders)
+        _ = try await devices(of: senders)
         let unknownDevice = senders.filter { sender in
             let keys = events.filter { $0.sender == sender }.compactMap { $0.content["sender_key"]?.string }
             return keys.contains { key in !directory.devices(of: sender).contains { $0.identityKey.base64 == key } }
         }
         guard !unknownDevice.isEmpty else { return }
-        do {
-            try devicesChanged(unknownDevice)
-        } catch {
-            logger.warning("could not forget devices to look them up again", metadata: ["error": "\(error)"])
-            return
-        }
-        _ = await devices(of: unknownDevice)
+        try devicesChanged(unknownDevice)
+        _ = try await devices(of: unknownDevice)
     }
 
     /// A `m.room_key` payload as a key to keep, when the device that sent it is its sender's.
@@ -146,22 +144,25 @@ extension BotDevice {
         return RoomKeyRecord(roomID: roomID, sessionID: sessionID, sender: sender, senderKey: senderKey.base64, pickle: session.pickle(with: storeKey))
     }
 
-    /// The devices of `users`: remembered, else kept in the database, else looked up (and kept);
-    /// a lookup that fails leaves them unknown.
-    func devices(of users: [String]) async -> [DeviceKeys] {
+    /// The devices of `users`: remembered, else kept in the database, else looked up (and kept).
+    /// Throws when they cannot be known (the lookup failed, or the server could not ask a
+    /// user's server): a room key is then neither refused nor shared on a guess, and the batch
+    /// is tried again.
+    func devices(of users: [String]) async throws -> [DeviceKeys] {
         var unknown = directory.unknown(among: users)
-        if !unknown.isEmpty, let stored = try? database.deviceLists(of: unknown) {
+        if !unknown.isEmpty {
+            let stored = try database.deviceLists(of: unknown)
             directory.remember(Dictionary(uniqueKeysWithValues: stored.map { ($0.key, DeviceKeys.devices(stored: $0.value, userID: $0.key)) }))
             unknown = directory.unknown(among: unknown)
         }
         if !unknown.isEmpty {
-            do {
-                let learnt = DeviceDirectory.devices(in: try await client.queryKeys(unknown), for: unknown)
-                directory.remember(learnt)
-                try database.saveDeviceLists(learnt.mapValues(DeviceKeys.stored), at: Date())
-            } catch {
-                logger.warning("could not look up or keep devices", metadata: ["bot.users": "\(unknown.count)", "error": "\(error)"])
-            }
+            let response = try await client.queryKeys(unknown)
+            let failedServers = Set((response["failures"]?.object ?? [:]).keys)
+            let unanswered = unknown.filter { failedServers.contains(String($0.drop { $0 != ":" }.dropFirst())) }
+            let learnt = DeviceDirectory.devices(in: response, for: unknown.filter { !unanswered.contains($0) })
+            directory.remember(learnt)
+            try database.saveDeviceLists(learnt.mapValues(DeviceKeys.stored), at: Date())
+            if !unanswered.isEmpty { throw BotDeviceError.devicesUnknown(users: unanswered.count) }
         }
         return users.flatMap { directory.devices(of: $0) }
     }

@@ -24,8 +24,7 @@ extension BotDevice {
         guard event.content["algorithm"]?.string == Self.megolmAlgorithm, let sessionID = event.content["session_id"]?.string,
               let ciphertext = event.content["ciphertext"]?.string
         else { return .refused("not a Megolm message") }
-        guard let record = try database.roomKey(roomID: roomID, sessionID: sessionID) else { return .waitingForKey }
-        guard record.sender == event.sender else { return .refused("its room key came from another user") }
+        guard let record = try database.roomKey(roomID: roomID, sessionID: sessionID, sender: event.sender) else { return .waitingForKey }
         // Opened from the database each time, which `!forget` empties: a key is never kept elsewhere.
         var session = try InboundGroupSession(pickle: record.pickle, key: storeKey)
         let decrypted: (plaintext: [UInt8], messageIndex: UInt32)

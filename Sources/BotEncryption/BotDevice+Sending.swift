@@ -31,12 +31,15 @@ extension BotDevice: RoomEventEncrypting {
         await waitForTurn(in: roomID)
         defer { endTurn(in: roomID) }
         let room = try await roomSharing(roomID)
-        let devices = await devices(of: room.members).filter { keySharing == .all || $0.isCrossSigned }
+        let devices = try await devices(of: room.members).filter { keySharing == .all || $0.isCrossSigned }
         var key = try outboundKey(for: roomID, room: room, devices: devices)
         let unshared = devices.filter { !key.sharedWith.contains($0.name) }
         if !unshared.isEmpty {
             key.sharedWith.formUnion(try await share(key.session, of: roomID, with: unshared).map(\.name))
         }
+        // Members without any device can read nothing whatever the bot does; but when they have
+        // devices, at least one must hold the key before a message goes out under it.
+        guard !key.sharedWith.isEmpty || devices.isEmpty else { throw BotDeviceError.roomKeyNotShared(roomID: roomID) }
         let payload: JSONValue = ["type": .string(type), "content": content, "room_id": .string(roomID)]
         let ciphertext = key.session.encrypt(payload.serialized())
         // The next message index is saved before this one can go out: a crash never reuses it.
@@ -103,8 +106,9 @@ extension BotDevice: RoomEventEncrypting {
         }
         guard !reached.isEmpty else { return [] }
         try database.saveOlmSessions(used, at: Date())
-        // Derived from what it carries: a retry after a failure is the same send.
-        let transactionID = "roomkey-\(session.sessionID)-\(session.messageIndex)-\(reached.count)"
+        // Derived from what it carries (the session, its index, and which devices): a retry after
+        // a failure is the same send, a share to other devices is another.
+        let transactionID = "roomkey-\(StableDigest.of("\(session.sessionID) \(session.messageIndex) \(reached.map(\.name).sorted())"))"
         try await client.sendToDevice(eventType: "m.room.encrypted", transactionID: transactionID, messages: messages)
         logger.debug("shared a room key", metadata: ["matrix.room_id": "\(roomID)", "bot.devices": "\(reached.count)"])
         return reached

@@ -184,6 +184,10 @@ public enum BotDeviceError: Error, CustomStringConvertible {
     /// The server wants a password (interactive authentication) before it takes cross-signing
     /// keys: a first upload on older Synapse, or keys replacing others set for the account.
     case crossSigningNeedsAuthentication
+    /// The homeserver could not say which devices some users have (their servers did not answer).
+    case devicesUnknown(users: Int)
+    /// No device of the room's members could be given the room's key: nothing is sent that none could read.
+    case roomKeyNotShared(roomID: String)
 
     public var description: String {
         switch self {
@@ -191,6 +195,10 @@ public enum BotDeviceError: Error, CustomStringConvertible {
             "the homeserver asks for the bot's password before it takes its cross-signing keys, so its device stays unsigned "
                 + "by its owner and clients may warn about it or share no keys with it; run `supportbot crypto bootstrap "
                 + "--config FILE --password-file FILE` once (safe while the bot runs)"
+        case let .devicesUnknown(users):
+            "the homeserver could not say which devices \(users) user(s) have; trying again"
+        case let .roomKeyNotShared(roomID):
+            "no device in \(roomID) could be given the room's key yet; the message waits and is tried again"
         }
     }
 }

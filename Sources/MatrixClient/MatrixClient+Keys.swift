@@ -2,10 +2,9 @@
 /// look up to talk to it.
 extension MatrixClient {
     /// `/keys/upload` with `device_keys`, `one_time_keys` and `fallback_keys` (each may be
-    /// missing); returns how many one-time keys of each algorithm the server holds. Without
-    /// `retrying`, a server or network failure is an error at once.
-    public func uploadKeys(_ body: JSONValue, retrying: Bool = true) async throws -> [String: Int] {
-        let response = try await request(.post, ["keys", "upload"], body: body, retrying: retrying, endpoint: .keysUpload)
+    /// missing); returns how many one-time keys of each algorithm the server holds.
+    public func uploadKeys(_ body: JSONValue) async throws -> [String: Int] {
+        let response = try await request(.post, ["keys", "upload"], body: body, endpoint: .keysUpload)
         return (response["one_time_key_counts"]?.object ?? [:]).compactMapValues(\.int)
     }
 

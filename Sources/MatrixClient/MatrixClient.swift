@@ -162,8 +162,11 @@ public struct MatrixClient: Sendable {
     public func createRoom(_ body: JSONValue) async throws -> String {
         let response = try await request(.post, ["createRoom"], body: body, retrying: false, endpoint: .createRoom)
         guard let roomID = response["room_id"]?.string else { throw MatrixError.malformedResponse("createRoom without room_id") }
-        let initialState = body["initial_state"]?.array ?? []
-        encryptedRooms?.note(roomID, encrypted: initialState.contains { $0["type"]?.string == "m.room.encryption" })
+        // Only encryption asked for is known: a server may encrypt new rooms by itself, so a room
+        // asked for without it is looked up at its first send like any other.
+        if (body["initial_state"]?.array ?? []).contains(where: { $0["type"]?.string == "m.room.encryption" }) {
+            encryptedRooms?.note(roomID, encrypted: true)
+        }
         return roomID
     }
 

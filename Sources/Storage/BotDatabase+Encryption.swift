@@ -102,8 +102,8 @@ extension BotDatabase {
             for session in olmSessions { try Self.saveOlmSession(session, at: date, db) }
             for key in roomKeys {
                 // The first copy of a session is kept: a later one could only know less of it.
-                try db.execute(sql: "INSERT OR IGNORE INTO room_key (room_id, session_id, sender, sender_key, pickle) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [key.roomID, key.sessionID, key.sender, key.senderKey, Data(key.pickle)])
+                try db.execute(sql: "INSERT OR IGNORE INTO room_key (room_id, session_id, sender, sender_key, pickle, received_at) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: [key.roomID, key.sessionID, key.sender, key.senderKey, Data(key.pickle), date])
             }
         }
     }
@@ -122,19 +122,21 @@ extension BotDatabase {
         }
     }
 
-    public func roomKey(roomID: String, sessionID: String) throws -> RoomKeyRecord? {
+    /// The room key `sessionID` of `roomID` as `sender`'s device shared it.
+    public func roomKey(roomID: String, sessionID: String, sender: String) throws -> RoomKeyRecord? {
         try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT sender, sender_key, pickle FROM room_key WHERE room_id = ? AND session_id = ?", arguments: [roomID, sessionID])
-                .map { RoomKeyRecord(roomID: roomID, sessionID: sessionID, sender: $0["sender"], senderKey: $0["sender_key"], pickle: [UInt8]($0["pickle"] as Data)) }
+            try Row.fetchOne(db, sql: "SELECT sender_key, pickle FROM room_key WHERE room_id = ? AND session_id = ? AND sender = ?",
+                             arguments: [roomID, sessionID, sender])
+                .map { RoomKeyRecord(roomID: roomID, sessionID: sessionID, sender: sender, senderKey: $0["sender_key"], pickle: [UInt8]($0["pickle"] as Data)) }
         }
     }
 
     /// Records that `eventID` used `index` of a Megolm session; `false` when another event used
     /// it before (a replay, to be refused). The same event again (a sync read twice) is fine.
-    public func recordMegolmIndex(sessionID: String, index: UInt32, eventID: String) throws -> Bool {
+    public func recordMegolmIndex(sessionID: String, index: UInt32, eventID: String, at date: Date = Date()) throws -> Bool {
         try writer.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO megolm_index (session_id, message_index, event_id) VALUES (?, ?, ?)",
-                           arguments: [sessionID, index, eventID])
+            try db.execute(sql: "INSERT OR IGNORE INTO megolm_index (session_id, message_index, event_id, at) VALUES (?, ?, ?, ?)",
+                           arguments: [sessionID, index, eventID, date])
             let first: String? = try String.fetchOne(db, sql: "SELECT event_id FROM megolm_index WHERE session_id = ? AND message_index = ?",
                                                      arguments: [sessionID, index])
             return first == eventID
@@ -219,6 +221,16 @@ extension BotDatabase {
     public func forgetDeviceLists(_ users: [String]) throws {
         try writer.write { db in
             for userID in users { try db.execute(sql: "DELETE FROM device_list WHERE user_id = ?", arguments: [userID]) }
+        }
+    }
+
+    /// Past the retention period: message indexes and device lists; sessions and room keys
+    /// unused that long (sessions rotate within a week, so a key that old serves nothing new);
+    /// rooms' outbound keys made that long ago (a new one is shared at the next message).
+    static func purgeEncryption(before date: Date, _ db: Database) throws {
+        for (table, column) in [("megolm_index", "at"), ("device_list", "updated_at"), ("olm_session", "used_at"), ("room_key", "received_at"),
+                                ("outbound_room_key", "created_at")] {
+            try db.execute(sql: "DELETE FROM \(table) WHERE \(column) < ?", arguments: [date])
         }
     }
 

@@ -172,21 +172,24 @@ public struct BotDatabase: Sendable {
                 table.column("identity_key", .text).notNull()
                 table.column("session_id", .text).notNull()
                 table.column("pickle", .blob).notNull()
-                table.column("used_at", .datetime).notNull()
+                table.column("used_at", .datetime).notNull().indexed()
                 table.primaryKey(["identity_key", "session_id"])
             }
+            // By sender too: a member who forwards another's key cannot stand in for its owner.
             try db.create(table: "room_key") { table in
                 table.column("room_id", .text).notNull()
                 table.column("session_id", .text).notNull()
                 table.column("sender", .text).notNull()
                 table.column("sender_key", .text).notNull()
                 table.column("pickle", .blob).notNull()
-                table.primaryKey(["room_id", "session_id"])
+                table.column("received_at", .datetime).notNull().indexed()
+                table.primaryKey(["room_id", "session_id", "sender"])
             }
             try db.create(table: "megolm_index") { table in
                 table.column("session_id", .text).notNull()
                 table.column("message_index", .integer).notNull()
                 table.column("event_id", .text).notNull()
+                table.column("at", .datetime).notNull().indexed()
                 table.primaryKey(["session_id", "message_index"])
             }
             try db.create(table: "outbound_room_key") { table in
@@ -354,7 +357,7 @@ extension BotDatabase {
             try db.execute(sql: "UPDATE patient SET risk_level = 0, risk_at = NULL WHERE risk_at < ?", arguments: [date])
             try db.execute(sql: "UPDATE patient SET plan_at = NULL WHERE plan_at < ?", arguments: [date])
             try db.execute(sql: "DELETE FROM escalation WHERE updated_at < ? AND state NOT IN ('open', 'claimed')", arguments: [date])
-            try db.execute(sql: "DELETE FROM device_list WHERE updated_at < ?", arguments: [date])
+            try Self.purgeEncryption(before: date, db)
             try Self.purgeModeration(before: date, db)
         }
     }

@@ -47,7 +47,10 @@ struct EncryptedEvents: Sendable {
                 try database.keepUndecrypted(UndecryptedEventRecord(eventID: event.eventID, roomID: roomID, event: Self.json(event), arrivedAt: Date()))
                 logger.debug("an encrypted message waits for its key", metadata: ["matrix.room_id": "\(roomID)", "matrix.event_id": "\(event.eventID)"])
             case let .refused(reason):
-                Self.unreadable.increment()
+                // Kept as long overdue, so the next sync gives up on it the way it gives up on a
+                // key that never came: the patient is told, with the crisis resources.
+                mayBeWaiting.value.store(true, ordering: .relaxed)
+                try database.keepUndecrypted(UndecryptedEventRecord(eventID: event.eventID, roomID: roomID, event: Self.json(event), arrivedAt: .distantPast))
                 logger.warning("an encrypted message cannot be read", metadata: ["matrix.room_id": "\(roomID)", "matrix.event_id": "\(event.eventID)", "bot.reason": "\(reason)"])
             }
         }

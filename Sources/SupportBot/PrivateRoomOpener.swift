@@ -20,7 +20,7 @@ struct PrivateRoomOpener: Sendable {
     /// - Throws: `Encrypted` when the room is encrypted and the client cannot encrypt (some
     ///   servers encrypt every new private room): the bot never writes plaintext into it.
     func open(_ purpose: String, key: String, inviting users: [String], direct: Bool = false, name: String) async throws -> String {
-        let alias = "supportbot-\(purpose)-\(Self.digest(key))"
+        let alias = "supportbot-\(purpose)-\(StableDigest.of(key))"
         var body: [String: JSONValue] = [
             "preset": direct ? "trusted_private_chat" : "private_chat", "room_alias_name": .string(alias), "name": .string(name),
             "invite": .array(users.map(JSONValue.string)),
@@ -50,14 +50,5 @@ struct PrivateRoomOpener: Sendable {
     struct Encrypted: Error, CustomStringConvertible {
         let roomID: String
         var description: String { "the homeserver made the private room encrypted, and the bot has no encryption device to write there with" }
-    }
-
-    /// FNV-1a, 64 bits, as hex: a short name that is the same on every retry.
-    private static func digest(_ text: String) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
     }
 }

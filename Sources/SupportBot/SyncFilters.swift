@@ -66,7 +66,8 @@ struct SyncFilters {
             "account_data": ["not_types": ["*"]],
             "room": [
                 "timeline": timeline,
-                "state": ["types": ["m.room.member"], "lazy_load_members": true],
+                // Members, and encryption turned on while the timeline had a gap.
+                "state": ["types": ["m.room.member", "m.room.encryption"], "lazy_load_members": true],
                 "ephemeral": ["not_types": ["*"]],
                 "account_data": ["not_types": ["*"]],
             ],

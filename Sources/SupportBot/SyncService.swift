@@ -74,8 +74,13 @@ public struct SyncService: Service {
         let (keyCounts, keyCountsSink) = AsyncStream.makeStream(of: KeyCounts.self, bufferingPolicy: .bufferingNewest(1))
         defer { keyCountsSink.finish() }
         let publishing = Task {
-            guard let device, await publish(device) else { return }
-            for await counts in keyCounts { await replenish(device, counts) }
+            guard let device else { return }
+            var published = await publish(device)
+            for await counts in keyCounts {
+                // A publish that failed (the homeserver was down) is tried again after a sync.
+                if !published { published = await publish(device) }
+                if published { await replenish(device, counts) }
+            }
         }
         logger.info("following rooms", metadata: ["bot.rooms": "\(rooms.configured.count)"])
 
@@ -185,14 +190,11 @@ public struct SyncService: Service {
             return nil
         }
         do {
-            _ = try await client.uploadKeys([:], retrying: false)
+            // Retried like any request: a bot that went on without its device would leave
+            // encrypted chats unanswered without a word, so a failure that lasts stops it.
+            _ = try await client.uploadKeys([:])
         } catch let error as MatrixError where error.errcode == "M_UNRECOGNIZED" || error.status == 404 {
             logger.notice("the homeserver takes no encryption keys: end-to-end encryption is off")
-            return nil
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            logger.error("could not reach the homeserver's key endpoint; end-to-end encryption is off until the next start", metadata: ["error": "\(error)"])
             return nil
         }
         let storeKey = try StoreKey.load(environment: ProcessInfo.processInfo.environment, file: configuration.storeKeyFile,
@@ -210,7 +212,7 @@ public struct SyncService: Service {
             logger.warning("\(error)", metadata: ["matrix.device_id": "\(device.deviceID)"])
         } catch {
             if !(error is CancellationError) {
-                logger.error("could not publish the bot's encryption keys; tried again at the next start", metadata: ["error": "\(error)"])
+                logger.error("could not publish the bot's encryption keys; trying again after the next sync", metadata: ["error": "\(error)"])
             }
             return false
         }
@@ -250,7 +252,7 @@ public struct SyncService: Service {
                 }
             }
             EncryptedEvents.unreadable.increment()
-            logger.warning("an encrypted message stayed unreadable: its key never came", metadata: ["matrix.room_id": "\(roomID)", "matrix.event_id": "\(event.eventID)"])
+            logger.warning("an encrypted message stayed unreadable; given up on", metadata: ["matrix.room_id": "\(roomID)", "matrix.event_id": "\(event.eventID)"])
             givenUp.append(event.eventID)
         }
         for (roomID, events) in readable {

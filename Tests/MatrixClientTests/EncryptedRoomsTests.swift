@@ -50,6 +50,18 @@ struct EncryptedRoomsTests {
         #expect(encryptor.asked.isEmpty)
     }
 
+    @Test func aRoomItCreatesWithoutEncryptionIsStillLookedUp() async throws {
+        // A server may encrypt every new private room by itself.
+        let transport = ScriptedTransport([.init(status: 200, body: #"{"room_id":"!new:localhost"}"#), Self.encryptionState,
+                                           .init(status: 200, body: #"{"event_id":"$sealed"}"#)])
+        let client = client(transport)
+        client.encryptEvents(with: RecordingEncryptor())
+        let room = try await client.createRoom(["preset": "private_chat"])
+        _ = try await client.send(roomID: room, transactionID: "t1", content: ["msgtype": "m.text", "body": "hello"])
+        #expect(transport.requests.map { $0.request.path ?? "" }.contains { $0.contains("/state/m.room.encryption") })
+        #expect(transport.requests.last?.request.path?.contains("/send/m.room.encrypted/t1") == true)
+    }
+
     @Test func aRoomItCreatesEncryptedIsEncryptedWithoutALookUp() async throws {
         let transport = ScriptedTransport([.init(status: 200, body: #"{"room_id":"!new:localhost"}"#), .init(status: 200, body: #"{"event_id":"$sealed"}"#)])
         let client = client(transport)

@@ -41,8 +41,9 @@ struct EncryptionStoreTests {
             let reopened = try BotDatabase.open(path: path)
             #expect(try reopened.encryptionIdentities(first: "DEV").first?.account == [1])
             #expect(try reopened.olmSessions(with: "curve").map(\.sessionID) == ["new", "old"], "the last used first")
-            #expect(try reopened.roomKey(roomID: "!r", sessionID: "m")?.pickle == [4])
-            #expect(try reopened.roomKey(roomID: "!other", sessionID: "m") == nil, "a key belongs to its room")
+            #expect(try reopened.roomKey(roomID: "!r", sessionID: "m", sender: "@p:x")?.pickle == [4])
+            #expect(try reopened.roomKey(roomID: "!other", sessionID: "m", sender: "@p:x") == nil, "a key belongs to its room")
+            #expect(try reopened.roomKey(roomID: "!r", sessionID: "m", sender: "@q:x") == nil, "and to its sender")
         }
     }
 
@@ -66,14 +67,16 @@ struct EncryptionStoreTests {
         }
     }
 
-    @Test func deviceListsAreKeptUntilTheyChangeOrTheirRetentionEnds() throws {
+    @Test func encryptionRecordsAreKeptUntilTheyChangeOrTheRetentionPeriodEnds() throws {
         let database = try BotDatabase.inMemory()
         try database.saveDeviceLists(["@p:x": Data("[1]".utf8), "@q:x": Data("[2]".utf8)], at: now)
         try database.saveDeviceLists(["@r:x": Data("[3]".utf8)], at: now.addingTimeInterval(100))
         try database.forgetDeviceLists(["@q:x"])
         #expect(try database.deviceLists(of: ["@p:x", "@q:x", "@r:x"]).keys.sorted() == ["@p:x", "@r:x"])
+        #expect(try database.recordMegolmIndex(sessionID: "s", index: 0, eventID: "$old", at: now))
         try database.purge(before: now.addingTimeInterval(50))
         #expect(try database.deviceLists(of: ["@p:x", "@r:x"]).keys.sorted() == ["@r:x"])
+        #expect(try database.recordMegolmIndex(sessionID: "s", index: 0, eventID: "$new"), "indexes are kept as long as the retention period")
     }
 
     @Test func forgetDeletesTheKeysOfThePatientsDirectChatOnly() throws {
@@ -87,11 +90,11 @@ struct EncryptionStoreTests {
         inCommunity.community = true
         inCommunity.forget = true
         try database.commit(inCommunity)
-        #expect(try database.roomKey(roomID: "!community", sessionID: "m!community") != nil, "a community room's keys serve everyone")
+        #expect(try database.roomKey(roomID: "!community", sessionID: "m!community", sender: "@p:x") != nil, "a community room's keys serve everyone")
         var inChat = Handling(eventID: "$2", roomID: "!chat", at: now, patient: "@p:x")
         inChat.forget = true
         try database.commit(inChat)
-        #expect(try database.roomKey(roomID: "!chat", sessionID: "m!chat") == nil)
+        #expect(try database.roomKey(roomID: "!chat", sessionID: "m!chat", sender: "@p:x") == nil)
         #expect(try database.outboundRoomKey(roomID: "!chat") == nil)
         #expect(try database.outboundRoomKey(roomID: "!community") != nil)
     }
