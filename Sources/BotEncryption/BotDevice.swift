@@ -39,6 +39,8 @@ public actor BotDevice {
     /// clients do, so a burst of new chats does not run it dry before the next sync tops it up.
     static let oneTimeKeyTarget = OlmAccount.maxOneTimeKeys / 2
     static let keyAlgorithm = "signed_curve25519"
+    /// The keys the server handed out last, kept however many new ones are made.
+    static let handedOutKeysKept = oneTimeKeyTarget
 
     /// Opens the device's identity from the database, or makes and saves a new one (keeping the
     /// cross-signing keys of a device the bot had before). A store key that does not open what
@@ -98,11 +100,13 @@ public actor BotDevice {
     }
 
     private func topUp(oneTimeKeyCounts: [String: Int], unusedFallbackKeyTypes: [String]?) async throws {
-        // Keys made but not yet published (an upload failed) count, and no new key may push out
-        // one the account holds: the server may still hand that one out.
+        // Keys made but not yet published (an upload failed) count. A new key pushes the oldest
+        // out of a full account: never one the server still holds, nor one of the last it handed
+        // out, which a client may be about to use; older ones handed out were not used in time.
         let waiting = account.unpublishedOneTimeKeys.count
         if let held = oneTimeKeyCounts[Self.keyAlgorithm], held + waiting < Self.oneTimeKeyTarget {
-            account.generateOneTimeKeys(count: min(Self.oneTimeKeyTarget - held - waiting, OlmAccount.maxOneTimeKeys - account.oneTimeKeyCount))
+            let room = OlmAccount.maxOneTimeKeys - held - waiting - Self.handedOutKeysKept
+            account.generateOneTimeKeys(count: min(Self.oneTimeKeyTarget - held - waiting, max(room, 0)))
         }
         if let unused = unusedFallbackKeyTypes, !unused.contains(Self.keyAlgorithm), account.unpublishedFallbackKey.isEmpty {
             account.generateFallbackKey()

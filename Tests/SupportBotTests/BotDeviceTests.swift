@@ -37,21 +37,27 @@ struct BotDeviceTests {
         try await client.uploadKeys([:])["signed_curve25519"] ?? 0
     }
 
-    @Test func staleOrWrongKeyCountsNeverPushOutAKeyTheServerStillHandsOut() async throws {
+    @Test func newOneTimeKeysNeverPushOutOnesTheServerStillHoldsOrHandedOutLast() async throws {
         let (device, client) = try await botDevice()
         let beforeUpload = ContinuousClock.now
         try await device.publish()
         #expect(try await keysOnServer(client) == 50)
         try await device.replenish(oneTimeKeyCounts: ["signed_curve25519": 0], unusedFallbackKeyTypes: [], syncBegan: beforeUpload)
         #expect(try await keysOnServer(client) == 50, "a sync that began before the upload counts keys from before it")
-        for _ in 0..<3 {
-            try await device.replenish(oneTimeKeyCounts: ["signed_curve25519": 0], unusedFallbackKeyTypes: ["signed_curve25519"], syncBegan: .now)
-        }
-        #expect(try await keysOnServer(client) == 100, "never more than the account keeps")
-        // The server hands out its oldest key: the bot must still hold it.
+
+        // Two rounds of fifty keys handed out and never used (clients that claimed and went away).
         let patient = try await Patient(relay: relay, client: self.client)
+        var lastHandedOut: [String] = []
+        for _ in 0..<2 {
+            lastHandedOut = try await (0..<50).asyncMap { _ in try await patient.claimKey(of: device) }
+            #expect(try await keysOnServer(client) == 0)
+            try await device.replenish(oneTimeKeyCounts: ["signed_curve25519": 0], unusedFallbackKeyTypes: ["signed_curve25519"], syncBegan: .now)
+            #expect(try await keysOnServer(client) == 50, "topped up")
+        }
+        // The last key handed out still opens a session; so does the next the server hands out.
         let session = OutboundGroupSession()
-        #expect(try await device.receive([try await patient.roomKey(session, room: "!chat:localhost", to: device)]) == 1)
+        #expect(try await device.receive([try await patient.roomKey(session, room: "!a:localhost", to: device, oneTimeKey: try #require(lastHandedOut.last))]) == 1)
+        #expect(try await device.receive([try await patient.roomKey(session, room: "!b:localhost", to: device)]) == 1)
     }
 
     @Test func decryptsWithAKeyFromItsSendersDeviceAndRefusesReplaysAndStrangers() async throws {
@@ -101,13 +107,18 @@ private struct Patient {
         _ = try await client.uploadKeys(["device_keys": try JSONValue(parsing: Data(account.deviceKeys(userID: userID, deviceID: deviceID).canonicalText.utf8))])
     }
 
-    /// `m.room_key` for `session`, Olm-encrypted to the bot's device with a one-time key claimed from the server.
-    func roomKey(_ session: OutboundGroupSession, room: String, to device: BotDevice) async throws -> ToDeviceEvent {
-        let botDevice = (device.userID, device.deviceID)
-        let claimed = try await client.claimKeys([botDevice])[device.userID]?[device.deviceID]?.object?.values.first?["key"]?.string
+    /// One of the bot's one-time keys, as the server hands it out.
+    func claimKey(of device: BotDevice) async throws -> String {
+        try #require(try await client.claimKeys([(device.userID, device.deviceID)])[device.userID]?[device.deviceID]?.object?.values.first?["key"]?.string)
+    }
+
+    /// `m.room_key` for `session`, Olm-encrypted to the bot's device with a one-time key claimed
+    /// from the server (or one claimed before).
+    func roomKey(_ session: OutboundGroupSession, room: String, to device: BotDevice, oneTimeKey: String? = nil) async throws -> ToDeviceEvent {
+        let claimed = if let oneTimeKey { oneTimeKey } else { try await claimKey(of: device) }
         let botKeys = try await client.queryKeys([device.userID])["device_keys"]?[device.userID]?[device.deviceID]?["keys"]
         let identityKey = try Curve25519PublicKey(base64: try #require(botKeys?["curve25519:\(device.deviceID)"]?.string))
-        var olm = try account.createOutboundSession(identityKey: identityKey, oneTimeKey: try Curve25519PublicKey(base64: try #require(claimed)))
+        var olm = try account.createOutboundSession(identityKey: identityKey, oneTimeKey: try Curve25519PublicKey(base64: claimed))
         let payload: JSONValue = [
             "type": "m.room_key", "sender": .string(userID), "sender_device": .string(deviceID),
             "keys": ["ed25519": .string(account.signingKey.base64)], "recipient": .string(device.userID),
@@ -135,4 +146,13 @@ extension RoomEventDecryption {
     var isWaiting: Bool { if case .waitingForKey = self { true } else { false } }
     var isDecrypted: Bool { if case .decrypted = self { true } else { false } }
     var isRefused: Bool { if case .refused = self { true } else { false } }
+}
+
+extension Range<Int> {
+    /// Each element mapped in order, awaiting each.
+    func asyncMap<T>(_ transform: (Int) async throws -> T) async rethrows -> [T] {
+        var mapped: [T] = []
+        for element in self { mapped.append(try await transform(element)) }
+        return mapped
+    }
 }
