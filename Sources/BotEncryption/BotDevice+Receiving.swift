@@ -145,9 +145,9 @@ extension BotDevice {
     }
 
     /// The devices of `users`: remembered, else kept in the database, else looked up (and kept).
-    /// Throws when they cannot be known (the lookup failed, or the server could not ask a
-    /// user's server): a room key is then neither refused nor shared on a guess, and the batch
-    /// is tried again.
+    /// Throws when they cannot be known (the lookup failed, a server could not ask a user's
+    /// server, or their devices kept changing while they were looked up): a room key is then
+    /// neither refused nor shared on a guess, and the batch is tried again.
     func devices(of users: [String]) async throws -> [DeviceKeys] {
         var unknown = directory.unknown(among: users)
         if !unknown.isEmpty {
@@ -155,20 +155,35 @@ extension BotDevice {
             directory.remember(Dictionary(uniqueKeysWithValues: stored.map { ($0.key, DeviceKeys.devices(stored: $0.value, userID: $0.key)) }))
             unknown = directory.unknown(among: unknown)
         }
-        if !unknown.isEmpty {
-            let response = try await client.queryKeys(unknown)
-            let failedServers = Set((response["failures"]?.object ?? [:]).keys)
-            let unanswered = unknown.filter { failedServers.contains(String($0.drop { $0 != ":" }.dropFirst())) }
-            let learnt = DeviceDirectory.devices(in: response, for: unknown.filter { !unanswered.contains($0) })
-            directory.remember(learnt)
-            try database.saveDeviceLists(learnt.mapValues(DeviceKeys.stored), at: Date())
-            if !unanswered.isEmpty { throw BotDeviceError.devicesUnknown(users: unanswered.count) }
+        for _ in 0..<Self.lookUpAttempts where !unknown.isEmpty {
+            try await lookUp(unknown)
+            unknown = directory.unknown(among: unknown)
         }
+        guard unknown.isEmpty else { throw BotDeviceError.devicesUnknown(users: unknown.count) }
         return users.flatMap { directory.devices(of: $0) }
+    }
+
+    /// A lookup may answer for devices that changed while it was under way; it is made again.
+    static let lookUpAttempts = 3
+
+    /// Looks `users` up and keeps what the server answered for them, except users the server
+    /// could not ask and users whose devices changed meanwhile (a sync said so).
+    private func lookUp(_ users: [String]) async throws {
+        let changesBefore = users.map { deviceChanges[$0] }
+        let response = try await client.queryKeys(users)
+        let failedServers = Set((response["failures"]?.object ?? [:]).keys)
+        let answered = zip(users, changesBefore)
+            .filter { user, before in deviceChanges[user] == before && !failedServers.contains(String(user.drop { $0 != ":" }.dropFirst())) }
+            .map(\.0)
+        let learnt = DeviceDirectory.devices(in: response, for: answered)
+        directory.remember(learnt)
+        try database.saveDeviceLists(learnt.mapValues(DeviceKeys.stored), at: Date())
     }
 
     /// A sync said these users' devices changed: look them up again before they are used.
     public func devicesChanged(_ users: [String]) throws {
+        for user in users { deviceChanges[user, default: 0] += 1 }
+        if deviceChanges.count > DeviceDirectory.usersRemembered { deviceChanges = Dictionary(uniqueKeysWithValues: users.map { ($0, 1) }) }
         directory.forget(users)
         try database.forgetDeviceLists(users)
     }

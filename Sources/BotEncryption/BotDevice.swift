@@ -29,6 +29,9 @@ public actor BotDevice {
     private var lastUpload: ContinuousClock.Instant?
     /// The devices of the users the bot encrypts for and hears from.
     var directory = DeviceDirectory()
+    /// How often a sync said each user's devices changed: a lookup under way when they changed
+    /// again answers for the old devices, and is not kept.
+    var deviceChanges: [String: Int] = [:]
     /// Who a room's keys go to, by room, until its membership changes.
     var sharing: [String: RoomSharing] = [:]
     /// Rooms whose next message is being encrypted, with whoever waits for them: one message at a

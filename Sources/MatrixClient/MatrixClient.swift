@@ -172,6 +172,7 @@ public struct MatrixClient: Sendable {
 
     public func invite(_ userID: String, to roomID: String) async throws {
         _ = try await request(.post, ["rooms", roomID, "invite"], body: ["user_id": .string(userID)], endpoint: .invite)
+        await encryptedRooms?.encryptor?.membershipChanged(in: roomID)
     }
 
     /// Events before `from` (the newest when `nil`), newest first, down to `to` when given;

@@ -50,6 +50,15 @@ struct EncryptedRoomsTests {
         #expect(encryptor.asked.isEmpty)
     }
 
+    @Test func anInvitationTellsTheEncryptorWhoIsInTheRoomNow() async throws {
+        let transport = ScriptedTransport([.init(status: 200, body: "{}")])
+        let client = client(transport)
+        let encryptor = RecordingEncryptor()
+        client.encryptEvents(with: encryptor)
+        try await client.invite("@patient:localhost", to: "!claim:localhost")
+        #expect(encryptor.asked == ["members of !claim:localhost"])
+    }
+
     @Test func aRoomItCreatesWithoutEncryptionIsStillLookedUp() async throws {
         // A server may encrypt every new private room by itself.
         let transport = ScriptedTransport([.init(status: 200, body: #"{"room_id":"!new:localhost"}"#), Self.encryptionState,
@@ -100,5 +109,9 @@ private final class RecordingEncryptor: RoomEventEncrypting {
     func encrypt(_ content: JSONValue, type: String, roomID: String) async throws -> JSONValue {
         log.withLock { $0.append("\(type) in \(roomID)") }
         return ["algorithm": "m.megolm.v1.aes-sha2", "ciphertext": "sealed"]
+    }
+
+    func membershipChanged(in roomID: String) async {
+        log.withLock { $0.append("members of \(roomID)") }
     }
 }
