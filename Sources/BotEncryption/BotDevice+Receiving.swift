@@ -31,7 +31,7 @@ extension BotDevice {
                 }
             case "m.room_key.withheld":
                 logger.info("a device withheld a room key from the bot", metadata: [
-                    "matrix.sender": "\(event.sender)", "matrix.room_id": "\(event.content["room_id"]?.string ?? "")",
+                    "matrix.room_id": "\(event.content["room_id"]?.string ?? "")",
                     "matrix.code": "\(event.content["code"]?.string ?? "")",
                 ])
             default:
@@ -74,7 +74,7 @@ extension BotDevice {
               let ciphertext = event.content["ciphertext"]?[account.identityKey.base64],
               let type = ciphertext["type"]?.int, let body = ciphertext["body"]?.string, let message = try? OlmMessage(type: type, body: body)
         else {
-            logger.debug("a to-device message that is not Olm for this device", metadata: ["matrix.sender": "\(event.sender)"])
+            logger.debug("a to-device message that is not Olm for this device", metadata: ["matrix.type": "\(event.type)"])
             return nil
         }
         guard let plaintext = decrypt(message, from: senderKey, in: &batch),
@@ -83,7 +83,7 @@ extension BotDevice {
               payload["recipient_keys"]?["ed25519"]?.string == account.signingKey.base64
         else {
             Self.undecryptableToDevice.increment()
-            logger.warning("a to-device message the bot cannot read, or not meant for it", metadata: ["matrix.sender": "\(event.sender)"])
+            logger.warning("a to-device message the bot cannot read, or not meant for it")
             return nil
         }
         return (payload, senderKey)
@@ -133,12 +133,12 @@ extension BotDevice {
               let sessionID = content?["session_id"]?.string, let sessionKey = content?["session_key"]?.string,
               let session = try? InboundGroupSession(sessionKey: sessionKey), session.sessionID == sessionID
         else {
-            logger.warning("a room key the bot cannot use", metadata: ["matrix.sender": "\(sender)"])
+            logger.warning("a room key the bot cannot use")
             return nil
         }
         let claimedSigningKey = payload["keys"]?["ed25519"]?.string
         guard directory.devices(of: sender).contains(where: { $0.identityKey == senderKey && $0.signingKey.base64 == claimedSigningKey }) else {
-            logger.warning("refused a room key from a device its sender does not have", metadata: ["matrix.sender": "\(sender)", "matrix.room_id": "\(roomID)"])
+            logger.warning("refused a room key from a device its sender does not have", metadata: ["matrix.room_id": "\(roomID)"])
             return nil
         }
         return RoomKeyRecord(roomID: roomID, sessionID: sessionID, sender: sender, senderKey: senderKey.base64, pickle: session.pickle(with: storeKey))

@@ -136,7 +136,7 @@ extension BotDevice: RoomEventEncrypting {
                   key.isSigned(by: device.userID, keyID: device.deviceID, with: device.signingKey)
             else {
                 logger.warning("no usable one-time key for a device: it gets the room key later", metadata: [
-                    "matrix.user_id": "\(device.userID)", "matrix.device_id": "\(device.deviceID)",
+                    "matrix.device_id": "\(device.deviceID)",
                 ])
                 continue
             }

@@ -184,7 +184,7 @@ struct RelayRoutes: Sendable {
                                                           body: try await body(request), session: session)
             for device in overflowed {
                 context.logger.warning("a device's to-device queue is full: its oldest message was dropped",
-                                       metadata: ["matrix.user_id": "\(device.user)", "matrix.device_id": "\(device.device)"])
+                                       metadata: ["matrix.device_id": "\(device.device)"])
             }
             return try json([:])
         }

@@ -10,10 +10,8 @@ extension Scenarios {
     /// readable by the patient's client; a crisis gets the resources; the same after a restart;
     /// nothing the bot wrote there is plaintext on the server, and nothing the patient wrote is in its logs.
     func answersAnEncryptedDirectChat() async throws {
-        let setup = try await community(patients: 1, settings: "sync: {timeout_seconds: 2}")
+        let (setup, patient, chat) = try await patientInEncryptedChat(settings: "sync: {timeout_seconds: 2}")
         let bot = setup.bot
-        let patient = try await NioPatient.start(setup.patients[0], homeserver: homeserver)
-        let chat = try await encryptedChat(patient, with: bot)
         let crisisText = "i want to die tonight"
         let crisis = try await patient.say(crisisText, in: chat)
         let sleep = try await patient.say("the pain in my leg keeps me up at night", in: chat)
@@ -33,16 +31,15 @@ extension Scenarios {
                 "the server holds only ciphertext from the bot")
         #expect(!bot.logs.contains(crisisText), "the patient's words stay out of the logs, trace level included")
         #expect(!bot.logs.contains("session_key") && !bot.logs.contains("ciphertext"), "no key or encrypted content in the logs either")
+        #expect(!bot.logs.contains(patient.user.userID), "nor the patient's user id")
         await patient.stop()
     }
 
     /// A stream of encrypted messages while the bot is killed twice: each message answered
     /// exactly once, and every reply readable by the patient.
     func answersEveryEncryptedMessageOnceThroughKills() async throws {
-        let setup = try await community(patients: 1, settings: "reply: {cooldown_seconds: 0}\nsync: {timeout_seconds: 2}")
+        let (setup, patient, chat) = try await patientInEncryptedChat(settings: "reply: {cooldown_seconds: 0}\nsync: {timeout_seconds: 2}")
         let bot = setup.bot
-        let patient = try await NioPatient.start(setup.patients[0], homeserver: homeserver)
-        let chat = try await encryptedChat(patient, with: bot)
         var sent: [String] = []
         for number in 0..<20 {
             sent.append(try await patient.say("i cant sleep, night \(number) of this pain", in: chat))
@@ -64,10 +61,8 @@ extension Scenarios {
     /// A message whose key never comes: after the wait the patient is told, once, in an encrypted
     /// notice that carries the crisis resources too, since the unread message might have been a crisis.
     func tellsAPatientWhenAMessageStaysUnreadable() async throws {
-        let setup = try await community(patients: 1, settings: "sync: {timeout_seconds: 2}\nencryption: {key_wait_seconds: 3}")
+        let (setup, patient, chat) = try await patientInEncryptedChat(settings: "sync: {timeout_seconds: 2}\nencryption: {key_wait_seconds: 3}")
         let bot = setup.bot
-        let patient = try await NioPatient.start(setup.patients[0], homeserver: homeserver)
-        let chat = try await encryptedChat(patient, with: bot)
         // What a client sends when its room key was lost on the way: Megolm for a session the bot never got.
         let lost = try await patient.user.client.send(roomID: chat, eventType: "m.room.encrypted", transactionID: UUID().uuidString, content: [
             "algorithm": "m.megolm.v1.aes-sha2", "session_id": "a-session-whose-key-never-comes", "device_id": .string(patient.deviceID),
@@ -85,10 +80,8 @@ extension Scenarios {
     /// A patient signs in on a second device: the bot's next reply is readable there too (the
     /// sync says the patient's devices changed; the room's key goes to the new one).
     func aSecondDeviceOfThePatientReadsTheNextReply() async throws {
-        let setup = try await community(patients: 1, settings: "sync: {timeout_seconds: 2}")
+        let (setup, phone, chat) = try await patientInEncryptedChat(settings: "sync: {timeout_seconds: 2}")
         let bot = setup.bot
-        let phone = try await NioPatient.start(setup.patients[0], homeserver: homeserver)
-        let chat = try await encryptedChat(phone, with: bot)
         let first = try await phone.say("my back hurts so much today", in: chat)
         _ = try await waitForEncryptedReplies(to: [first], in: chat, as: phone, bot: bot)
 
@@ -188,6 +181,13 @@ extension Scenarios {
             if let session = event.content["session_id"]?.string, sessions.last != session { sessions.append(session) }
         }
         return sessions
+    }
+
+    /// A community with one patient on nio, who has opened an encrypted direct chat with the bot.
+    private func patientInEncryptedChat(settings: String) async throws -> (setup: Community, patient: NioPatient, chat: String) {
+        let setup = try await community(patients: 1, settings: settings)
+        let patient = try await NioPatient.start(setup.patients[0], homeserver: homeserver)
+        return (setup, patient, try await encryptedChat(patient, with: setup.bot))
     }
 
     /// An encrypted direct chat with the bot, open and joined, as a patient's client makes one.
