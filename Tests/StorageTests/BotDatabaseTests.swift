@@ -6,14 +6,6 @@ import Testing
 struct BotDatabaseTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    /// A real SQLite file in a temporary folder, as the bot runs it.
-    func withDatabaseFile(_ body: (String) throws -> Void) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-db-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try body(folder.appendingPathComponent("bot.sqlite").path)
-    }
-
     @Test func syncPositionAndHandledEventsSurviveReopening() throws {
         try withDatabaseFile { path in
             do {

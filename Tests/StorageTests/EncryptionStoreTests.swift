@@ -9,13 +9,6 @@ import Testing
 struct EncryptionStoreTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func withDatabaseFile(_ body: (String) throws -> Void) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-crypto-db-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try body(folder.appendingPathComponent("bot.sqlite").path)
-    }
-
     @Test func aMessageIndexServesOneEventOnly() throws {
         let database = try BotDatabase.inMemory()
         #expect(try database.recordMegolmIndex(sessionID: "s", index: 3, eventID: "$first"))

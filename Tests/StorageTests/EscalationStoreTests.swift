@@ -10,11 +10,7 @@ struct EscalationStoreTests {
 
     /// A real SQLite file, opened twice as the bot and an operator's command would.
     func withTwoConnections(_ body: (BotDatabase, BotDatabase) throws -> Void) throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-queue-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("bot.sqlite").path
-        try body(try BotDatabase.open(path: path), try BotDatabase.open(path: path))
+        try withDatabaseFile { path in try body(try BotDatabase.open(path: path), try BotDatabase.open(path: path)) }
     }
 
     func ask(_ database: BotDatabase, _ patient: String, event: String, priority: Escalation.Priority = .normal, after seconds: Double = 0) throws -> EscalationChange {
