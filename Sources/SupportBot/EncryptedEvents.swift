@@ -57,9 +57,48 @@ struct EncryptedEvents: Sendable {
         return readable
     }
 
+    /// Reads what a sync brought for encryption: changed devices and memberships, room keys;
+    /// then adds to the batch the kept messages whose key has come, and gives up on those that
+    /// waited too long (a patient in a direct chat is told, with `tellUnreadable`). Returns those
+    /// messages' ids, to clear once the batch is handled.
+    func receive(_ response: inout SyncResponse, isDirectChat: (String) -> Bool,
+                 tellUnreadable: (ClientEvent, String) async throws -> Void) async throws -> [String] {
+        if !response.deviceListsChanged.isEmpty { try await device.devicesChanged(response.deviceListsChanged) }
+        for room in response.joinedRooms where room.changesMembership {
+            await device.membershipChanged(in: room.roomID)
+        }
+        if !response.toDeviceEvents.isEmpty { _ = try await device.receive(response.toDeviceEvents) }
+        let (readable, expired) = try await waiting()
+        var givenUp: [String] = []
+        for (roomID, event) in expired {
+            if isDirectChat(roomID) {
+                do {
+                    try await tellUnreadable(event, roomID)
+                } catch let error as MatrixError where error.isRefusal {
+                    // The bot left the chat, or may not write there: no one to tell.
+                    logger.notice("could not tell a patient their message was unreadable", metadata: ["error": "\(error)"])
+                } catch {
+                    logger.warning("could not tell a patient their message was unreadable; trying after the next sync", metadata: ["error": "\(error)"])
+                    continue
+                }
+            }
+            Self.unreadable.increment()
+            logger.warning("an encrypted message stayed unreadable; given up on", metadata: ["matrix.room_id": "\(roomID)", "matrix.event_id": "\(event.eventID)"])
+            givenUp.append(event.eventID)
+        }
+        for (roomID, events) in readable {
+            if let index = response.joinedRooms.firstIndex(where: { $0.roomID == roomID }) {
+                response.joinedRooms[index].events.insert(contentsOf: events, at: 0)
+            } else {
+                response.joinedRooms.append(SyncResponse.JoinedRoom(roomID: roomID, events: events))
+            }
+        }
+        return readable.values.flatMap { $0.map(\.eventID) } + givenUp
+    }
+
     /// Kept messages whose key has come, decrypted, by room; and those that waited too long for
     /// it, to be told to the patient. Both are removed from the kept ones with `done` once handled.
-    func waiting(now: Date = Date()) async throws -> (readable: [String: [ClientEvent]], expired: [(roomID: String, event: ClientEvent)]) {
+    private func waiting(now: Date = Date()) async throws -> (readable: [String: [ClientEvent]], expired: [(roomID: String, event: ClientEvent)]) {
         var readable: [String: [ClientEvent]] = [:]
         var expired: [(roomID: String, event: ClientEvent)] = []
         guard mayBeWaiting.value.load(ordering: .relaxed) else { return ([:], []) }

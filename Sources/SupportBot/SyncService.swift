@@ -122,7 +122,8 @@ public struct SyncService: Service {
             var readAgain: [String] = []
             if let encrypted {
                 do {
-                    readAgain = try await receiveKeys(&response, encrypted, rooms: rooms)
+                    readAgain = try await encrypted.receive(&response, isDirectChat: { rooms.patientRoom($0) == .direct },
+                                                            tellUnreadable: handler.tellUnreadable)
                 } catch {
                     logger.error("could not store what encryption received; the batch will be tried again", metadata: ["error": "\(error)"])
                     try await Task.sleep(for: .seconds(5))
@@ -226,43 +227,6 @@ public struct SyncService: Service {
         } catch {
             logger.warning("could not publish new encryption keys; trying after the next sync", metadata: ["error": "\(error)"])
         }
-    }
-
-    /// Reads what a sync brought for encryption: changed devices and memberships, room keys;
-    /// then adds to the batch the kept messages whose key has come. Returns those messages' ids
-    /// (and those given up on after waiting), to clear once the batch is handled.
-    private func receiveKeys(_ response: inout SyncResponse, _ encrypted: EncryptedEvents, rooms: RoomDirectory) async throws -> [String] {
-        if !response.deviceListsChanged.isEmpty { try await encrypted.device.devicesChanged(response.deviceListsChanged) }
-        for room in response.joinedRooms where room.changesMembership {
-            await encrypted.device.membershipChanged(in: room.roomID)
-        }
-        if !response.toDeviceEvents.isEmpty { _ = try await encrypted.device.receive(response.toDeviceEvents) }
-        let (readable, expired) = try await encrypted.waiting()
-        var givenUp: [String] = []
-        for (roomID, event) in expired {
-            if rooms.patientRoom(roomID) == .direct {
-                do {
-                    try await handler.tellUnreadable(event, roomID: roomID)
-                } catch let error as MatrixError where error.isRefusal {
-                    // The bot left the chat, or may not write there: no one to tell.
-                    logger.notice("could not tell a patient their message was unreadable", metadata: ["error": "\(error)"])
-                } catch {
-                    logger.warning("could not tell a patient their message was unreadable; trying after the next sync", metadata: ["error": "\(error)"])
-                    continue
-                }
-            }
-            EncryptedEvents.unreadable.increment()
-            logger.warning("an encrypted message stayed unreadable; given up on", metadata: ["matrix.room_id": "\(roomID)", "matrix.event_id": "\(event.eventID)"])
-            givenUp.append(event.eventID)
-        }
-        for (roomID, events) in readable {
-            if let index = response.joinedRooms.firstIndex(where: { $0.roomID == roomID }) {
-                response.joinedRooms[index].events.insert(contentsOf: events, at: 0)
-            } else {
-                response.joinedRooms.append(SyncResponse.JoinedRoom(roomID: roomID, events: events))
-            }
-        }
-        return readable.values.flatMap { $0.map(\.eventID) } + givenUp
     }
 
     // MARK: - One batch
