@@ -3,6 +3,8 @@ import GRDB
 
 /// Where the relay keeps what must survive a restart: accounts, sessions, aliases and the
 /// event log (rooms and their state are rebuilt from the log). `nil` journal: memory only.
+/// Memory holds only each room's newest events; older ones are read from here, by room and
+/// position (`/messages`) or by id (an event fetched or redacted).
 struct RelayJournal: Sendable {
     private let writer: any DatabaseWriter
 
@@ -32,7 +34,16 @@ struct RelayJournal: Sendable {
     private struct EventRow: Codable, FetchableRecord, PersistableRecord {
         static let databaseTableName = "event"
         var position: Int
+        var roomID: String
+        var eventID: String
         var json: Data
+        enum CodingKeys: String, CodingKey { case position, roomID = "room_id", eventID = "event_id", json }
+
+        init(_ event: RelayEvent) throws {
+            (position, roomID, eventID, json) = (event.position, event.roomID, event.eventID, try JSONEncoder().encode(event))
+        }
+
+        func event() throws -> RelayEvent { try JSONDecoder().decode(RelayEvent.self, from: json) }
     }
 
     init(path: String) throws {
@@ -61,14 +72,48 @@ struct RelayJournal: Sendable {
                 t.column("json", .blob).notNull()
             }
         }
+        migrator.registerMigration("v2: events found by room and by id") { db in
+            try db.alter(table: "event") { t in
+                t.add(column: "room_id", .text)
+                t.add(column: "event_id", .text)
+            }
+            let saved = try Row.fetchAll(db, sql: "SELECT json FROM event")
+            for row in saved {
+                let event = try JSONDecoder().decode(RelayEvent.self, from: row["json"] as Data)
+                try db.execute(sql: "UPDATE event SET room_id = ?, event_id = ? WHERE position = ?",
+                               arguments: [event.roomID, event.eventID, event.position])
+            }
+            try db.create(index: "event_by_room", on: "event", columns: ["room_id", "position"])
+            try db.create(index: "event_by_id", on: "event", columns: ["event_id"])
+        }
         try migrator.migrate(writer)
     }
 
-    func load() throws -> (accounts: [Account], sessions: [Session], aliases: [Alias], events: [RelayEvent]) {
+    /// Reads what was saved; the events are handed to `apply` one at a time, oldest first, so
+    /// that replaying a long log never holds all of it in memory.
+    func load(events apply: (RelayEvent) -> Void) throws -> (accounts: [Account], sessions: [Session], aliases: [Alias]) {
         try writer.read { db in
-            let decoder = JSONDecoder()
-            let events = try EventRow.order(Column("position")).fetchAll(db).map { try decoder.decode(RelayEvent.self, from: $0.json) }
-            return (try Account.fetchAll(db), try Session.fetchAll(db), try Alias.fetchAll(db), events)
+            let events = try EventRow.order(Column("position")).fetchCursor(db)
+            while let row = try events.next() { apply(try row.event()) }
+            return (try Account.fetchAll(db), try Session.fetchAll(db), try Alias.fetchAll(db))
+        }
+    }
+
+    /// Up to `limit` events of `roomID` with positions in `lower + 1 ... upper`, the newest
+    /// first when `backwards`, else the oldest first.
+    func events(in roomID: String, after lower: Int, through upper: Int, backwards: Bool, limit: Int) throws -> [RelayEvent] {
+        try writer.read { db in
+            let range = Column("position") > lower && Column("position") <= upper
+            return try EventRow.filter(Column("room_id") == roomID && range)
+                .order(backwards ? Column("position").desc : Column("position").asc)
+                .limit(limit).fetchAll(db).map { try $0.event() }
+        }
+    }
+
+    /// The event `eventID` of `roomID`, or nil when there is none.
+    func event(_ eventID: String, in roomID: String) throws -> RelayEvent? {
+        try writer.read { db in
+            try EventRow.filter(Column("event_id") == eventID && Column("room_id") == roomID).fetchOne(db)?.event()
         }
     }
 
@@ -81,13 +126,13 @@ struct RelayJournal: Sendable {
     }
 
     func append(_ event: RelayEvent) throws {
-        let row = EventRow(position: event.position, json: try JSONEncoder().encode(event))
+        let row = try EventRow(event)
         try writer.write { db in try row.insert(db) }
     }
 
     /// Writes a redacted event over what it was: what a person took back is gone from the disk too.
     func replace(_ event: RelayEvent) throws {
-        let row = EventRow(position: event.position, json: try JSONEncoder().encode(event))
+        let row = try EventRow(event)
         try writer.write { db in try row.update(db) }
     }
 }

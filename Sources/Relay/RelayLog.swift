@@ -1,12 +1,12 @@
 /// The event log and what is derived from it. Rebuilt on start by applying saved events in order.
 ///
-/// With a history bound (the relay without a database, as in the demo), a room keeps at most
-/// that many of its newest events in memory, and always its current state. Memory then stays
-/// level however long the relay runs, while positions (and so sync tokens) keep counting up.
+/// A room keeps at most `history` of its newest events in memory, and always its current state.
+/// Memory then stays level however long the relay runs, while positions (and so sync tokens)
+/// keep counting up. Without a database older events are gone; with one they are read from it.
 /// A transaction id is remembered for a day, as Synapse de-duplicates sends, with or without a
 /// bound: to-device sends, which leave no event in the log, are remembered here too.
 struct RelayLog: Sendable {
-    /// Events a room keeps in memory; nil keeps them all (a database holds the history).
+    /// Events a room keeps in memory; nil keeps them all.
     let history: Int?
     static let transactionLifetimeMilliseconds = 24 * 60 * 60 * 1000
     /// How many positions back a sync may read the log itself; an older token reads rooms instead.
@@ -81,10 +81,17 @@ struct RelayLog: Sendable {
     /// redaction algorithm keeps (what makes room state work); returns the event as it now is.
     @discardableResult
     mutating func redact(_ eventID: String, in roomID: String) -> RelayEvent? {
-        guard var event = event(eventID, in: roomID) else { return nil }
-        let kept = Self.keptWhenRedacted[event.type] ?? []
+        guard let event = event(eventID, in: roomID) else { return nil }
+        let redacted = Self.redacted(event)
+        events[event.position] = redacted
+        return redacted
+    }
+
+    /// `event` as a redaction leaves it.
+    static func redacted(_ event: RelayEvent) -> RelayEvent {
+        var event = event
+        let kept = keptWhenRedacted[event.type] ?? []
         event.content = .object((event.content.object ?? [:]).filter { kept.contains($0.key) })
-        events[event.position] = event
         return event
     }
 

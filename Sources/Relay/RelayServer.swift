@@ -10,13 +10,14 @@ import ServiceLifecycle
 public struct RelayServer: Sendable {
     public let serverName: String
     let store: RelayStore
-    /// Events a room keeps in memory without a database.
+    /// Events a room keeps in memory (with a database, older ones are read from it).
     public static let defaultHistory = 10_000
 
     /// - Parameters:
     ///   - database: a SQLite file that keeps accounts, rooms and history across restarts; `nil`
     ///     keeps everything in memory.
-    ///   - history: without a database, the events each room keeps (its newest; its state always).
+    ///   - history: the events each room keeps in memory (its newest; its state always); with a
+    ///     database, older ones are read from it, without one they are gone.
     ///   - sendsPerSecond: per user; more is answered with `M_LIMIT_EXCEEDED` and `retry_after_ms`.
     ///   - unlimited: users without that limit, such as a bot that answers everyone.
     public init(serverName: String, database: String?, history: Int = RelayServer.defaultHistory,

@@ -142,26 +142,44 @@ extension RelayStore {
         return ["next_batch": .string(streamPosition.description), "rooms": ["join": [:], "invite": [:], "leave": [:]]]
     }
 
-    /// `/messages`: events of a room from a token, backwards (`b`) or forwards (`f`).
+    /// `/messages`: events of a room from a token, backwards (`b`) or forwards (`f`). Events
+    /// older than what memory keeps of the room come from the journal, when there is one.
     func messages(_ roomID: String, user: String, from: Int?, to: Int?, backwards: Bool, limit: Int, filter: TimelineFilter) throws(RelayError) -> JSONValue {
         guard let room = room(roomID) else { throw .notFound("Unknown room \(roomID)") }
         guard room.membership[user] == "join" || room.membership[user] == "leave" else { throw .forbidden("You are not in this room") }
         let limit = max(1, min(limit, 1000))
-        let chunk: [Int]
         let start = from ?? (backwards ? position : 0)
-        let wanted = { (position: Int) in filter.allows(self.event(at: position)) }
-        if backwards {
-            chunk = Array(room.positions(after: to ?? 0, through: start).reversed().lazy.filter(wanted).prefix(limit))
+        let (lower, upper) = backwards ? (to ?? 0, start) : (start, to ?? Int.max)
+        let chunk: [RelayEvent]
+        if lower < room.lastDropped, let saved = try savedEvents(roomID, after: lower, through: upper, backwards: backwards, limit: limit, filter: filter) {
+            chunk = saved
         } else {
-            chunk = Array(room.positions(after: start, through: to ?? Int.max).lazy.filter(wanted).prefix(limit))
+            let positions = room.positions(after: lower, through: upper)
+            let kept = (backwards ? Array(positions.reversed()) : Array(positions)).lazy.map { self.event(at: $0) }
+            chunk = Array(kept.filter { filter.allows($0) }.prefix(limit))
         }
         var response: [String: JSONValue] = [
-            "chunk": .array(chunk.map { event(at: $0).clientJSON(for: user, includeRoomID: true) }),
+            "chunk": .array(chunk.map { $0.clientJSON(for: user, includeRoomID: true) }),
             "start": .string(Self.token(start)),
         ]
-        if chunk.count == limit, let last = chunk.last {
+        if chunk.count == limit, let last = chunk.last?.position {
             response["end"] = .string(Self.token(backwards ? last - 1 : last))
         }
         return .object(response)
+    }
+
+    /// Up to `limit` events from the journal that `filter` lets through, read a page at a time
+    /// (the filter may leave out many); nil without a journal.
+    private func savedEvents(_ roomID: String, after lower: Int, through upper: Int, backwards: Bool, limit: Int,
+                             filter: TimelineFilter) throws(RelayError) -> [RelayEvent]? {
+        var found: [RelayEvent] = []
+        var (lower, upper) = (lower, upper)
+        while found.count < limit {
+            guard let page = try read({ try $0.events(in: roomID, after: lower, through: upper, backwards: backwards, limit: limit) }) else { return nil }
+            found += page.lazy.filter { filter.allows($0) }.prefix(limit - found.count)
+            guard page.count == limit, let last = page.last?.position else { break }
+            if backwards { upper = last - 1 } else { lower = last }
+        }
+        return found
     }
 }

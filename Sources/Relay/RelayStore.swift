@@ -34,23 +34,23 @@ actor RelayStore {
     /// Users the rate limit does not apply to, such as the bot (Synapse: a rate-limit override).
     private let unlimited: Set<String>
 
-    /// - Parameter history: events a room keeps in memory when there is no journal.
+    /// - Parameter history: events a room keeps in memory; the journal, if any, keeps all.
     init(serverName: String, journal: RelayJournal?, history: Int, sendsPerSecond: Double, unlimited: Set<String>) throws {
         self.serverName = serverName
         self.journal = journal
-        data = RelayLog(history: journal == nil ? history : nil)
+        var log = RelayLog(history: history)
         self.sendsPerSecond = sendsPerSecond
         self.unlimited = unlimited
         if let journal {
-            let saved = try journal.load()
+            let saved = try journal.load { log.apply($0) }
             for account in saved.accounts { accounts[account.userID] = account }
             for session in saved.sessions {
                 sessions[session.token] = session
                 devicesOfUser[session.userID, default: []].insert(session.deviceID)
             }
             for alias in saved.aliases { aliases[alias.alias] = alias.roomID }
-            for event in saved.events { data.apply(event) }
         }
+        data = log
     }
 
     var position: Int { data.lastPosition }
@@ -202,15 +202,18 @@ actor RelayStore {
         if type == "m.room.redaction" { try mayRedact(content["redacts"]?.string, in: roomID, user: session.userID) }
         try rateLimit(session.userID)
         let event = try append(roomID, session.userID, type, stateKey, content, transactionKey: key)
-        if type == "m.room.redaction", let target = content["redacts"]?.string, let redacted = data.event(target, in: roomID) {
-            try persist { try $0.replace(redacted) }
+        if type == "m.room.redaction", let target = content["redacts"]?.string {
+            // Redacted in memory by the log; one older than memory holds only on disk.
+            let redacted: RelayEvent?
+            if let kept = data.event(target, in: roomID) { redacted = kept } else { redacted = try savedEvent(target, in: roomID).map(RelayLog.redacted) }
+            if let redacted { try persist { try $0.replace(redacted) } }
         }
         return event.eventID
     }
 
     /// One's own events may be redacted; others' need the room's `redact` power level (50), as on Synapse.
     private func mayRedact(_ eventID: String?, in roomID: String, user: String) throws(RelayError) {
-        guard let eventID, let target = data.event(eventID, in: roomID) else { throw .notFound("Event not found.") }
+        guard let eventID, let target = try event(eventID, in: roomID) else { throw .notFound("Event not found.") }
         guard target.sender != user else { return }
         let powers = stateContent(roomID, "m.room.power_levels", "")
         let needed = powers?["redact"]?.int ?? 50
@@ -246,9 +249,19 @@ actor RelayStore {
     /// say whether the event exists). Looked for from the newest: links point at recent messages.
     func event(_ eventID: String, in roomID: String, user: String) throws(RelayError) -> JSONValue {
         guard let room = data.rooms[roomID], room.membership[user] == "join" || room.membership[user] == "leave",
-              let event = data.event(eventID, in: roomID)
+              let event = try event(eventID, in: roomID)
         else { throw .notFound("Event not found.") }
         return event.clientJSON(for: user, includeRoomID: true)
+    }
+
+    /// The event `eventID` of `roomID`: from memory, or else from the journal.
+    private func event(_ eventID: String, in roomID: String) throws(RelayError) -> RelayEvent? {
+        if let kept = data.event(eventID, in: roomID) { return kept }
+        return try savedEvent(eventID, in: roomID)
+    }
+
+    private func savedEvent(_ eventID: String, in roomID: String) throws(RelayError) -> RelayEvent? {
+        try read { try $0.event(eventID, in: roomID) }
     }
 
     func setTyping(_ roomID: String, user: String, typing isTyping: Bool) throws(RelayError) {
@@ -365,6 +378,16 @@ actor RelayStore {
             try write(journal)
         } catch {
             throw .unknown("The relay could not save the change: \(error)")
+        }
+    }
+
+    /// What the journal answers; nil without one.
+    func read<T>(_ query: (RelayJournal) throws -> T?) throws(RelayError) -> T? {
+        guard let journal else { return nil }
+        do {
+            return try query(journal)
+        } catch {
+            throw .unknown("The relay could not read its database: \(error)")
         }
     }
 

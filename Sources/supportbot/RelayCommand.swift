@@ -17,7 +17,7 @@ struct RelayCommand: AsyncParsableCommand {
     var serverName = "localhost"
     @Option(help: ArgumentHelp("Keep accounts, rooms and history in this SQLite file across restarts (default: memory only).", valueName: "file"))
     var database: String?
-    @Option(help: ArgumentHelp("Without --database, the newest events each room keeps in memory (its state is always kept).", valueName: "events"))
+    @Option(help: ArgumentHelp("The newest events each room keeps in memory (its state is always kept); with --database older ones are read from it, without it they are gone.", valueName: "events"))
     var history = RelayServer.defaultHistory
     @Option(help: ArgumentHelp("A user exempt from the rate limit of 200 sends a second, such as the bot; repeatable.", valueName: "user-id"))
     var unlimited: [String] = []
@@ -31,7 +31,11 @@ struct RelayCommand: AsyncParsableCommand {
         let address = try listen.address()
         let application = relay.application(host: address.host, port: address.port, logger: logger) { port in
             Console.write("Relay listening on http://\(address.host):\(port)/ (server name \(serverName))\n")
-            if database == nil { Console.write("Memory only: each room keeps its newest \(history) events (--history) and its state.\n") }
+            if let database {
+                Console.write("History in \(database); each room's newest \(history) events (--history) and its state are also kept in memory.\n")
+            } else {
+                Console.write("Memory only: each room keeps its newest \(history) events (--history) and its state.\n")
+            }
         }
         try await ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }

@@ -270,27 +270,65 @@ struct RelayTests {
         }
     }
 
-    @Test func aDatabaseKeepsAccountsRoomsAndHistoryAcrossRestarts() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("relay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let database = folder.appendingPathComponent("relay.sqlite").path
-        var saved: (token: String, room: String, event: String)?
-        try await RelayHarness.with(database: database) { relay in
-            let alice = try await relay.user("alice")
-            let room = try await alice.client.createRoom(["preset": "public_chat", "room_alias_name": "kept"])
-            let event = try await alice.client.send(roomID: room, transactionID: "k", content: ["msgtype": "m.text", "body": "kept"])
-            saved = (alice.token, room, event)
+    @Test func withADatabaseOlderEventsAreReadFromItAndRedactedThere() async throws {
+        try await withRelayDatabase { database in
+            var saved: (token: String, room: String, sent: [String])?
+            try await RelayHarness.with(database: database, history: 4) { relay in
+                let alice = try await relay.user("alice")
+                let room = try await alice.client.createRoom(["preset": "public_chat"])
+                var sent: [String] = []
+                for index in 0 ..< 12 {
+                    sent.append(try await alice.client.send(roomID: room, transactionID: "m\(index)", content: ["msgtype": "m.text", "body": .string("\(index)")]))
+                }
+                let all: [String?] = (0 ..< 12).reversed().map { String($0) }
+                #expect(try await Self.bodies(alice.client, room) == all, "all twelve, four of them from memory")
+                let old = try await relay.call("GET", "\(v3)/rooms/\(room)/event/\(sent[1])", token: alice.token)
+                #expect(old.status == 200 && old.json["content"]?["body"]?.string == "1", "an event older than memory is found by id")
+                _ = try await alice.client.redact(roomID: room, eventID: sent[2], transactionID: "r")
+                saved = (alice.token, room, sent)
+            }
+            let (token, room, sent) = try #require(saved)
+            try await RelayHarness.with(database: database, history: 4) { relay in
+                let alice = MatrixClient(homeserver: relay.url, accessToken: token, logger: .init(label: "alice"))
+                let bodies = try await Self.bodies(alice, room)
+                let expected: [String?] = (0 ..< 12).reversed().map { $0 == 2 ? nil : String($0) }
+                #expect(bodies == expected, "after a restart, the redaction holds on disk")
+                #expect(try await alice.send(roomID: room, transactionID: "m0", content: ["msgtype": "m.text", "body": "0"]) == sent[0],
+                        "a transaction id older than memory is still the same event")
+            }
         }
-        let (token, room, event) = try #require(saved)
-        try await RelayHarness.with(database: database) { relay in
-            let alice = MatrixClient(homeserver: relay.url, accessToken: token, logger: .init(label: "alice"))
-            #expect(try await alice.whoami() == "@alice:localhost")
-            #expect(try await alice.resolveAlias("#kept:localhost") == room)
-            let history = try await alice.messages(roomID: room, from: nil, to: nil, limit: 50)
-            #expect(history.events.contains { $0.eventID == event && $0.body == "kept" })
-            #expect(try await alice.send(roomID: room, transactionID: "k", content: ["msgtype": "m.text", "body": "kept"]) == event,
-                    "transaction ids are remembered too")
+    }
+
+    /// The bodies of a room's messages, newest first, read back two at a time.
+    private static func bodies(_ client: MatrixClient, _ room: String) async throws -> [String?] {
+        var bodies: [String?] = [], from: String?
+        repeat {
+            let page = try await client.messages(roomID: room, from: from, to: nil, limit: 2)
+            bodies += page.events.filter { $0.type == "m.room.message" }.map(\.body)
+            from = page.end
+        } while from != nil
+        return bodies
+    }
+
+    @Test func aDatabaseKeepsAccountsRoomsAndHistoryAcrossRestarts() async throws {
+        try await withRelayDatabase { database in
+            var saved: (token: String, room: String, event: String)?
+            try await RelayHarness.with(database: database) { relay in
+                let alice = try await relay.user("alice")
+                let room = try await alice.client.createRoom(["preset": "public_chat", "room_alias_name": "kept"])
+                let event = try await alice.client.send(roomID: room, transactionID: "k", content: ["msgtype": "m.text", "body": "kept"])
+                saved = (alice.token, room, event)
+            }
+            let (token, room, event) = try #require(saved)
+            try await RelayHarness.with(database: database) { relay in
+                let alice = MatrixClient(homeserver: relay.url, accessToken: token, logger: .init(label: "alice"))
+                #expect(try await alice.whoami() == "@alice:localhost")
+                #expect(try await alice.resolveAlias("#kept:localhost") == room)
+                let history = try await alice.messages(roomID: room, from: nil, to: nil, limit: 50)
+                #expect(history.events.contains { $0.eventID == event && $0.body == "kept" })
+                #expect(try await alice.send(roomID: room, transactionID: "k", content: ["msgtype": "m.text", "body": "kept"]) == event,
+                        "transaction ids are remembered too")
+            }
         }
     }
 }
