@@ -50,11 +50,16 @@ struct Measure: AsyncParsableCommand {
     var rate: Double?
     @Option(help: "Escalations opened and then claimed one at a time, to time a claim (command → state change → confirmation).")
     var claims = 0
+    @Option(help: "Messages the last round's patients send again, in the same room, after the rounds; memory is read after them.")
+    var moreMessages = 0
+    @Flag(help: "relay: keep the relay's history in a SQLite file (--database), only a window of it in memory.")
+    var relayDatabase = false
     @Option(help: "The supportbot binary.")
     var bot = "../.build/release/supportbot"
 
     func run() async throws {
-        let setup = try await Setup.start(target, binary: URL(fileURLWithPath: bot, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)))
+        let binary = URL(fileURLWithPath: bot, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let setup = try await Setup.start(target, binary: binary, relayDatabase: relayDatabase)
         defer { setup.stop() }
         let arrivals = Arrivals(bot: setup.botID)
         let syncing = Task { try? await arrivals.follow(setup.observer.client, userID: setup.observer.id) }
@@ -93,35 +98,15 @@ struct Measure: AsyncParsableCommand {
         var sentAt: [(String, ContinuousClock.Instant)] = []
         // Registering a round's patients is not the bot's work: only the rounds' sending counts.
         var elapsed = 0.0, cpu = (bot: 0.0, benchmark: 0.0)
+        var clients: [MatrixClient] = []
         for first in stride(from: 0, to: patients, by: memoryEvery) {
-            var registered: [MatrixClient] = []
+            clients = []
             for index in first..<min(patients, first + memoryEvery) {
-                registered.append(try await setup.makePatient("p\(setup.suffix)-\(index)"))
+                clients.append(try await setup.makePatient("p\(setup.suffix)-\(index)"))
             }
-            let clients = registered
             let cpuBefore = setup.cpuSeconds()
             let roundStarted = ContinuousClock.now
-            sentAt += try await withThrowingTaskGroup(of: [(String, ContinuousClock.Instant)].self) { group in
-                for worker in 0..<concurrency {
-                    group.addTask {
-                        var sent: [(String, ContinuousClock.Instant)] = []
-                        for index in stride(from: worker, to: clients.count, by: concurrency) {
-                            // At a steady pace each message has its moment; latency counts from it,
-                            // so a sender that falls behind is not hidden.
-                            var at = ContinuousClock.now
-                            if let rate {
-                                at = roundStarted + .seconds(Double(index) / rate)
-                                await PatientHTTP.sleep(until: at)
-                            }
-                            let id = try await clients[index].send(roomID: setup.room, transactionID: "load-\(first + index)",
-                                                                   content: ["msgtype": "m.text", "body": "i cant sleep again tonight"])
-                            sent.append((id, at))
-                        }
-                        return sent
-                    }
-                }
-                return try await group.reduce(into: []) { $0 += $1 }
-            }
+            sentAt += try await send(clients.count, from: clients, label: "load-\(first)", to: setup)
             try await arrivals.waitForReplies(count: before + sentAt.count, timeout: .seconds(1800))
             elapsed += (await arrivals.lastReply - roundStarted).milliseconds / 1000
             let cpuAfter = setup.cpuSeconds()
@@ -130,12 +115,47 @@ struct Measure: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(6))
             say("  after \(sentAt.count) patients, at rest, \(setup.botProcessName) memory: \(setup.memory())")
         }
+        if moreMessages > 0, !clients.isEmpty {
+            let answered = await arrivals.replyCount
+            _ = try await send(moreMessages, from: clients, label: "more", to: setup)
+            try await arrivals.waitForReplies(count: answered + moreMessages, timeout: .seconds(1800))
+            try await Task.sleep(for: .seconds(6))
+            say("  after \(moreMessages) more messages from the last round's patients, at rest, \(setup.botProcessName) memory: \(setup.memory())")
+        }
         var latencies: [Double] = []
         for (id, at) in sentAt { latencies.append((try await arrivals.reply(to: id, timeout: .seconds(1)) - at).milliseconds) }
         say("\(patients) messages from \(patients) distinct patients, \(concurrency) writing at once\(rate.map { ", offered at \(format($0))/s" } ?? ""):")
         say("  answered in \(format(elapsed)) s: \(format(Double(patients) / elapsed)) messages/s")
         say("  message → reply (ms): p50 \(format(percentile(latencies, 50)))  p99 \(format(percentile(latencies, 99)))")
         say("  CPU a message (µs): \(setup.botProcessName) \(format(cpu.bot * 1e6 / Double(patients))), this benchmark's patients \(format(cpu.benchmark * 1e6 / Double(patients)))")
+    }
+
+    /// Sends `count` messages into the community room, message `index` from
+    /// `clients[index % clients.count]`, `concurrency` at a time (at `rate`, if given); returns
+    /// each message's id and the moment it was due.
+    private func send(_ count: Int, from clients: [MatrixClient], label: String, to setup: Setup) async throws -> [(String, ContinuousClock.Instant)] {
+        let started = ContinuousClock.now
+        return try await withThrowingTaskGroup(of: [(String, ContinuousClock.Instant)].self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var sent: [(String, ContinuousClock.Instant)] = []
+                    for index in stride(from: worker, to: count, by: concurrency) {
+                        // At a steady pace each message has its moment; latency counts from it,
+                        // so a sender that falls behind is not hidden.
+                        var at = ContinuousClock.now
+                        if let rate {
+                            at = started + .seconds(Double(index) / rate)
+                            await PatientHTTP.sleep(until: at)
+                        }
+                        let id = try await clients[index % clients.count].send(roomID: setup.room, transactionID: "\(label)-\(index)",
+                                                                               content: ["msgtype": "m.text", "body": "i cant sleep again tonight"])
+                        sent.append((id, at))
+                    }
+                    return sent
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
     }
 
     /// Each claim is timed from the ambassador's `!claim N` to the bot's confirmation reaching

@@ -35,8 +35,13 @@ struct Setup: Sendable {
         for process in [botProcess] + servers where process.isRunning { process.terminate() }
     }
 
+    /// The bot's memory, and the relay's when it runs apart from the bot.
     func memory() -> String {
-        let status = (try? String(contentsOfFile: "/proc/\(botProcess.processIdentifier)/status", encoding: .utf8)) ?? ""
+        ([Self.memory(of: botProcess)] + servers.map { "relay: " + Self.memory(of: $0) }).joined(separator: "; ")
+    }
+
+    private static func memory(of process: Process) -> String {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
         return status.split(separator: "\n").filter { ["VmRSS", "VmHWM", "RssAnon", "RssFile"].contains(where: $0.hasPrefix) }
             .map { $0.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "  ", with: "") }.joined(separator: ", ")
     }
@@ -55,7 +60,7 @@ struct Setup: Sendable {
         return Double((Int(fields[11]) ?? 0) + (Int(fields[12]) ?? 0)) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
-    static func start(_ target: Measure.Target, binary: URL) async throws -> Setup {
+    static func start(_ target: Measure.Target, binary: URL, relayDatabase: Bool) async throws -> Setup {
         let suffix = UUID().uuidString.prefix(6).lowercased()
         switch target {
         case .synapse:
@@ -66,7 +71,9 @@ struct Setup: Sendable {
         case .relay:
             let port = Int.random(in: 50_000...59_000)
             // The bot is exempt from the rate limit, as an operator would set up on Synapse.
-            let relay = try launch(binary, ["relay", "--listen", "127.0.0.1:\(port)", "--unlimited", "@bench-bot-\(suffix):localhost"])
+            let database = FileManager.default.temporaryDirectory.appendingPathComponent("bot-benchmark-relay-\(suffix).sqlite").path
+            let relay = try launch(binary, ["relay", "--listen", "127.0.0.1:\(port)", "--unlimited", "@bench-bot-\(suffix):localhost"]
+                                   + (relayDatabase ? ["--database", database] : []))
             let url = URL(string: "http://127.0.0.1:\(port)")!
             try await waitForServer(url)
             return try await withBot(url: url, suffix: suffix, binary: binary, servers: [relay]) { try await openUser($0, url: url) }
