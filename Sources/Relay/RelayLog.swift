@@ -19,9 +19,9 @@ struct RelayLog: Sendable {
     /// Rooms where each user has a membership of any kind.
     var roomsOfUser: [String: Set<String>] = [:]
     /// `device/txnId` → the event it made (empty for a to-device send, which makes none), and when.
-    private var transactions: [String: (eventID: String, sentAt: Int)] = [:]
+    private var transactions: [TransactionDigest: (eventID: String, sentAt: Int)] = [:]
     /// When each remembered transaction was sent, oldest first, from `firstTransaction` on.
-    private var transactionTimes: [(milliseconds: Int, key: String)] = []
+    private var transactionTimes: [(milliseconds: Int, key: TransactionDigest)] = []
     private var firstTransaction = 0
     /// The room of each position from `firstRecentPosition` on.
     private var recentRooms: [String] = []
@@ -38,7 +38,7 @@ struct RelayLog: Sendable {
     }
 
     /// The event a send with this `device/txnId` made, while it is remembered.
-    func eventID(forTransaction key: String) -> String? { transactions[key]?.eventID }
+    func eventID(forTransaction key: String) -> String? { transactions[TransactionDigest(key)]?.eventID }
 
     /// Remembers a send that makes no event (a to-device send), so that its retry sends nothing.
     mutating func remember(transaction key: String, sentAt milliseconds: Int) {
@@ -126,7 +126,8 @@ struct RelayLog: Sendable {
         return forgotten
     }
 
-    private mutating func remember(_ key: String, eventID: String, sentAt milliseconds: Int) {
+    private mutating func remember(_ transaction: String, eventID: String, sentAt milliseconds: Int) {
+        let key = TransactionDigest(transaction)
         transactions[key] = (eventID, milliseconds)
         transactionTimes.append((milliseconds, key))
         let expired = milliseconds - Self.transactionLifetimeMilliseconds

@@ -358,8 +358,10 @@ actor RelayStore {
     }
 
     private func append(_ roomID: String, _ sender: String, _ type: String, _ stateKey: String?, _ content: JSONValue, transactionKey: String?) throws(RelayError) -> RelayEvent {
+        // Fifteen bytes with its `$`: a string that short is kept inline, with no allocation, in the
+        // log and in the day of transactions remembered; 62¹⁴ ids leave none alike in practice.
         let event = RelayEvent(
-            position: data.lastPosition + 1, roomID: roomID, eventID: "$" + Self.randomString(24), type: type, sender: sender,
+            position: data.lastPosition + 1, roomID: roomID, eventID: "$" + Self.randomString(14), type: type, sender: sender,
             stateKey: stateKey, content: content, originServerTS: Self.milliseconds, transactionKey: transactionKey
         )
         try persist { try $0.append(event) }
