@@ -34,6 +34,12 @@ public struct SyncService: Service {
     /// patients write one by one, a write a message beside the one that records it (issue 15).
     static let positionSaveInterval = Duration.seconds(1)
 
+    /// After a batch with messages, the next sync waits this long: messages in a burst arrive
+    /// a fraction of a millisecond apart, and without the wait each came in a sync, a database
+    /// transaction and a receipt of its own. After a quiet sync there is no wait, so a lone
+    /// message, a crisis too, is answered at once.
+    static let gatherInterval = Duration.milliseconds(3)
+
     /// Syncs that failed after the client's retries (`supportbot_sync_failures_total`).
     static var failures: Counter { Counter(label: "supportbot_sync_failures_total") }
 
@@ -158,6 +164,9 @@ public struct SyncService: Service {
             if ContinuousClock.now - lastPurge > .seconds(3600) {
                 try database.purge(before: Date().addingTimeInterval(-configuration.retention.seconds))
                 lastPurge = .now
+            }
+            if response.joinedRooms.contains(where: { !$0.events.isEmpty }) {
+                try? await Task.sleep(for: Self.gatherInterval)
             }
         }
         if let since, since != saved.position {
