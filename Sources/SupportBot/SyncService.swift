@@ -34,10 +34,11 @@ public struct SyncService: Service {
     /// patients write one by one, a write a message beside the one that records it (issue 15).
     static let positionSaveInterval = Duration.seconds(1)
 
-    /// After a batch with messages, the next sync waits this long: messages in a burst arrive
-    /// a fraction of a millisecond apart, and without the wait each came in a sync, a database
-    /// transaction and a receipt of its own. After a quiet sync there is no wait, so a lone
-    /// message, a crisis too, is answered at once.
+    /// After a batch of several messages, the next sync waits this long: messages in a burst
+    /// arrive a fraction of a millisecond apart, and without the wait each came in a sync, a
+    /// database read and a receipt of its own. After a batch of one there is no wait (patients
+    /// writing one at a time are answered as before, and on Synapse the wait cost more than it
+    /// saved), nor after a quiet sync, so a lone message, a crisis too, is answered at once.
     static let gatherInterval = Duration.milliseconds(3)
 
     /// Syncs that failed after the client's retries (`supportbot_sync_failures_total`).
@@ -165,7 +166,7 @@ public struct SyncService: Service {
                 try database.purge(before: Date().addingTimeInterval(-configuration.retention.seconds))
                 lastPurge = .now
             }
-            if response.joinedRooms.contains(where: { !$0.events.isEmpty }) {
+            if response.joinedRooms.reduce(0, { $0 + $1.events.count }) > 1 {
                 try? await Task.sleep(for: Self.gatherInterval)
             }
         }
