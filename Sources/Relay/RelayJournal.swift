@@ -77,11 +77,17 @@ struct RelayJournal: Sendable {
                 t.add(column: "room_id", .text)
                 t.add(column: "event_id", .text)
             }
-            let saved = try Row.fetchAll(db, sql: "SELECT json FROM event")
-            for row in saved {
-                let event = try JSONDecoder().decode(RelayEvent.self, from: row["json"] as Data)
-                try db.execute(sql: "UPDATE event SET room_id = ?, event_id = ? WHERE position = ?",
-                               arguments: [event.roomID, event.eventID, event.position])
+            // A thousand at a time: an old log may be long.
+            var after = 0
+            while true {
+                let saved = try Row.fetchAll(db, sql: "SELECT position, json FROM event WHERE position > ? ORDER BY position LIMIT 1000", arguments: [after])
+                guard let last = saved.last else { break }
+                for row in saved {
+                    let event = try JSONDecoder().decode(RelayEvent.self, from: row["json"] as Data)
+                    try db.execute(sql: "UPDATE event SET room_id = ?, event_id = ? WHERE position = ?",
+                                   arguments: [event.roomID, event.eventID, event.position])
+                }
+                after = last["position"]
             }
             try db.create(index: "event_by_room", on: "event", columns: ["room_id", "position"])
             try db.create(index: "event_by_id", on: "event", columns: ["event_id"])
@@ -125,14 +131,13 @@ struct RelayJournal: Sendable {
         _ = try writer.write { db in try Session.deleteOne(db, key: token) }
     }
 
-    func append(_ event: RelayEvent) throws {
-        let row = try EventRow(event)
-        try writer.write { db in try row.insert(db) }
-    }
-
-    /// Writes a redacted event over what it was: what a person took back is gone from the disk too.
-    func replace(_ event: RelayEvent) throws {
-        let row = try EventRow(event)
-        try writer.write { db in try row.update(db) }
+    /// Saves `event`; with `redacted`, a redacted event written over what it was in the same
+    /// transaction: what a person took back is gone from the disk too.
+    func append(_ event: RelayEvent, replacing redacted: RelayEvent? = nil) throws {
+        let row = try EventRow(event), replacement = try redacted.map(EventRow.init)
+        try writer.write { db in
+            try row.insert(db)
+            try replacement?.update(db)
+        }
     }
 }

@@ -72,9 +72,13 @@ struct RelayLog: Sendable {
         }
     }
 
-    /// The event `eventID` of `roomID` while it is kept, looked for from the newest.
+    /// The event `eventID` of `roomID` while it is kept, looked for from the newest: in the
+    /// timeline, then among the room's state (kept however old).
     func event(_ eventID: String, in roomID: String) -> RelayEvent? {
-        rooms[roomID]?.positions.last { events[$0]?.eventID == eventID }.flatMap { events[$0] }
+        guard let room = rooms[roomID] else { return nil }
+        let position = room.positions.last { events[$0]?.eventID == eventID }
+            ?? room.state.values.first { events[$0]?.eventID == eventID }
+        return position.flatMap { events[$0] }
     }
 
     /// Strips what a person wrote from a redacted event, keeping what the specification's

@@ -150,34 +150,43 @@ extension RelayStore {
         let limit = max(1, min(limit, 1000))
         let start = from ?? (backwards ? position : 0)
         let (lower, upper) = backwards ? (to ?? 0, start) : (start, to ?? Int.max)
-        let chunk: [RelayEvent]
-        if lower < room.lastDropped, let saved = try savedEvents(roomID, after: lower, through: upper, backwards: backwards, limit: limit, filter: filter) {
-            chunk = saved
+        // Memory holds the room's newest events: backwards they come first and the journal, if
+        // any, goes on below them; forwards from before them, the journal holds the whole range.
+        let fromBefore = lower < room.lastDropped
+        var found: [RelayEvent]
+        if !backwards, fromBefore, let saved = try savedEvents(roomID, after: lower, through: upper, backwards: false, limit: limit, filter: filter) {
+            found = saved
         } else {
             let positions = room.positions(after: lower, through: upper)
             let kept = (backwards ? Array(positions.reversed()) : Array(positions)).lazy.map { self.event(at: $0) }
-            chunk = Array(kept.filter { filter.allows($0) }.prefix(limit))
+            found = Array(kept.filter { filter.allows($0) }.prefix(limit))
+        }
+        if backwards, fromBefore, found.count < limit {
+            let below = min(upper, (room.positions.first ?? room.lastDropped + 1) - 1)
+            found += try savedEvents(roomID, after: lower, through: below, backwards: true, limit: limit - found.count, filter: filter) ?? []
         }
         var response: [String: JSONValue] = [
-            "chunk": .array(chunk.map { $0.clientJSON(for: user, includeRoomID: true) }),
+            "chunk": .array(found.map { $0.clientJSON(for: user, includeRoomID: true) }),
             "start": .string(Self.token(start)),
         ]
-        if chunk.count == limit, let last = chunk.last?.position {
+        if found.count == limit, let last = found.last?.position {
             response["end"] = .string(Self.token(backwards ? last - 1 : last))
         }
         return .object(response)
     }
 
     /// Up to `limit` events from the journal that `filter` lets through, read a page at a time
-    /// (the filter may leave out many); nil without a journal.
+    /// (the filter may leave out many; a page is never tiny, so a small limit with a filter
+    /// nothing passes does not cost a query an event); nil without a journal.
     private func savedEvents(_ roomID: String, after lower: Int, through upper: Int, backwards: Bool, limit: Int,
                              filter: TimelineFilter) throws(RelayError) -> [RelayEvent]? {
+        let pageSize = max(limit, 200)
         var found: [RelayEvent] = []
         var (lower, upper) = (lower, upper)
         while found.count < limit {
-            guard let page = try read({ try $0.events(in: roomID, after: lower, through: upper, backwards: backwards, limit: limit) }) else { return nil }
+            guard let page = try read({ try $0.events(in: roomID, after: lower, through: upper, backwards: backwards, limit: pageSize) }) else { return nil }
             found += page.lazy.filter { filter.allows($0) }.prefix(limit - found.count)
-            guard page.count == limit, let last = page.last?.position else { break }
+            guard page.count == pageSize, let last = page.last?.position else { break }
             if backwards { upper = last - 1 } else { lower = last }
         }
         return found

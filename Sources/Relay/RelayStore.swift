@@ -199,27 +199,25 @@ actor RelayStore {
         }
         let key = transaction.map { "\(session.deviceID)/\($0)" }
         if let key, let existing = data.eventID(forTransaction: key) { return existing }
-        if type == "m.room.redaction" { try mayRedact(content["redacts"]?.string, in: roomID, user: session.userID) }
+        // A redaction and what it strips are saved together: a crash between them would leave
+        // the words on disk, where memory no longer holds the event to redact it again.
+        let redacted = type == "m.room.redaction" ? try redactable(content["redacts"]?.string, in: roomID, user: session.userID) : nil
         try rateLimit(session.userID)
-        let event = try append(roomID, session.userID, type, stateKey, content, transactionKey: key)
-        if type == "m.room.redaction", let target = content["redacts"]?.string {
-            // Redacted in memory by the log; one older than memory holds only on disk.
-            let redacted: RelayEvent?
-            if let kept = data.event(target, in: roomID) { redacted = kept } else { redacted = try savedEvent(target, in: roomID).map(RelayLog.redacted) }
-            if let redacted { try persist { try $0.replace(redacted) } }
-        }
+        let event = try append(roomID, session.userID, type, stateKey, content, transactionKey: key, redacting: redacted.map(RelayLog.redacted))
         return event.eventID
     }
 
-    /// One's own events may be redacted; others' need the room's `redact` power level (50), as on Synapse.
-    private func mayRedact(_ eventID: String?, in roomID: String, user: String) throws(RelayError) {
+    /// The event a redaction by `user` would strip. One's own events may be redacted; others'
+    /// need the room's `redact` power level (50), as on Synapse.
+    private func redactable(_ eventID: String?, in roomID: String, user: String) throws(RelayError) -> RelayEvent {
         guard let eventID, let target = try event(eventID, in: roomID) else { throw .notFound("Event not found.") }
-        guard target.sender != user else { return }
+        guard target.sender != user else { return target }
         let powers = stateContent(roomID, "m.room.power_levels", "")
         let needed = powers?["redact"]?.int ?? 50
         guard (powers?["users"]?[user]?.int ?? powers?["users_default"]?.int ?? 0) >= needed else {
             throw .forbidden("You need power level \(needed) to redact another's event")
         }
+        return target
     }
 
     func joinedRooms(_ user: String) -> [String] {
@@ -357,14 +355,15 @@ actor RelayStore {
         _ = try append(roomID, sender, type, stateKey, content, transactionKey: nil)
     }
 
-    private func append(_ roomID: String, _ sender: String, _ type: String, _ stateKey: String?, _ content: JSONValue, transactionKey: String?) throws(RelayError) -> RelayEvent {
+    private func append(_ roomID: String, _ sender: String, _ type: String, _ stateKey: String?, _ content: JSONValue, transactionKey: String?,
+                        redacting redacted: RelayEvent? = nil) throws(RelayError) -> RelayEvent {
         // Fifteen bytes with its `$`: a string that short is kept inline, with no allocation, in the
         // log and in the day of transactions remembered; 62¹⁴ ids leave none alike in practice.
         let event = RelayEvent(
             position: data.lastPosition + 1, roomID: roomID, eventID: "$" + Self.randomString(14), type: type, sender: sender,
             stateKey: stateKey, content: content, originServerTS: Self.milliseconds, transactionKey: transactionKey
         )
-        try persist { try $0.append(event) }
+        try persist { try $0.append(event, replacing: redacted) }
         data.apply(event)
         // Members and invitees see the event; a membership change is also news to the user it names.
         if let members = data.rooms[roomID]?.membership {

@@ -275,16 +275,25 @@ struct RelayTests {
             var saved: (token: String, room: String, sent: [String])?
             try await RelayHarness.with(database: database, history: 4) { relay in
                 let alice = try await relay.user("alice")
-                let room = try await alice.client.createRoom(["preset": "public_chat"])
+                let room = try await alice.client.createRoom(["preset": "public_chat", "name": "Old name"])
                 var sent: [String] = []
                 for index in 0 ..< 12 {
                     sent.append(try await alice.client.send(roomID: room, transactionID: "m\(index)", content: ["msgtype": "m.text", "body": .string("\(index)")]))
                 }
                 let all: [String?] = (0 ..< 12).reversed().map { String($0) }
-                #expect(try await Self.bodies(alice.client, room) == all, "all twelve, four of them from memory")
+                #expect(try await Self.bodies(alice.client, room) == all, "all twelve: four from memory, then the rest from the file")
+                let forwards = try await relay.call("GET", "\(v3)/rooms/\(room)/messages?dir=f&from=s0&limit=3", token: alice.token)
+                #expect(forwards.json["chunk"]?.array?.compactMap { $0["type"]?.string } == ["m.room.create", "m.room.member", "m.room.power_levels"],
+                        "forwards from the start, from the file: the room's first events")
+                let names = try await alice.client.messages(roomID: room, from: nil, to: nil, limit: 5, filter: ["types": ["m.room.name"]])
+                #expect(names.events.map(\.type) == ["m.room.name"], "a filter applies to what the file holds too")
                 let old = try await relay.call("GET", "\(v3)/rooms/\(room)/event/\(sent[1])", token: alice.token)
                 #expect(old.status == 200 && old.json["content"]?["body"]?.string == "1", "an event older than memory is found by id")
                 _ = try await alice.client.redact(roomID: room, eventID: sent[2], transactionID: "r")
+                let nameEvent = try #require(names.events.first?.eventID)
+                _ = try await alice.client.redact(roomID: room, eventID: nameEvent, transactionID: "r-name")
+                let name = try await relay.call("GET", "\(v3)/rooms/\(room)/state/m.room.name", token: alice.token)
+                #expect(name.json == [:], "a state event older than the timeline in memory is redacted in the room's state too")
                 saved = (alice.token, room, sent)
             }
             let (token, room, sent) = try #require(saved)
@@ -294,7 +303,7 @@ struct RelayTests {
                 let expected: [String?] = (0 ..< 12).reversed().map { $0 == 2 ? nil : String($0) }
                 #expect(bodies == expected, "after a restart, the redaction holds on disk")
                 #expect(try await alice.send(roomID: room, transactionID: "m0", content: ["msgtype": "m.text", "body": "0"]) == sent[0],
-                        "a transaction id older than memory is still the same event")
+                        "after a restart, a day-old send's transaction id is still the same event")
             }
         }
     }
