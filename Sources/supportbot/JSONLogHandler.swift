@@ -19,7 +19,8 @@ struct JSONLogHandler: LogHandler {
     func log(event: LogEvent) {
         var merged = event.metadata.map { metadata.merging($0) { $1 } } ?? metadata
         if let error = event.error { merged["error"] = "\(error)" }
-        FileHandle.standardError.write(Data(Self.line(date: Date(), level: event.level, label: label, message: "\(event.message)", metadata: merged)))
+        // A log line that cannot be written (a full disk, a closed pipe) is lost, not a crash.
+        try? FileHandle.standardError.write(contentsOf: Data(Self.line(date: Date(), level: event.level, label: label, message: "\(event.message)", metadata: merged)))
     }
 
     /// The record's line, newline included; fields in a fixed order, metadata sorted by key.

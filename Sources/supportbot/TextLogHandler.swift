@@ -16,10 +16,12 @@ struct TextLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        let merged = event.metadata.map { metadata.merging($0) { $1 } } ?? metadata
+        var merged = event.metadata.map { metadata.merging($0) { $1 } } ?? metadata
+        if let error = event.error { merged["error"] = "\(error)" }
         let line = Self.line(time: Self.timestamp(), level: event.level, label: label, message: "\(event.message)",
                              metadata: merged, source: event.source)
-        FileHandle.standardError.write(Data(line.utf8))
+        // A log line that cannot be written (a full disk, a closed pipe) is lost, not a crash.
+        try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
     }
 
     /// The record's line, newline included; metadata sorted by key.

@@ -2,7 +2,7 @@ import Logging
 import Testing
 @testable import supportbot
 
-/// `--log-format text`: swift-log's line, its metadata sorted, the record's own metadata winning.
+/// `--log-format text`: swift-log's line, its metadata sorted by key.
 @Suite("Text logs")
 struct TextLogHandlerTests {
     @Test func aRecordIsOneLineWithItsMetadataSortedBeforeItsSourceAndMessage() {
