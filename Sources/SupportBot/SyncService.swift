@@ -166,7 +166,7 @@ public struct SyncService: Service {
                 try database.purge(before: Date().addingTimeInterval(-configuration.retention.seconds))
                 lastPurge = .now
             }
-            if response.joinedRooms.reduce(0, { $0 + $1.events.count }) > 1 {
+            if messagesFromOthers(in: response) > 1 {
                 try? await Task.sleep(for: Self.gatherInterval)
             }
         }
@@ -465,6 +465,14 @@ public struct SyncService: Service {
             } catch let error as MatrixError where !error.isUnknownToken {
                 logger.warning("could not answer an invitation", metadata: ["matrix.room_id": "\(invite.roomID)", "error": "\(error)"])
             }
+        }
+    }
+
+    /// Messages, plain or encrypted, that others wrote: what the gathering wait counts (a join,
+    /// or the bot's own reply, is not a burst).
+    private func messagesFromOthers(in response: SyncResponse) -> Int {
+        response.joinedRooms.reduce(0) { count, room in
+            count + room.events.count { $0.sender != configuration.userID && ($0.type == "m.room.message" || $0.type == "m.room.encrypted") }
         }
     }
 
