@@ -33,6 +33,12 @@ struct Setup: Sendable {
 
     func stop() {
         for process in [botProcess] + servers where process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: Self.folder(suffix))
+    }
+
+    /// Where a run keeps its files (the bot's configuration and database, the relay's database).
+    static func folder(_ suffix: some StringProtocol) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("bot-benchmark-\(suffix)")
     }
 
     /// The bot's memory, and the relay's when it runs apart from the bot.
@@ -71,7 +77,8 @@ struct Setup: Sendable {
         case .relay:
             let port = Int.random(in: 50_000...59_000)
             // The bot is exempt from the rate limit, as an operator would set up on Synapse.
-            let database = FileManager.default.temporaryDirectory.appendingPathComponent("bot-benchmark-relay-\(suffix).sqlite").path
+            try FileManager.default.createDirectory(at: folder(suffix), withIntermediateDirectories: true)
+            let database = folder(suffix).appendingPathComponent("relay.sqlite").path
             let relay = try launch(binary, ["relay", "--listen", "127.0.0.1:\(port)", "--unlimited", "@bench-bot-\(suffix):localhost"]
                                    + (relayDatabase ? ["--database", database] : []))
             let url = URL(string: "http://127.0.0.1:\(port)")!
@@ -105,7 +112,7 @@ struct Setup: Sendable {
     /// `supportbot run` with a configuration of its own in a new folder: `room` its community
     /// room, no cooldown, so that every message is answered.
     static func launchSupportBot(_ binary: URL, url: URL, botID: String, token: String, room: String, ambassadors: String, suffix: String) throws -> Process {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("bot-benchmark-\(suffix)")
+        let folder = Self.folder(suffix)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try token.write(to: folder.appendingPathComponent("token"), atomically: true, encoding: .utf8)
         try """
