@@ -3,11 +3,11 @@
 /// A room keeps at most `history` of its newest events in memory, and always its current state.
 /// Memory then stays level however long the relay runs, while positions (and so sync tokens)
 /// keep counting up. Without a database older events are gone; with one they are read from it.
-/// A transaction id is remembered for a day, as Synapse de-duplicates sends, with or without a
-/// bound: to-device sends, which leave no event in the log, are remembered here too.
+/// A transaction id is remembered for a day, as Synapse de-duplicates sends, however long ago its
+/// event left memory: to-device sends, which leave no event in the log, are remembered here too.
 struct RelayLog: Sendable {
-    /// Events a room keeps in memory; nil keeps them all.
-    let history: Int?
+    /// Events a room keeps in memory.
+    let history: Int
     static let transactionLifetimeMilliseconds = 24 * 60 * 60 * 1000
     /// How many positions back a sync may read the log itself; an older token reads rooms instead.
     private static let recentPositions = 4096
@@ -27,7 +27,7 @@ struct RelayLog: Sendable {
     private var recentRooms: [String] = []
     private var firstRecentPosition = 1
 
-    init(history: Int?) {
+    init(history: Int) {
         self.history = history
     }
 
@@ -110,7 +110,7 @@ struct RelayLog: Sendable {
     /// Adds `event` to its room's timeline and state; returns the positions no longer needed:
     /// a state event replaced after it left the timeline, and the oldest event beyond the
     /// history bound unless it is still part of the room's state.
-    private static func record(_ event: RelayEvent, in room: inout RelayRoom, history: Int?, events: [Int: RelayEvent]) -> [Int] {
+    private static func record(_ event: RelayEvent, in room: inout RelayRoom, history: Int, events: [Int: RelayEvent]) -> [Int] {
         var forgotten: [Int] = []
         room.positions.append(event.position)
         if let stateKey = event.stateKey {
@@ -121,7 +121,7 @@ struct RelayLog: Sendable {
                 room.membership[stateKey] = membership
             }
         }
-        if let history, room.positions.count > history {
+        if room.positions.count > history {
             let oldest = room.positions.removeFirst()
             room.lastDropped = oldest
             let stillState = events[oldest].flatMap { old in old.stateKey.map { room.state[RelayRoom.stateKey(old.type, $0)] == oldest } }
