@@ -2,27 +2,11 @@ import Foundation
 import Logging
 import MatrixClient
 
-/// Writes each log record as one JSON object a line on standard error: `time` (ISO 8601, UTC,
+/// `--log-format json`: each log record as one JSON object a line: `time` (ISO 8601, UTC,
 /// milliseconds), `level`, `label`, `message`, and the record's metadata under its own keys
 /// (`bot.event`, `error`, ...), as the text format shows them. The bot never puts a patient's
 /// words or a token into metadata, so neither reaches a log shipper.
-struct JSONLogHandler: LogHandler {
-    let label: String
-    var logLevel: Logger.Level = .info
-    var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        var merged = event.metadata.map { metadata.merging($0) { $1 } } ?? metadata
-        if let error = event.error { merged["error"] = "\(error)" }
-        // A log line that cannot be written (a full disk, a closed pipe) is lost, not a crash.
-        try? FileHandle.standardError.write(contentsOf: Data(Self.line(date: Date(), level: event.level, label: label, message: "\(event.message)", metadata: merged)))
-    }
-
+enum JSONLogLine {
     /// The record's line, newline included; fields in a fixed order, metadata sorted by key.
     static func line(date: Date, level: Logger.Level, label: String, message: String, metadata: Logger.Metadata) -> [UInt8] {
         var bytes: [UInt8] = []
