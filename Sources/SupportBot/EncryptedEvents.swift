@@ -125,7 +125,8 @@ struct EncryptedEvents: Sendable {
         try database.removeUndecrypted(eventIDs)
     }
 
-    private func isForeignEncrypted(_ event: ClientEvent) -> Bool {
+    /// An encrypted event someone other than the bot sent.
+    func isForeignEncrypted(_ event: ClientEvent) -> Bool {
         event.type == "m.room.encrypted" && event.sender != botUserID
     }
 

@@ -166,7 +166,7 @@ public struct SyncService: Service {
                 try database.purge(before: Date().addingTimeInterval(-configuration.retention.seconds))
                 lastPurge = .now
             }
-            if messagesFromOthers(in: response) > 1 {
+            if messagesFromOthers(in: response, encrypted: encrypted) > 1 {
                 try? await Task.sleep(for: Self.gatherInterval)
             }
         }
@@ -470,9 +470,9 @@ public struct SyncService: Service {
 
     /// Messages, plain or encrypted, that others wrote: what the gathering wait counts (a join,
     /// or the bot's own reply, is not a burst).
-    private func messagesFromOthers(in response: SyncResponse) -> Int {
+    private func messagesFromOthers(in response: SyncResponse, encrypted: EncryptedEvents?) -> Int {
         response.joinedRooms.reduce(0) { count, room in
-            count + room.events.count { $0.sender != configuration.userID && ($0.type == "m.room.message" || $0.type == "m.room.encrypted") }
+            count + room.events.count { handler.isPatientMessage($0) || encrypted?.isForeignEncrypted($0) == true }
         }
     }
 
