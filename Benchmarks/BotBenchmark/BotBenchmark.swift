@@ -104,6 +104,8 @@ struct Measure: AsyncParsableCommand {
             for index in first..<min(patients, first + memoryEvery) {
                 clients.append(try await setup.makePatient("p\(setup.suffix)-\(index)"))
             }
+            // Said when the round's sending begins, so a profile can be started then (`perf record -p`).
+            say("  \(clients.count) patients registered; their messages go now")
             let cpuBefore = setup.cpuSeconds()
             let roundStarted = ContinuousClock.now
             sentAt += try await send(clients.count, from: clients, label: "load-\(first)", to: setup)
