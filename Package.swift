@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RelayTests",
-            dependencies: ["Relay", "MatrixClient", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Relay", "MatrixClient", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "SupportBotIntegrationTests",
