@@ -43,6 +43,7 @@ struct ClassificationFormat {
             line.field("risk_level_before", classification.priorRiskLevel)
             line.field("risk_raise", classification.riskRaise)
         }
+        if classification.questionWasOpen { line.field("question_open", true) }
         if classification.plan.told { line.field("harmless_plan", true) }
         if !classification.plan.discounted.isEmpty { line.field("discounted_by_plan", classification.plan.discounted.joined(separator: ",")) }
         if explain {

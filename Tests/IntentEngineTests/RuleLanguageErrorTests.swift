@@ -129,11 +129,12 @@ struct RuleLanguageErrorTests {
 
     @Test func memorySettingsAreChecked() throws {
         let common = try #require(TestSupport.minimalFiles().first { $0.name == "common.yaml" }).text
-        let found = try problems(stress: common + "memory: {raised_at: 0, fade_hours: 0, plan_hours: 72}\n", file: "common.yaml")
+        let found = try problems(stress: common + "memory: {raised_at: 0, fade_hours: 0, plan_hours: 72, answer_minutes: 0}\n", file: "common.yaml")
         #expect(found == [
             "common.yaml:13:21: memory.raised_at: expected a number above 0 and at most 6, such as 0.5 (half a warning sign)",
             "common.yaml:13:36: memory.fade_hours: expected a whole number from 1 to 168",
             "common.yaml:13:51: memory.plan_hours: expected a whole number from 1 to 48",
+            "common.yaml:13:71: memory.answer_minutes: expected a whole number from 1 to 1440",
         ])
     }
 
@@ -148,5 +149,13 @@ struct RuleLanguageErrorTests {
         #expect(try problems(stress: possible + "harmless_plans:\n  phrases: [surgery tomorrow]\n", file: "crisis.yaml") == [])
         let elsewhere = try problems(stress: stress("match:\n  phrases: [stressed]\nharmless_plans:\n  phrases: [surgery tomorrow]"))
         #expect(elsewhere == ["stress.yaml:7:3: harmless_plans: only the crisis intent has harmless plans: they discount its finality variants"])
+    }
+
+    @Test func onlyACrisisVariantWithRulesAnswersTheQuestion() throws {
+        let crisis = try #require(TestSupport.minimalFiles().first { $0.name == "crisis.yaml" }).text
+        #expect(try problems(stress: crisis.replacingOccurrences(of: "  - id: overdose\n", with: "  - id: overdose\n    answers_question: true\n"),
+                             file: "crisis.yaml") == [])
+        let elsewhere = try problems(stress: stress("match:\n  phrases: [stressed]\nvariants:\n  - id: said\n    answers_question: true\n    match:\n      phrases: [\"yes\"]"))
+        #expect(elsewhere == ["stress.yaml:8:23: variants[0].answers_question: only a crisis variant with match rules can answer the question a possible crisis asks"])
     }
 }

@@ -38,6 +38,10 @@ struct RuleLanguageTests {
         discounted_by_plans: true
         match:
           phrases: [wont hear from me after today]
+      - id: answered
+        answers_question: true
+        match:
+          phrases: ["yes", maybe, all the time]
     warning_signs:
       phrases: [cant sleep, burden]
     harmless_plans:
@@ -182,6 +186,27 @@ struct RuleLanguageTests {
         #expect(classifier.classify(farewell, remembering: worried, at: start + 600).0.risk == .possible,
                 "after a warning sign the plan may be the cover: the farewell is asked about")
     }
+
+    @Test func aYesAnswersTheDirectQuestionOnlyFromAPatientJustAskedAndOnlyOnce() {
+        let start = Date(timeIntervalSinceReferenceDate: 0)
+        #expect(classifier.classify("yes").intentID == "fallback", "alone, a yes answers nothing")
+        let (_, warned) = classifier.classify("i cant sleep", remembering: .calm, at: start)
+        #expect(classifier.classify("yes", remembering: warned, at: start + 60).0.intentID == "fallback",
+                "a raised risk is not a question asked")
+
+        let (question, asked) = classifier.classify("whats the point", remembering: .calm, at: start)
+        #expect(question.asksDirectly && asked.askedAt == start)
+        let (answer, answered) = classifier.classify("maybe, some days", remembering: asked, at: start + 120)
+        #expect(answer.intentID == "crisis" && answer.risk == .definite && answer.best.variantID == "answered" && answer.questionWasOpen)
+        #expect(!answer.asksDirectly && answered.askedAt == nil, "the answer closes the question")
+        #expect(classifier.classify("yes ok", remembering: answered, at: start + 180).0.intentID != "crisis",
+                "a yes to the resources is not a second answer")
+
+        #expect(classifier.classify("yes", remembering: asked, at: start + 61 * 60).0.intentID == "fallback", "the question is open for answer_minutes (60)")
+        #expect(classifier.classify("the pain is there all the time", remembering: asked, at: start + 60).0.intentID != "crisis",
+                "an answer comes in a message's first words")
+        #expect(classifier.classify("honestly? yes", remembering: asked, at: start + 60).0.risk == .definite)
+    }
 }
 
 @Suite("Risk memory")
@@ -213,5 +238,14 @@ struct RiskMemoryTests {
         #expect(!memory.planIsRecent(at: start + 14 * 3600, within: .seconds(3600 * 12)))
         #expect(!memory.planIsRecent(at: start, within: .seconds(3600 * 12)), "a message from before the plan (a retried batch) is not explained by it")
         #expect(memory.after(raising: 0, toldPlan: true, at: start, fadingOver: day).planToldAt == start + 3600, "an older message never moves it back")
+    }
+
+    @Test func aQuestionIsOpenFromWhenItWasAskedUntilAnswered() {
+        let asked = RiskMemory.calm.after(raising: RiskMemory.Raise.possible, asked: true, at: start, fadingOver: day)
+        #expect(asked.askedAt == start && asked.questionIsRecent(at: start + 60, within: .seconds(3600)))
+        #expect(!asked.questionIsRecent(at: start + 3600, within: .seconds(3600)))
+        #expect(!asked.questionIsRecent(at: start - 60, within: .seconds(3600)), "a message from before the question does not answer it")
+        #expect(asked.after(raising: 0, at: start + 60, fadingOver: day).askedAt == start, "another message leaves it open")
+        #expect(asked.after(raising: RiskMemory.Raise.definite, answered: true, at: start + 60, fadingOver: day).askedAt == nil)
     }
 }

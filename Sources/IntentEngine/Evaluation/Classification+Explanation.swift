@@ -13,6 +13,9 @@ extension Classification {
             let raised = classification.riskWasRaised ? "raised: context rules count" : "not raised: context rules do not count"
             lines.append("  conversation: risk level \(Self.twoDecimals(classification.priorRiskLevel)) before this message (\(raised)); this message adds \(Self.twoDecimals(classification.riskRaise))")
         }
+        if classification.questionWasOpen {
+            lines.append("  the bot asked directly whether they are thinking about ending their life, unanswered: a crisis variant marked answers_question counts")
+        }
         if classification.readAsWarningSign {
             lines.append("  \(best.intentID) is a warning sign: it raises the conversation's risk level, never a crisis alone")
         }

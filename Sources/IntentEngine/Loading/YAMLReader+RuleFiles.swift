@@ -7,10 +7,10 @@ private let intentKeys = ["id", "title", "priority", "escalate", "answer_in_comm
 private let matchKeys = ["phrases", "hints", "together", "context", "require", "exclude", "patterns"]
 private let togetherKeys = ["all", "within"]
 private let responseKeys = ["lead", "excerpt", "section", "encouragement", "resources"]
-private let variantKeys = ["id", "risk", "match", "learned", "discounted_by_plans", "response"]
+private let variantKeys = ["id", "risk", "match", "learned", "discounted_by_plans", "answers_question", "response"]
 private let settingsKeys = ["threshold", "hint_weight", "negation_window", "disclosure", "ambassador_hint", "normalization", "memory", "concepts", "fuzzy"]
 private let normalizationKeys = ["replacements", "negations", "clause_breaks"]
-private let memoryKeys = ["raised_at", "fade_hours", "plan_hours"]
+private let memoryKeys = ["raised_at", "fade_hours", "plan_hours", "answer_minutes"]
 /// At most three crisis options, the most direct first (DESIGN.md, safety rule 1).
 private let maximumResources = 3
 /// Shorter words have too many real neighbours one letter away.
@@ -122,6 +122,9 @@ extension YAMLReader {
             }
             if let node = memory["plan_hours"], let value = int(node, path: "memory.plan_hours", in: 1...48) {
                 settings.planMemory = .seconds(value * 3600)
+            }
+            if let node = memory["answer_minutes"], let value = int(node, path: "memory.answer_minutes", in: 1...1440) {
+                settings.answerWindow = .seconds(value * 60)
             }
         }
         let parts = ruleFileParts(fields)
@@ -330,6 +333,11 @@ extension YAMLReader {
                 report(.invalidValue(location(of: node), key: fields.path("discounted_by_plans"),
                                      "only a 'risk: possible' crisis variant can be discounted by a harmless plan: never a definite crisis"))
             }
+            let answers = fields["answers_question"].flatMap { bool($0, path: fields.path("answers_question")) } ?? false
+            if answers, let node = fields["answers_question"], !isCrisis || learned {
+                report(.invalidValue(location(of: node), key: fields.path("answers_question"),
+                                     "only a crisis variant with match rules can answer the question a possible crisis asks"))
+            }
             let match = learned ? MatchRules()
                 : require(fields, "match", expected: "the variant's match rules (or learned: true)").flatMap { matchRules($0, path: fields.path("match")) }
             let response = fields["response"].flatMap { self.response($0, path: fields.path("response"), partial: true) } ?? ResponseTemplate()
@@ -337,6 +345,7 @@ extension YAMLReader {
             var variant = Intent.Variant(id: id, risk: risk, match: match, response: response)
             variant.learned = learned
             variant.discountedByPlans = discounted
+            variant.answersQuestion = answers
             variant.location = location(of: item)
             return variant
         }

@@ -15,6 +15,8 @@ public struct Classification: Sendable {
     public let readAsWarningSign: Bool
     /// What the message says of a harmless plan, and what a recent one discounted.
     public var plan = Plan()
+    /// The bot had asked directly lately, unanswered: the message was read as a possible answer.
+    public var questionWasOpen = false
 
     /// Crisis's harmless plans in this message (`Intent.harmlessPlans`).
     public struct Plan: Sendable {
@@ -29,6 +31,10 @@ public struct Classification: Sendable {
     public var intentID: String { best.intentID }
     /// Set when the message is a crisis: how sure it is.
     public var risk: RiskLevel? { best.risk }
+
+    /// The reply asks the patient directly whether they are thinking about ending their life,
+    /// as a possible crisis's does: what they write next may be their answer.
+    public var asksDirectly: Bool { best.risk == .possible }
 
     /// What this message adds to the conversation's risk level.
     public var riskRaise: Double {

@@ -6,8 +6,11 @@ extension CompiledRules {
     /// At most this many rule matches are kept as evidence for one message; all of them count.
     static let maximumEvidence = 64
 
-    /// - Parameter planIsRecent: the patient told of a harmless plan lately (see `Intent.harmlessPlans`).
-    func classify(_ message: String, riskLevel: Double, planIsRecent: Bool, evidence detail: EvidenceDetail) -> Classification {
+    /// - Parameters:
+    ///   - planIsRecent: the patient told of a harmless plan lately (see `Intent.harmlessPlans`).
+    ///   - questionIsRecent: the bot asked them lately whether they are thinking about ending
+    ///     their life (see `Intent.Variant.answersQuestion`).
+    func classify(_ message: String, riskLevel: Double, planIsRecent: Bool, questionIsRecent: Bool, evidence detail: EvidenceDetail) -> Classification {
         let raised = riskLevel >= settings.raisedRiskLevel
         // A recent harmless plan explains a finality line, unless the risk is raised: after a
         // warning sign, the plan may be the cover, and a question costs a moment.
@@ -22,8 +25,10 @@ extension CompiledRules {
                     var found = UnsafeMutableBufferPointer(rebasing: scratch.hits[0..<scan.hitCount])
                     found.sort { $0.start < $1.start }
                     let ranked = rank(UnsafeBufferPointer(found), scan: scan, standings: standings, bytes: bytes, message: message, riskLevel: riskLevel,
-                                      raised: raised, discounting: discounting, evidence: detail)
-                    return readingLearned(ranked, bytes: bytes, message: message, discounting: discounting, evidence: detail)
+                                      raised: raised, discounting: discounting, questionIsRecent: questionIsRecent, evidence: detail)
+                    var read = readingLearned(ranked, bytes: bytes, message: message, discounting: discounting, evidence: detail)
+                    read.questionWasOpen = questionIsRecent
+                    return read
                 }
             }
         }
@@ -86,7 +91,7 @@ extension CompiledRules {
     /// `detail` asks for.
     private func rank(_ hits: UnsafeBufferPointer<MessageScan.Hit>, scan: MessageScan, standings space: UnsafeMutableBufferPointer<Standing>,
                       bytes: UnsafeBufferPointer<UInt8>, message: String, riskLevel: Double, raised: Bool, discounting: Bool,
-                      evidence detail: EvidenceDetail) -> Classification {
+                      questionIsRecent: Bool, evidence detail: EvidenceDetail) -> Classification {
         let patternEvidence = hasPatterns ? matchPatterns(message, scores: scan.scores) : []
         guard !hits.isEmpty || !patternEvidence.isEmpty else {
             return Classification(best: candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: []), candidates: [],
@@ -112,6 +117,7 @@ extension CompiledRules {
                 let memberScore = min(1, scan.scores[member])
                 var memberMatched = memberScore >= settings.threshold && scan.flags[member] & MessageScan.excluded == 0
                     && (!targetHasRequire[member] || scan.flags[member] & MessageScan.required != 0)
+                    && (questionIsRecent || !targetAnswersQuestion[member])
                 let variantIndex = Int(targetVariant[member])
                 if targetVariant[member] == CompiledRules.warningSignsTarget {
                     if memberMatched { warningSigns = evidence(hits, targets: member..<member + 1, scan: scan, bytes: bytes) }

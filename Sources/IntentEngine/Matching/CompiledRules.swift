@@ -52,6 +52,8 @@ final class CompiledRules: Sendable {
     let targetRisk: FrozenArray<UInt8>
     /// Crisis variants marked `discounted_by_plans`.
     let targetDiscountedByPlans: FrozenArray<Bool>
+    /// Crisis variants marked `answers_question`.
+    let targetAnswersQuestion: FrozenArray<Bool>
     let targetNegationApplies: FrozenArray<Bool>
     let targetHasRequire: FrozenArray<Bool>
     let targetPatterns: [[MatchRules.Pattern]]
@@ -102,6 +104,7 @@ final class CompiledRules: Sendable {
         wordFlags.deallocate()
         targetNegationApplies.deallocate()
         targetDiscountedByPlans.deallocate()
+        targetAnswersQuestion.deallocate()
         targetHasRequire.deallocate()
         priorities.deallocate()
         learnedFeatures.deallocate()
@@ -167,7 +170,7 @@ final class CompiledRules: Sendable {
             if let match = intent.match { builder.add(match, intent: index, variant: Self.mainTarget, risk: risk) }
             for (variant, definition) in intent.variants.enumerated() {
                 builder.add(definition.match, intent: index, variant: Int32(variant), risk: risk == 0 ? 0 : (definition.risk == .definite ? 2 : 1),
-                            discountedByPlans: definition.discountedByPlans)
+                            discountedByPlans: definition.discountedByPlans, answersQuestion: definition.answersQuestion)
             }
             if let signs = intent.warningSigns { builder.add(signs, intent: index, variant: Self.warningSignsTarget, risk: 0) }
             if let plans = intent.harmlessPlans { builder.add(plans, intent: index, variant: Self.harmlessPlansTarget, risk: 0) }
@@ -214,6 +217,7 @@ final class CompiledRules: Sendable {
         targetVariant = FrozenArray(builder.targetVariant)
         targetRisk = FrozenArray(builder.targetRisk)
         targetDiscountedByPlans = FrozenArray(builder.discountedByPlans)
+        targetAnswersQuestion = FrozenArray(builder.answersQuestion)
         targetNegationApplies = FrozenArray(builder.negation)
         targetHasRequire = FrozenArray(builder.hasRequire)
         targetPatterns = builder.patterns
@@ -255,7 +259,7 @@ final class CompiledRules: Sendable {
         var togetherRule: [Int32] = [], togetherWithin: [Int32] = [], togetherTermStart: [Int32] = [], togetherTerms: [Int32] = []
         var togetherTermText: [String] = []
         var targetIntent: [Int32] = [], targetVariant: [Int32] = [], targetRisk: [UInt8] = [], negation: [Bool] = [], hasRequire: [Bool] = []
-        var discountedByPlans: [Bool] = []
+        var discountedByPlans: [Bool] = [], answersQuestion: [Bool] = []
         var patterns: [[MatchRules.Pattern]] = []
 
         init(catalog: IntentCatalog) {
@@ -306,12 +310,14 @@ final class CompiledRules: Sendable {
             return index
         }
 
-        mutating func add(_ match: MatchRules, intent: Int, variant: Int32, risk: UInt8, discountedByPlans discounted: Bool = false) {
+        mutating func add(_ match: MatchRules, intent: Int, variant: Int32, risk: UInt8, discountedByPlans discounted: Bool = false,
+                          answersQuestion answers: Bool = false) {
             let target = Int32(targetIntent.count)
             targetIntent.append(Int32(intent))
             targetVariant.append(variant)
             targetRisk.append(risk)
             discountedByPlans.append(discounted)
+            answersQuestion.append(answers)
             negation.append(catalog.intents[intent].negation == .applies)
             hasRequire.append(!match.require.isEmpty)
             patterns.append(match.patterns)

@@ -8,10 +8,13 @@ import Foundation
 public struct IntentClassifier: Sendable {
     public let catalog: IntentCatalog
     private let rules: CompiledRules
+    /// Crisis's variants marked `answers_question`: a message read as one answered the question.
+    private let answerVariants: Set<String>
 
     public init(catalog: IntentCatalog) {
         self.catalog = catalog
         rules = CompiledRules(catalog: catalog)
+        answerVariants = Set(catalog.intent(withID: IntentCatalog.crisisID)?.variants.filter(\.answersQuestion).map(\.id) ?? [])
     }
 
     // MARK: - Classifying
@@ -21,8 +24,11 @@ public struct IntentClassifier: Sendable {
     public func classify(_ message: String, remembering memory: RiskMemory, at date: Date, evidence: EvidenceDetail = .result) -> (Classification, RiskMemory) {
         let settings = catalog.settings
         let classification = rules.classify(message, riskLevel: memory.level(at: date, fadingOver: settings.riskFade),
-                                            planIsRecent: memory.planIsRecent(at: date, within: settings.planMemory), evidence: evidence)
-        return (classification, memory.after(raising: classification.riskRaise, toldPlan: classification.plan.told, at: date, fadingOver: settings.riskFade))
+                                            planIsRecent: memory.planIsRecent(at: date, within: settings.planMemory),
+                                            questionIsRecent: memory.questionIsRecent(at: date, within: settings.answerWindow), evidence: evidence)
+        let answered = classification.intentID == IntentCatalog.crisisID && classification.best.variantID.map(answerVariants.contains) == true
+        return (classification, memory.after(raising: classification.riskRaise, toldPlan: classification.plan.told, asked: classification.asksDirectly,
+                                             answered: answered, at: date, fadingOver: settings.riskFade))
     }
 
     /// - Parameters:
@@ -30,7 +36,7 @@ public struct IntentClassifier: Sendable {
     ///     is known, as for a message on its own).
     ///   - evidence: which candidates' evidence to write (the words it costs strings for).
     public func classify(_ message: String, riskLevel: Double = 0, evidence: EvidenceDetail = .result) -> Classification {
-        rules.classify(message, riskLevel: riskLevel, planIsRecent: false, evidence: evidence)
+        rules.classify(message, riskLevel: riskLevel, planIsRecent: false, questionIsRecent: false, evidence: evidence)
     }
 
     // MARK: - Candidates

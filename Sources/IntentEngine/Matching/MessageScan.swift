@@ -79,6 +79,9 @@ struct MessageScan {
     let intentTouched: UnsafeMutableBufferPointer<UInt8>
 
     static let excluded: UInt8 = 1, required: UInt8 = 2, counted: UInt8 = 1, shownUncounted: UInt8 = 2
+    /// An answer to the bot's question starts within this many words ("yes", "honestly? yes",
+    /// "to be honest yes"); later in a message the same words are about something else.
+    static let answerReach = 4
 
     /// How much scratch space a message of `tokenCount` words needs for occurrences.
     static func occurrenceCapacity(tokenCount: Int) -> Int { tokenCount * 8 + 64 }
@@ -230,6 +233,7 @@ struct MessageScan {
     /// Adds what a rule's match is worth, once per rule, and keeps it as evidence if there is room.
     private mutating func record(rule: Int, start: Int, end: Int, together: Int, chosenStart: Int) {
         let target = Int(rules.ruleTarget[rule])
+        guard start < Self.answerReach || !rules.targetAnswersQuestion[target] else { return }
         let kind = rules.ruleKind[rule]
         let negated = rules.targetNegationApplies[target] && kind.isNegatable && tokens[start].sinceNegation <= rules.settings.negationWindow
         let outOfContext = kind == .context && !riskRaised

@@ -25,6 +25,9 @@ public struct CommonSettings: Sendable {
     /// How long a harmless plan a patient told of ("surgery tuesday", "flying out saturday")
     /// discounts crisis variants marked `discounted_by_plans`, while their risk is not raised.
     public var planMemory: Duration = .seconds(12 * 3600)
+    /// How long after the bot asked a patient directly whether they are thinking about ending
+    /// their life their messages may be the answer (crisis variants marked `answers_question`).
+    public var answerWindow: Duration = .seconds(60 * 60)
 
     public init() {}
 
