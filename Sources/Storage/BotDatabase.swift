@@ -212,6 +212,11 @@ public struct BotDatabase: Sendable {
                 table.column("updated_at", .datetime).notNull().indexed()
             }
         }
+        migrator.registerMigration("v11: when the bot last asked each patient directly about ending their life (a time, never words)") { db in
+            try db.alter(table: "patient") { table in
+                table.add(column: "asked_at", .datetime)
+            }
+        }
         return migrator
     }
 }
@@ -326,17 +331,21 @@ extension BotDatabase {
             }
             // A risk is kept only if it is newer than the one stored: a batch's messages may be
             // handled out of order (a crisis first), and the newest message knows the most.
+            // An answer closes the question asked before it (a patient's messages are handled in order).
             try db.cachedStatement(sql: """
-                INSERT INTO patient (user_id, opted_out, disclosed, last_seen_at, risk_level, risk_at, plan_at)
-                VALUES (:user, COALESCE(:optedOut, 0), :disclosed, :at, COALESCE(:riskLevel, 0), :riskAt, :planAt)
+                INSERT INTO patient (user_id, opted_out, disclosed, last_seen_at, risk_level, risk_at, plan_at, asked_at)
+                VALUES (:user, COALESCE(:optedOut, 0), :disclosed, :at, COALESCE(:riskLevel, 0), :riskAt, :planAt, :askedAt)
                 ON CONFLICT(user_id) DO UPDATE SET
                     opted_out = COALESCE(:optedOut, opted_out), disclosed = disclosed OR :disclosed, last_seen_at = :at,
                     risk_level = CASE WHEN :riskAt IS NOT NULL AND (risk_at IS NULL OR risk_at <= :riskAt) THEN :riskLevel ELSE risk_level END,
                     risk_at = CASE WHEN :riskAt IS NOT NULL AND (risk_at IS NULL OR risk_at <= :riskAt) THEN :riskAt ELSE risk_at END,
-                    plan_at = CASE WHEN :planAt IS NOT NULL AND (plan_at IS NULL OR plan_at <= :planAt) THEN :planAt ELSE plan_at END
+                    plan_at = CASE WHEN :planAt IS NOT NULL AND (plan_at IS NULL OR plan_at <= :planAt) THEN :planAt ELSE plan_at END,
+                    asked_at = CASE WHEN :askedAt IS NOT NULL AND (asked_at IS NULL OR asked_at <= :askedAt) THEN :askedAt
+                                    WHEN :answeredAt IS NOT NULL AND asked_at <= :answeredAt THEN NULL ELSE asked_at END
                 """).execute(arguments: [
                     "user": userID, "optedOut": handling.optedOut, "disclosed": handling.disclosed, "at": at,
                     "riskLevel": handling.risk?.level, "riskAt": handling.risk?.at.storedText, "planAt": handling.planToldAt?.storedText,
+                    "askedAt": handling.askedAt?.storedText, "answeredAt": handling.answeredAt?.storedText,
                 ])
             if let intentID = handling.repliedIntent {
                 try db.cachedStatement(sql: """
@@ -348,7 +357,7 @@ extension BotDatabase {
     }
 
     /// Deletes what is older than `date`: handled events, reply logs, closed escalations, risk
-    /// levels and plan times, replies, feedback and messages the bot gave up on, and patients not seen since, except a `!stop`, which lasts until `!start` or `!forget`.
+    /// levels, plan and question times, replies, feedback and messages the bot gave up on, and patients not seen since, except a `!stop`, which lasts until `!start` or `!forget`.
     public func purge(before date: Date) throws {
         try writer.write { db in
             try HandledEvent.filter(Column("handled_at") < date).deleteAll(db)
@@ -356,6 +365,7 @@ extension BotDatabase {
             try Patient.filter(Column("last_seen_at") < date && Column("opted_out") == false).deleteAll(db)
             try db.execute(sql: "UPDATE patient SET risk_level = 0, risk_at = NULL WHERE risk_at < ?", arguments: [date])
             try db.execute(sql: "UPDATE patient SET plan_at = NULL WHERE plan_at < ?", arguments: [date])
+            try db.execute(sql: "UPDATE patient SET asked_at = NULL WHERE asked_at < ?", arguments: [date])
             try db.execute(sql: "DELETE FROM escalation WHERE updated_at < ? AND state NOT IN ('open', 'claimed')", arguments: [date])
             try Self.purgeEncryption(before: date, db)
             try Self.purgeModeration(before: date, db)

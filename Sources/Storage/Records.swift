@@ -27,10 +27,13 @@ public struct Patient: Codable, Sendable, Equatable, FetchableRecord, Persistabl
     public var riskAt: Date?
     /// When they last told of a harmless plan (a surgery, a trip), which explains a finality line.
     public var planAt: Date?
+    /// When the bot last asked them directly whether they are thinking about ending their life,
+    /// while the question is unanswered.
+    public var askedAt: Date?
 
     enum CodingKeys: String, CodingKey {
         case userID = "user_id", optedOut = "opted_out", disclosed = "disclosed", lastSeenAt = "last_seen_at"
-        case riskLevel = "risk_level", riskAt = "risk_at", planAt = "plan_at"
+        case riskLevel = "risk_level", riskAt = "risk_at", planAt = "plan_at", askedAt = "asked_at"
     }
 }
 
@@ -85,6 +88,10 @@ public struct Handling: Sendable {
     public var risk: PatientRisk?
     /// When this message told of a harmless plan, if it did.
     public var planToldAt: Date?
+    /// When the bot's reply to this message asked directly about ending their life, if it did.
+    public var askedAt: Date?
+    /// When this message answered that question, if it did: the question is closed.
+    public var answeredAt: Date?
     /// The replies sent for it, each kept with `repliedIntent` so that feedback on it counts.
     public var replies: [RoomEvent] = []
     /// Its classification was `fallback`: the bot could not tell what it was about.
@@ -127,4 +134,7 @@ public struct PatientMemory: Sendable {
 
     /// When they last told of a harmless plan, if they did.
     public var planToldAt: Date? { patient?.planAt }
+
+    /// When the bot asked them directly, while the question is unanswered.
+    public var askedAt: Date? { patient?.askedAt }
 }

@@ -47,6 +47,10 @@ public struct EventHandler: Sendable {
         let raisedRisk: RiskMemory?
         /// When the message told of a harmless plan, if it did (the memory keeps the time).
         var planToldAt: Date?
+        /// When the reply to it asks directly about ending their life, or when it answered that
+        /// question, if it did (the memory keeps when the question is open).
+        var askedAt: Date?
+        var answeredAt: Date?
 
         var isEdit: Bool { event.relationType == "m.replace" }
         public var isCrisis: Bool { classification?.intentID == IntentCatalog.crisisID }
@@ -65,9 +69,12 @@ public struct EventHandler: Sendable {
             let text = String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)
             let sent = Date(timeIntervalSince1970: Double(event.originServerTS) / 1000)
             let (classification, after) = rules.classifier.classify(text, remembering: memory, at: sent, evidence: .none)
+            // Only an answer closes the question.
+            let answered = memory.askedAt != nil && after.askedAt == nil
             memory = after
             return Reading(event: event, text: text, classification: classification, rules: rules,
-                           raisedRisk: classification.riskRaise > 0 ? after : nil, planToldAt: classification.plan.told ? sent : nil)
+                           raisedRisk: classification.riskRaise > 0 ? after : nil, planToldAt: classification.plan.told ? sent : nil,
+                           askedAt: classification.asksDirectly ? sent : nil, answeredAt: answered ? sent : nil)
         }
     }
 
@@ -117,6 +124,8 @@ public struct EventHandler: Sendable {
         handling.community = room == .community
         handling.risk = message.raisedRisk.map { PatientRisk(level: $0.level, at: $0.updatedAt) }
         handling.planToldAt = message.planToldAt
+        handling.askedAt = message.askedAt
+        handling.answeredAt = message.answeredAt
         var reply: Reply
         /// A crisis in a community room: the public reply is the resources and a line; the
         /// whole reply goes to a direct chat opened for it.

@@ -387,6 +387,7 @@ public struct SyncService: Service {
             let items = items.sorted { $0.event.originServerTS < $1.event.originServerTS }
             var risk = memory.patients[sender]?.risk.map { RiskMemory(level: $0.level, updatedAt: $0.at) } ?? .calm
             risk.planToldAt = memory.patients[sender]?.planToldAt
+            risk.askedAt = memory.patients[sender]?.askedAt
             for (item, reading) in zip(items, handler.read(items.map(\.event), remembering: risk)) where item.handoff == nil || reading.isCrisis {
                 pending.append(Pending(roomID: item.roomID, kind: item.kind, message: reading))
             }

@@ -185,4 +185,41 @@ struct BotDatabaseTests {
             #expect(try recalled(reopened) == nil, "!forget erases it")
         }
     }
+
+    @Test func aQuestionAskedIsKeptUntilAnsweredAndForgetAndTheRetentionEraseIt() throws {
+        func commit(_ database: BotDatabase, _ event: String, asked: Date? = nil, answered: Date? = nil) throws {
+            var handling = Handling(eventID: event, roomID: "!r", at: asked ?? answered ?? now, patient: "@p:localhost")
+            handling.askedAt = asked
+            handling.answeredAt = answered
+            try database.commit(handling)
+        }
+        func recalled(_ database: BotDatabase) throws -> Date? {
+            try database.recall(events: [], rooms: [], patients: ["@p:localhost"]).patients["@p:localhost"]?.askedAt
+        }
+        try withDatabaseFile { path in
+            do {
+                let database = try BotDatabase.open(path: path)
+                try commit(database, "$1", asked: now)
+                try commit(database, "$2")
+            }
+            let reopened = try BotDatabase.open(path: path)
+            #expect(try recalled(reopened) == now, "kept across reopening; a message that neither asks nor answers changes nothing")
+            try commit(reopened, "$3", answered: now.addingTimeInterval(-60))
+            #expect(try recalled(reopened) == now, "an answer from before the question does not close it")
+            try commit(reopened, "$4", answered: now.addingTimeInterval(60))
+            #expect(try recalled(reopened) == nil, "the answer closes it")
+
+            try commit(reopened, "$5", asked: now.addingTimeInterval(120))
+            // Seen since: the patient outlasts the purge, the old question does not.
+            try reopened.commit(Handling(eventID: "$6", roomID: "!r", at: now.addingTimeInterval(200), patient: "@p:localhost"))
+            try reopened.purge(before: now.addingTimeInterval(180))
+            #expect(try reopened.patient("@p:localhost") != nil)
+            #expect(try recalled(reopened) == nil, "the retention purge erases it")
+            try commit(reopened, "$7", asked: now.addingTimeInterval(240))
+            var forget = Handling(eventID: "$8", roomID: "!r", at: now.addingTimeInterval(300), patient: "@p:localhost")
+            forget.forget = true
+            try reopened.commit(forget)
+            #expect(try recalled(reopened) == nil, "!forget erases it")
+        }
+    }
 }

@@ -233,9 +233,10 @@ struct Scenarios {
     }
 
     /// A line that is harmless alone is a crisis from a patient whose earlier messages raised
-    /// their risk, and a farewell that is a possible crisis alone is the trip a patient told of
-    /// before: both are kept in the database (a number and times, never words), so a restart
-    /// between changes nothing, and `!forget` erases them.
+    /// their risk, a "yeah" is the answer to the question the bot asked, and a farewell that is
+    /// a possible crisis alone is the trip a patient told of before: all are kept in the
+    /// database (a number and times, never words), so a restart between changes nothing, and
+    /// `!forget` erases them.
     func remembersAConversationsRiskAcrossARestart() async throws {
         let setup = try await community(patients: 2)
         let (bot, patient, other) = (setup.bot, setup.patients[0], setup.patients[1])
@@ -256,6 +257,13 @@ struct Scenarios {
         try await eventually("the ambassadors are asked to check in") {
             try await setup.staff.history(of: setup.ambassadors).contains { $0.sender == bot.user.userID && $0.body?.contains("ask them directly") == true }
         }
+        #expect(bot.stop() == 0)
+        try await bot.start()
+        let yes = try await patient.say("yeah", in: room)
+        replies = try await waitForReply(to: yes, in: room, as: patient, bot: bot)
+        let answered = try #require(replies.to(yes).first?.body)
+        #expect(answered.contains("988") && answered.contains("Thank you for telling me"), "a yes to the question is a crisis: the resources, at once")
+        #expect(!answered.lowercased().contains("are you thinking about ending your life?"), "and the question is not asked again")
 
         let same = try await other.say("anyway ive got everything ready", in: otherRoom)
         replies = try await waitForReply(to: same, in: otherRoom, as: other, bot: bot)
@@ -263,6 +271,9 @@ struct Scenarios {
         let away = try await other.say("you wont hear from me after today", in: otherRoom)
         replies = try await waitForReply(to: away, in: otherRoom, as: other, bot: bot)
         #expect(replies.to(away).first?.body?.contains("988") == false, "the trip told of before the restart explains the farewell")
+        let otherYes = try await other.say("yeah", in: otherRoom)
+        replies = try await waitForReply(to: otherYes, in: otherRoom, as: other, bot: bot)
+        #expect(replies.to(otherYes).first?.body?.contains("988") == false, "from a patient the bot did not ask, a yes is nothing")
 
         let forget = try await patient.say("!forget", in: room)
         _ = try await waitForReply(to: forget, in: room, as: patient, bot: bot)
