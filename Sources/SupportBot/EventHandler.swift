@@ -57,18 +57,24 @@ public struct EventHandler: Sendable {
     }
 
     /// One patient's new messages, oldest first, each read with the memory of the ones before
-    /// (`memory`: what was remembered of the conversation before them).
-    func read(_ events: [ClientEvent], remembering memory: RiskMemory) -> [Reading] {
+    /// (`memory`: what was remembered of the conversation before them). `mayAnswer` says, per
+    /// message, whether it can answer the bot's direct question: only in a direct chat with the
+    /// bot, where the question was asked, and not in a claim's private room, where the patient
+    /// talks with an ambassador.
+    func read(_ events: [ClientEvent], remembering memory: RiskMemory, mayAnswer: [Bool]) -> [Reading] {
         let rules = self.rules.current
         var memory = memory
-        return events.map { event in
+        return zip(events, mayAnswer).map { event, mayAnswer in
             let content = event.relationType == "m.replace" ? event.content["m.new_content"] ?? event.content : event.content
             guard let body = content["body"]?.string, ["m.text", "m.emote"].contains(content["msgtype"]?.string ?? "") else {
                 return Reading(event: event, text: nil, classification: nil, rules: rules, raisedRisk: nil)
             }
             let text = String(decoding: body.utf8.prefix(Self.maximumMessageBytes), as: UTF8.self)
             let sent = Date(timeIntervalSince1970: Double(event.originServerTS) / 1000)
-            let (classification, after) = rules.classifier.classify(text, remembering: memory, at: sent, evidence: .none)
+            var asked = memory
+            if !mayAnswer { asked.askedAt = nil }
+            var (classification, after) = rules.classifier.classify(text, remembering: asked, at: sent, evidence: .none)
+            if !mayAnswer, after.askedAt == nil { after.askedAt = memory.askedAt }
             // Only an answer closes the question.
             let answered = memory.askedAt != nil && after.askedAt == nil
             memory = after

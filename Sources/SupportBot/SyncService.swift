@@ -388,7 +388,8 @@ public struct SyncService: Service {
             var risk = memory.patients[sender]?.risk.map { RiskMemory(level: $0.level, updatedAt: $0.at) } ?? .calm
             risk.planToldAt = memory.patients[sender]?.planToldAt
             risk.askedAt = memory.patients[sender]?.askedAt
-            for (item, reading) in zip(items, handler.read(items.map(\.event), remembering: risk)) where item.handoff == nil || reading.isCrisis {
+            let readings = handler.read(items.map(\.event), remembering: risk, mayAnswer: items.map { $0.kind == .direct && $0.handoff == nil })
+            for (item, reading) in zip(items, readings) where item.handoff == nil || reading.isCrisis {
                 pending.append(Pending(roomID: item.roomID, kind: item.kind, message: reading))
             }
         }

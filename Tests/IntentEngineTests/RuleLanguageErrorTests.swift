@@ -156,6 +156,9 @@ struct RuleLanguageErrorTests {
         #expect(try problems(stress: crisis.replacingOccurrences(of: "  - id: overdose\n", with: "  - id: overdose\n    answers_question: true\n"),
                              file: "crisis.yaml") == [])
         let elsewhere = try problems(stress: stress("match:\n  phrases: [stressed]\nvariants:\n  - id: said\n    answers_question: true\n    match:\n      phrases: [\"yes\"]"))
-        #expect(elsewhere == ["stress.yaml:8:23: variants[0].answers_question: only a crisis variant with match rules can answer the question a possible crisis asks"])
+        #expect(elsewhere == ["stress.yaml:8:23: variants[0].answers_question: only a definite crisis variant with match rules can answer the question a possible crisis asks (a possible one would ask it again)"])
+        let possible = try problems(stress: crisis.replacingOccurrences(of: "  - id: overdose\n", with: "  - id: overdose\n    risk: possible\n    answers_question: true\n"),
+                                    file: "crisis.yaml")
+        #expect(possible.count == 1 && possible[0].contains("answers_question: only a definite crisis variant"))
     }
 }

@@ -41,7 +41,7 @@ struct RuleLanguageTests {
       - id: answered
         answers_question: true
         match:
-          phrases: ["yes", maybe, all the time]
+          phrases: ["yes", maybe, all the time, crossed my mind]
     warning_signs:
       phrases: [cant sleep, burden]
     harmless_plans:
@@ -206,6 +206,10 @@ struct RuleLanguageTests {
         #expect(classifier.classify("the pain is there all the time", remembering: asked, at: start + 60).0.intentID != "crisis",
                 "an answer comes in a message's first words")
         #expect(classifier.classify("honestly? yes", remembering: asked, at: start + 60).0.risk == .definite)
+        #expect(classifier.classify("it never crossed my mind", remembering: asked, at: start + 60).0.intentID != "crisis", "a negated answer is a no, even in crisis")
+
+        let (overdose, closed) = classifier.classify("yes i want to kill myself", remembering: asked, at: start + 60)
+        #expect(overdose.risk == .definite && closed.askedAt == nil, "a definite crisis while the question is open answers it, whichever rule read it")
     }
 }
 

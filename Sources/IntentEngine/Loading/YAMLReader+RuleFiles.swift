@@ -334,9 +334,9 @@ extension YAMLReader {
                                      "only a 'risk: possible' crisis variant can be discounted by a harmless plan: never a definite crisis"))
             }
             let answers = fields["answers_question"].flatMap { bool($0, path: fields.path("answers_question")) } ?? false
-            if answers, let node = fields["answers_question"], !isCrisis || learned {
+            if answers, let node = fields["answers_question"], !isCrisis || learned || risk != .definite {
                 report(.invalidValue(location(of: node), key: fields.path("answers_question"),
-                                     "only a crisis variant with match rules can answer the question a possible crisis asks"))
+                                     "only a definite crisis variant with match rules can answer the question a possible crisis asks (a possible one would ask it again)"))
             }
             let match = learned ? MatchRules()
                 : require(fields, "match", expected: "the variant's match rules (or learned: true)").flatMap { matchRules($0, path: fields.path("match")) }

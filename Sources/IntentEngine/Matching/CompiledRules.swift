@@ -318,7 +318,8 @@ final class CompiledRules: Sendable {
             targetRisk.append(risk)
             discountedByPlans.append(discounted)
             answersQuestion.append(answers)
-            negation.append(catalog.intents[intent].negation == .applies)
+            // An answer is negatable even in crisis: "it never crossed my mind" answers no.
+            negation.append(catalog.intents[intent].negation == .applies || answers)
             hasRequire.append(!match.require.isEmpty)
             patterns.append(match.patterns)
             let lists: [(Evidence.Kind, [Located<String>])] = [

@@ -8,13 +8,10 @@ import Foundation
 public struct IntentClassifier: Sendable {
     public let catalog: IntentCatalog
     private let rules: CompiledRules
-    /// Crisis's variants marked `answers_question`: a message read as one answered the question.
-    private let answerVariants: Set<String>
 
     public init(catalog: IntentCatalog) {
         self.catalog = catalog
         rules = CompiledRules(catalog: catalog)
-        answerVariants = Set(catalog.intent(withID: IntentCatalog.crisisID)?.variants.filter(\.answersQuestion).map(\.id) ?? [])
     }
 
     // MARK: - Classifying
@@ -26,7 +23,8 @@ public struct IntentClassifier: Sendable {
         let classification = rules.classify(message, riskLevel: memory.level(at: date, fadingOver: settings.riskFade),
                                             planIsRecent: memory.planIsRecent(at: date, within: settings.planMemory),
                                             questionIsRecent: memory.questionIsRecent(at: date, within: settings.answerWindow), evidence: evidence)
-        let answered = classification.intentID == IntentCatalog.crisisID && classification.best.variantID.map(answerVariants.contains) == true
+        // A definite crisis while the question was open answers it ("yes, i took them all" is read as the overdose).
+        let answered = classification.questionWasOpen && classification.risk == .definite
         return (classification, memory.after(raising: classification.riskRaise, toldPlan: classification.plan.told, asked: classification.asksDirectly,
                                              answered: answered, at: date, fadingOver: settings.riskFade))
     }
