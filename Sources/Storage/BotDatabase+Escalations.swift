@@ -16,7 +16,7 @@ extension BotDatabase {
             if let active = try Self.activeEscalation(patient: patient, db) {
                 let next = try active.applying(.request(priority), by: EscalationActor(patient), at: date, timers: timers)
                 try Self.update(next, db)
-                let audit = try Self.audit(next.number, actor: patient, action: "request", detail: priority.rawValue, eventID: eventID, at: date, db)
+                let audit = try Self.audit(next.number, actor: patient, action: "request", detail: "\(priority.rawValue) \(reason)", eventID: eventID, at: date, db)
                 return EscalationChange(escalation: next, audit: audit, replayed: false)
             }
             let draft = Escalation.opened(number: 0, patient: patient, roomID: roomID, sourceEventID: eventID, reason: reason,

@@ -40,10 +40,14 @@ struct EscalationAnnouncer: Sendable {
         case "open":
             try await postNotice(escalation, excerpt: excerpt, now: now)
         case "request":
-            // A crisis while waiting is announced loudly, however often it comes.
-            let urgent = audit.detail == Escalation.Priority.urgent.rawValue
+            // A crisis while waiting is announced loudly, however often it comes. The audit's
+            // detail is the priority, then the reason (the priority alone in older databases).
+            let detail = (audit.detail ?? "").split(separator: " ", maxSplits: 1).map(String.init)
+            let urgent = detail.first == Escalation.Priority.urgent.rawValue
+            let answered = detail.count > 1 && EscalationReason(text: detail[1]).answersQuestion(in: rules.current.catalog)
             let mentioned = urgent ? try await roster.onDuty() : escalation.claimant.map { [$0] } ?? []
-            try await inThread(escalation, EscalationMessages.askedAgain(escalation, raised: urgent, onDuty: mentioned), txn: txn, topLevel: urgent)
+            try await inThread(escalation, EscalationMessages.askedAgain(escalation, raised: urgent, answered: answered, onDuty: mentioned),
+                               txn: txn, topLevel: urgent)
         case "claim":
             try await handOff(change, command: command, now: now)
             // Once a claim: after its announcement went out, never for a replayed event.

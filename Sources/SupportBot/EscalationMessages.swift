@@ -52,8 +52,13 @@ enum EscalationMessages {
         return StaffMessage(lines: lines, headline: true)
     }
 
-    static func askedAgain(_ escalation: Escalation, raised: Bool, onDuty: [String]) -> StaffMessage {
-        raised
+    /// - Parameter answered: the request is the patient's answer to the bot's direct question.
+    static func askedAgain(_ escalation: Escalation, raised: Bool, answered: Bool = false, onDuty: [String]) -> StaffMessage {
+        if answered {
+            return StaffMessage(lines: ["#\(escalation.number) is URGENT: asked whether they are thinking about ending their life, the patient answered yes or was unsure. "
+                                        + "Crisis resources were sent at once; please reach out now.", mentionLine(onDuty)], headline: true, mentions: onDuty)
+        }
+        return raised
             ? StaffMessage(lines: ["#\(escalation.number) is now URGENT: the patient may be in crisis. Crisis resources were sent at once; please reach out now.",
                                    mentionLine(onDuty)], headline: true, mentions: onDuty)
             : StaffMessage(lines: ["The patient asked again (\(escalation.requests) requests so far)."], mentions: onDuty)

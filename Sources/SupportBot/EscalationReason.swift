@@ -19,6 +19,12 @@ struct EscalationReason: Equatable {
 
     var text: String { variantID.map { "\(intentID)/\($0)" } ?? intentID }
 
+    /// The patient's answer to the bot's direct question (a crisis variant marked `answers_question`).
+    func answersQuestion(in catalog: IntentCatalog) -> Bool {
+        guard intentID == IntentCatalog.crisisID, let variantID else { return false }
+        return catalog.intent(withID: intentID)?.variants.first { $0.id == variantID }?.answersQuestion ?? false
+    }
+
     /// How ambassadors see it: the intent's title, and for a possible risk what to do.
     func title(in catalog: IntentCatalog) -> String {
         guard let intent = catalog.intent(withID: intentID) else { return text }

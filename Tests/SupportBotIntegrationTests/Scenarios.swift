@@ -264,6 +264,9 @@ struct Scenarios {
         let answered = try #require(replies.to(yes).first?.body)
         #expect(answered.contains("988") && answered.contains("Thank you for telling me"), "a yes to the question is a crisis: the resources, at once")
         #expect(!answered.lowercased().contains("are you thinking about ending your life?"), "and the question is not asked again")
+        try await eventually("the ambassadors are told the patient answered") {
+            try await setup.staff.history(of: setup.ambassadors).contains { $0.sender == bot.user.userID && $0.body?.contains("the patient answered yes or was unsure") == true }
+        }
 
         let same = try await other.say("anyway ive got everything ready", in: otherRoom)
         replies = try await waitForReply(to: same, in: otherRoom, as: other, bot: bot)

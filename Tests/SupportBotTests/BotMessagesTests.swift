@@ -57,6 +57,7 @@ struct BotMessagesTests {
         messages += [
             ("asked again", EscalationMessages.askedAgain(escalation(.open), raised: false, onDuty: []).text),
             ("now urgent", EscalationMessages.askedAgain(escalation(.open, .urgent), raised: true, onDuty: ["@rosa:example.org"]).text),
+            ("answered the direct question", EscalationMessages.askedAgain(escalation(.open, .urgent), raised: true, answered: true, onDuty: ["@rosa:example.org"]).text),
             ("claimed", EscalationMessages.claimed(escalation(.claimed), by: "Rosa", handoff: "!private:example.org", problem: nil).text),
             ("released", EscalationMessages.released(escalation(.open), by: "Rosa").text),
             ("resolved", EscalationMessages.resolved(escalation(.resolved), by: "Rosa", note: "talked it through").text),

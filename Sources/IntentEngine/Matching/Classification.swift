@@ -17,6 +17,8 @@ public struct Classification: Sendable {
     public var plan = Plan()
     /// The bot had asked directly lately, unanswered: the message was read as a possible answer.
     public var questionWasOpen = false
+    /// It answered that question no: an answer's words under a negation.
+    public var answeredNo = false
 
     /// Crisis's harmless plans in this message (`Intent.harmlessPlans`).
     public struct Plan: Sendable {

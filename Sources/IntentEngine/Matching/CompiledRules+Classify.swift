@@ -28,6 +28,8 @@ extension CompiledRules {
                                       raised: raised, discounting: discounting, questionIsRecent: questionIsRecent, evidence: detail)
                     var read = readingLearned(ranked, bytes: bytes, message: message, discounting: discounting, evidence: detail)
                     read.questionWasOpen = questionIsRecent
+                    // An answer's words under a negation are a no: "it never crossed my mind".
+                    read.answeredNo = questionIsRecent && found.contains { $0.negated && targetAnswersQuestion[Int(ruleTarget[Int($0.rule)])] }
                     return read
                 }
             }

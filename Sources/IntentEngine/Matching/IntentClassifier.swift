@@ -23,8 +23,9 @@ public struct IntentClassifier: Sendable {
         let classification = rules.classify(message, riskLevel: memory.level(at: date, fadingOver: settings.riskFade),
                                             planIsRecent: memory.planIsRecent(at: date, within: settings.planMemory),
                                             questionIsRecent: memory.questionIsRecent(at: date, within: settings.answerWindow), evidence: evidence)
-        // A definite crisis while the question was open answers it ("yes, i took them all" is read as the overdose).
-        let answered = classification.questionWasOpen && classification.risk == .definite
+        // A definite crisis while the question was open answers it ("yes, i took them all" is
+        // read as the overdose), and so does a no.
+        let answered = classification.questionWasOpen && (classification.risk == .definite || classification.answeredNo)
         return (classification, memory.after(raising: classification.riskRaise, toldPlan: classification.plan.told, asked: classification.asksDirectly,
                                              answered: answered, at: date, fadingOver: settings.riskFade))
     }
