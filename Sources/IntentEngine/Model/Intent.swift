@@ -50,8 +50,8 @@ public struct Intent: Sendable, Identifiable {
         /// Crisis `possible` variants only: not matched while a harmless plan the patient told
         /// of is recent and their risk is not raised (see `harmlessPlans`).
         public var discountedByPlans = false
-        /// Crisis variants only: matched only as the patient's answer to the question a possible
-        /// crisis's reply asks ("are you thinking about ending your life?"), within
+        /// Definite crisis variants only: matched only as the patient's answer to the question
+        /// a possible crisis's reply asks ("are you thinking about ending your life?"), within
         /// `memory.answer_minutes` of it: "yes" then is a crisis, "yes" alone is not.
         public var answersQuestion = false
         /// Where it is written, for problems that concern the variant as a whole.
