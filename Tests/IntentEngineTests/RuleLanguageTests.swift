@@ -203,13 +203,15 @@ struct RuleLanguageTests {
                 "a yes to the resources is not a second answer")
 
         #expect(classifier.classify("yes", remembering: asked, at: start + 61 * 60).0.intentID == "fallback", "the question is open for answer_minutes (60)")
-        #expect(classifier.classify("the pain is there all the time", remembering: asked, at: start + 60).0.intentID != "crisis",
+        #expect(classifier.classify("the pain in my leg has been there all the time", remembering: asked, at: start + 60).0.intentID != "crisis",
                 "an answer comes in a message's first words")
         #expect(classifier.classify("honestly? yes", remembering: asked, at: start + 60).0.risk == .definite)
         let (no, closedByNo) = classifier.classify("it never crossed my mind", remembering: asked, at: start + 60)
         #expect(no.intentID != "crisis" && no.answeredNo, "a negated answer is a no, even in crisis")
         #expect(closedByNo.askedAt == nil && classifier.classify("yes", remembering: closedByNo, at: start + 120).0.intentID != "crisis",
                 "a no closes the question too")
+        let (plainNo, closedByPlainNo) = classifier.classify("no i am ok", remembering: asked, at: start + 60)
+        #expect(plainNo.answeredNo && closedByPlainNo.askedAt == nil, "so does a negation among its first words")
 
         let (overdose, closed) = classifier.classify("yes i want to kill myself", remembering: asked, at: start + 60)
         #expect(overdose.risk == .definite && closed.askedAt == nil, "a definite crisis while the question is open answers it, whichever rule read it")

@@ -16,7 +16,7 @@ extension Classification {
         if classification.questionWasOpen {
             lines.append("  the bot asked directly whether they are thinking about ending their life, unanswered: a crisis variant marked answers_question counts")
         }
-        if classification.answeredNo { lines.append("  it answers that question no (an answer's words under a negation): the question is closed") }
+        if classification.answeredNo { lines.append("  it answers that question no (a negation among its first words, or an answer's words under one): the question is closed") }
         if classification.readAsWarningSign {
             lines.append("  \(best.intentID) is a warning sign: it raises the conversation's risk level, never a crisis alone")
         }

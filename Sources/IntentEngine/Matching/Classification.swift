@@ -17,7 +17,7 @@ public struct Classification: Sendable {
     public var plan = Plan()
     /// The bot had asked directly lately, unanswered: the message was read as a possible answer.
     public var questionWasOpen = false
-    /// It answered that question no: an answer's words under a negation.
+    /// It answered that question no: a negation among its first words, or an answer's words under one.
     public var answeredNo = false
 
     /// Crisis's harmless plans in this message (`Intent.harmlessPlans`).

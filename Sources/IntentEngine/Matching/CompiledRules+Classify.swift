@@ -28,12 +28,19 @@ extension CompiledRules {
                                       raised: raised, discounting: discounting, questionIsRecent: questionIsRecent, evidence: detail)
                     var read = readingLearned(ranked, bytes: bytes, message: message, discounting: discounting, evidence: detail)
                     read.questionWasOpen = questionIsRecent
-                    // An answer's words under a negation are a no: "it never crossed my mind".
-                    read.answeredNo = questionIsRecent && found.contains { $0.negated && targetAnswersQuestion[Int(ruleTarget[Int($0.rule)])] }
+                    read.answeredNo = questionIsRecent && answersNo(tokens, hits: UnsafeBufferPointer(found))
                     return read
                 }
             }
         }
+    }
+
+    /// Whether a message answers the bot's direct question no: a negation among its first
+    /// words ("no", "nope, just tired", "of course not"), or an answer's words under one ("it
+    /// never crossed my mind"). It only closes the question; it never vetoes a crisis.
+    private func answersNo(_ tokens: UnsafeBufferPointer<MessageScan.Token>, hits: UnsafeBufferPointer<MessageScan.Hit>) -> Bool {
+        tokens.prefix(MessageScan.answerReach).contains { $0.key >= 0 && wordFlags[Int($0.key)] & 1 != 0 }
+            || hits.contains { $0.negated && targetAnswersQuestion[Int(ruleTarget[Int($0.rule)])] }
     }
 
     private func tokenize(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: UnsafeMutableBufferPointer<MessageScan.Token>) -> Int {

@@ -80,8 +80,8 @@ struct MessageScan {
 
     static let excluded: UInt8 = 1, required: UInt8 = 2, counted: UInt8 = 1, shownUncounted: UInt8 = 2
     /// An answer to the bot's question starts within this many words ("yes", "honestly? yes",
-    /// "to be honest yes"); later in a message the same words are about something else.
-    static let answerReach = 4
+    /// "its embarrassing but yes"); later in a message the same words are about something else.
+    static let answerReach = 6
 
     /// How much scratch space a message of `tokenCount` words needs for occurrences.
     static func occurrenceCapacity(tokenCount: Int) -> Int { tokenCount * 8 + 64 }
