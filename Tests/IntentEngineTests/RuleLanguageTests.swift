@@ -42,6 +42,7 @@ struct RuleLanguageTests {
         answers_question: true
         match:
           phrases: ["yes", maybe, all the time, crossed my mind]
+          patterns: ["^ya$"]
     warning_signs:
       phrases: [cant sleep, burden]
     harmless_plans:
@@ -190,6 +191,7 @@ struct RuleLanguageTests {
     @Test func aYesAnswersTheDirectQuestionOnlyFromAPatientJustAskedAndOnlyOnce() {
         let start = Date(timeIntervalSinceReferenceDate: 0)
         #expect(classifier.classify("yes").intentID == "fallback", "alone, a yes answers nothing")
+        #expect(classifier.classify("ya").intentID == "fallback", "nor does an answer's pattern")
         let (_, warned) = classifier.classify("i cant sleep", remembering: .calm, at: start)
         #expect(classifier.classify("yes", remembering: warned, at: start + 60).0.intentID == "fallback",
                 "a raised risk is not a question asked")
@@ -206,6 +208,7 @@ struct RuleLanguageTests {
         #expect(classifier.classify("the pain in my leg has been there all the time", remembering: asked, at: start + 60).0.intentID != "crisis",
                 "an answer comes in a message's first words")
         #expect(classifier.classify("honestly? yes", remembering: asked, at: start + 60).0.risk == .definite)
+        #expect(classifier.classify("Ya.", remembering: asked, at: start + 60).0.risk == .definite, "an answer's pattern counts while it is open")
         let (no, closedByNo) = classifier.classify("it never crossed my mind", remembering: asked, at: start + 60)
         #expect(no.intentID != "crisis" && no.answeredNo, "a negated answer is a no, even in crisis")
         #expect(closedByNo.askedAt == nil && classifier.classify("yes", remembering: closedByNo, at: start + 120).0.intentID != "crisis",

@@ -101,7 +101,8 @@ extension CompiledRules {
     private func rank(_ hits: UnsafeBufferPointer<MessageScan.Hit>, scan: MessageScan, standings space: UnsafeMutableBufferPointer<Standing>,
                       bytes: UnsafeBufferPointer<UInt8>, message: String, riskLevel: Double, raised: Bool, discounting: Bool,
                       questionIsRecent: Bool, evidence detail: EvidenceDetail) -> Classification {
-        let patternEvidence = hasPatterns ? matchPatterns(message, scores: scan.scores) : []
+        let patternEvidence = hasPatterns || (questionIsRecent && hasAnswerPatterns)
+            ? matchPatterns(message, scores: scan.scores, questionIsRecent: questionIsRecent) : []
         guard !hits.isEmpty || !patternEvidence.isEmpty else {
             return Classification(best: candidate(fallback, variant: nil, risk: nil, score: 0, matched: true, evidence: []), candidates: [],
                                   priorRiskLevel: riskLevel, riskWasRaised: raised, warningSigns: [], readAsWarningSign: false)
@@ -262,11 +263,12 @@ extension CompiledRules {
         return evidence
     }
 
-    /// The escape hatch: moderators' regular expressions over the normalized text.
-    private func matchPatterns(_ message: String, scores: UnsafeMutableBufferPointer<Double>) -> [(target: Int, evidence: Evidence)] {
+    /// The escape hatch: moderators' regular expressions over the normalized text (before
+    /// replacements: `^ya$` is a bare yes, though "ya" is read as "you" everywhere else).
+    private func matchPatterns(_ message: String, scores: UnsafeMutableBufferPointer<Double>, questionIsRecent: Bool) -> [(target: Int, evidence: Evidence)] {
         let text = TextNormalizer.normalize(message)
         var found: [(target: Int, evidence: Evidence)] = []
-        for (target, patterns) in targetPatterns.enumerated() {
+        for (target, patterns) in targetPatterns.enumerated() where questionIsRecent || !targetAnswersQuestion[target] {
             for pattern in patterns {
                 guard let match = try? pattern.regex.firstMatch(in: text) else { continue }
                 scores[target] += 1

@@ -57,7 +57,10 @@ final class CompiledRules: Sendable {
     let targetNegationApplies: FrozenArray<Bool>
     let targetHasRequire: FrozenArray<Bool>
     let targetPatterns: [[MatchRules.Pattern]]
+    /// Whether any target that is not an answer to the direct question has patterns, and
+    /// whether an answer has: a message is read by regular expressions only when one may count.
     let hasPatterns: Bool
+    let hasAnswerPatterns: Bool
 
     // MARK: Intents, for candidates
 
@@ -221,7 +224,8 @@ final class CompiledRules: Sendable {
         targetNegationApplies = FrozenArray(builder.negation)
         targetHasRequire = FrozenArray(builder.hasRequire)
         targetPatterns = builder.patterns
-        hasPatterns = builder.patterns.contains { !$0.isEmpty }
+        hasPatterns = zip(builder.patterns, builder.answersQuestion).contains { !$0.isEmpty && !$1 }
+        hasAnswerPatterns = zip(builder.patterns, builder.answersQuestion).contains { !$0.isEmpty && $1 }
         wordFlags = FrozenArray((0..<Int32(wordCount)).map { id in
             (lexicon.isNegation(id) ? 1 : 0) | (lexicon.isClauseBreak(id) ? 2 : 0)
         })
