@@ -77,17 +77,17 @@ extension IntentCatalog {
 
     // MARK: - Concepts
 
-    /// Every rule text in the catalog, with the key it is written under.
-    private var ruleTexts: [(key: String, text: Located<String>)] {
-        var texts: [(String, Located<String>)] = []
+    /// Every list of rule texts in the catalog, with the key it is written under.
+    private var ruleTexts: [(key: String, texts: [Located<String>])] {
+        var lists: [(String, [Located<String>])] = []
         for intent in intents {
-            texts += (intent.match?.texts ?? []).map { ("match", $0) }
-            for variant in intent.variants { texts += variant.match.texts.map { ("variants.\(variant.id).match", $0) } }
-            texts += (intent.warningSigns?.texts ?? []).map { ("warning_signs", $0) }
-            texts += (intent.harmlessPlans?.texts ?? []).map { ("harmless_plans", $0) }
+            lists.append(("match", intent.match?.texts ?? []))
+            for variant in intent.variants { lists.append(("variants.\(variant.id).match", variant.match.texts)) }
+            lists.append(("warning_signs", intent.warningSigns?.texts ?? []))
+            lists.append(("harmless_plans", intent.harmlessPlans?.texts ?? []))
         }
-        for concept in concepts { texts += concept.terms.map { ("concepts.\(concept.name)", $0) } }
-        return texts
+        for concept in concepts { lists.append(("concepts.\(concept.name)", concept.terms)) }
+        return lists
     }
 
     private func conceptProblems() -> [YAMLProblem] {
@@ -102,12 +102,14 @@ extension IntentCatalog {
             }
         }
         var used: Set<String> = []
-        for (key, text) in ruleTexts {
-            for name in RuleText.conceptNames(in: text.value) {
-                used.insert(name)
-                if byName[name] == nil {
-                    problems.append(.invalidValue(text.location, key: key,
-                                                  "unknown concept <\(name)>; define it under 'concepts:' in common.yaml or in this file"))
+        for (key, texts) in ruleTexts {
+            for text in texts {
+                for name in RuleText.conceptNames(in: text.value) {
+                    used.insert(name)
+                    if byName[name] == nil {
+                        problems.append(.invalidValue(text.location, key: key,
+                                                      "unknown concept <\(name)>; define it under 'concepts:' in common.yaml or in this file"))
+                    }
                 }
             }
         }

@@ -32,7 +32,7 @@ enum RuleText {
 
     /// The concepts a text names, in order; none when it cannot be read.
     static func conceptNames(in text: String) -> [String] {
-        guard case let .success(parts) = parts(of: text) else { return [] }
+        guard text.utf8.contains(UInt8(ascii: "<")), case let .success(parts) = parts(of: text) else { return [] }
         return parts.compactMap { if case let .concept(name) = $0 { name } else { nil } }
     }
 
