@@ -62,8 +62,8 @@ extension CrisisModel {
     /// trimming or splitting into strings (most of the file); `nil` for any other line, which
     /// the general reading then names a problem.
     private static func feature(_ line: Substring) -> (text: String, weight: Double)? {
-        guard let space = line.firstIndex(of: " "), let weight = Double(line[..<space]), weight.isFinite else { return nil }
-        let words = line[line.index(after: space)...]
+        guard let space = line.utf8.firstIndex(of: UInt8(ascii: " ")), let weight = Double(line[..<space]), weight.isFinite else { return nil }
+        let words = line[line.utf8.index(after: space)...]
         guard words.isOneOrTwoWords(allowingTabs: false) else { return nil }
         return (String(words), weight)
     }

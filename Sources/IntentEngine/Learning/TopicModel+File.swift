@@ -68,28 +68,30 @@ extension TopicModel {
     /// other line, which the general reading then names a problem. Most of the file is these
     /// lines, and splitting each into strings was most of the time rules took to load.
     private static func feature(_ line: Substring, width: Int) -> (text: String, counts: [Int])? {
-        var counts: [Int] = []
-        counts.reserveCapacity(width)
-        var value = 0, digits = 0
-        let bytes = line.utf8
-        var index = bytes.startIndex
-        while counts.count < width, index < bytes.endIndex {
-            let byte = bytes[index]
-            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte), digits < 9 {
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-                digits += 1
-            } else if byte == UInt8(ascii: " "), digits > 0 {
-                counts.append(value)
-                value = 0
-                digits = 0
-            } else {
-                return nil
+        let parsed: (wordsStart: Int, counts: [Int])? = line.withBytes { bytes in
+            var counts: [Int] = []
+            counts.reserveCapacity(width)
+            var value = 0, digits = 0, index = 0
+            while counts.count < width, index < bytes.count {
+                let byte = bytes[index]
+                if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte), digits < 9 {
+                    value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                    digits += 1
+                } else if byte == UInt8(ascii: " "), digits > 0 {
+                    counts.append(value)
+                    value = 0
+                    digits = 0
+                } else {
+                    return nil
+                }
+                index += 1
             }
-            index = bytes.index(after: index)
+            return counts.count == width ? (index, counts) : nil
         }
         // One or two words joined by one space are the words as written.
-        let words = line[index...]
-        guard counts.count == width, words.isOneOrTwoWords(allowingTabs: true) else { return nil }
-        return (String(words), counts)
+        guard let parsed else { return nil }
+        let words = line[line.utf8.index(line.startIndex, offsetBy: parsed.wordsStart)...]
+        guard words.isOneOrTwoWords(allowingTabs: true) else { return nil }
+        return (String(words), parsed.counts)
     }
 }

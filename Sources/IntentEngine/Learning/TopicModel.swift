@@ -37,15 +37,28 @@ public struct TopicModel: Sendable {
         self.intents = intents
         self.messageCounts = messageCounts
         self.threshold = threshold
-        self.features = features.sorted { $0.text < $1.text }
+        // A model read back from its file is in order already; only a trained one needs sorting.
+        let inOrder = zip(features, features.dropFirst()).allSatisfy { $0.text < $1.text }
+        self.features = inOrder ? features : features.sorted { $0.text < $1.text }
         let messages = Double(max(messageCounts.reduce(0, +), 1))
         logPriors = messageCounts.map { log(Double(max($0, 1)) / messages) }
         // Add-one smoothing over the kept vocabulary; a word the model never kept adds nothing.
         let vocabulary = Double(features.count)
-        let totals = intents.indices.map { intent in Double(features.reduce(0) { $0 + $1.counts[intent] }) }
-        logLikelihoods = self.features.flatMap { feature in
-            intents.indices.map { log((Double(feature.counts[$0]) + 1) / (totals[$0] + vocabulary)) }
+        var totals = [Double](repeating: 0, count: intents.count)
+        for feature in features {
+            for intent in intents.indices { totals[intent] += Double(feature.counts[intent]) }
         }
+        // Most counts are small: each intent's log-probability of a small count is worked out once.
+        let small = 64
+        let smallCounts = intents.indices.map { intent in (0..<small).map { log((Double($0) + 1) / (totals[intent] + vocabulary)) } }
+        var logLikelihoods: [Double] = []
+        logLikelihoods.reserveCapacity(features.count * intents.count)
+        for feature in self.features {
+            for (intent, count) in feature.counts.enumerated() {
+                logLikelihoods.append(count < small ? smallCounts[intent][count] : log((Double(count) + 1) / (totals[intent] + vocabulary)))
+            }
+        }
+        self.logLikelihoods = logLikelihoods
         rows = FeatureTable(self.features.enumerated().map { (WordFeatures.hash(ofFeature: $0.element.text), $0.offset) })
     }
 

@@ -59,30 +59,33 @@ enum WordFeatures {
 
     /// The hash of a feature as a model file writes it: one word, or two with a space.
     static func hash(ofFeature text: String) -> UInt64 {
-        let words = text.utf8.allSatisfy({ $0 < 0x80 })
-            ? asciiWordHashes(text)
-            : text.split(separator: " ").map { word in Array(word.utf8).withUnsafeBufferPointer(fnv) }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiFeatureHash(text) }
+        let words = text.split(separator: " ").map { word in Array(word.utf8).withUnsafeBufferPointer(fnv) }
         return words.count == 2 ? pair(words[0], words[1]) : words.first ?? 0
     }
 
-    /// The hashes of an ASCII text's words between spaces (each space a character of its own),
-    /// hashed as the bytes are read, with no strings or arrays for the words: a model file has
+    /// The same for an ASCII text, hashed as its bytes are read between spaces (each space a
+    /// character of its own), with no strings or arrays for the words: a model file has
     /// thousands of features.
-    private static func asciiWordHashes(_ text: String) -> [UInt64] {
-        var words: [UInt64] = []
+    private static func asciiFeatureHash(_ text: String) -> UInt64 {
+        var first: UInt64 = 0, second: UInt64 = 0, words = 0
         var hash = fnvBasis, inWord = false
+        func endWord() {
+            if words == 0 { first = hash } else if words == 1 { second = hash }
+            words += 1
+            hash = fnvBasis
+            inWord = false
+        }
         for byte in text.utf8 {
             if byte != UInt8(ascii: " ") {
                 hash = fnvStep(hash, byte)
                 inWord = true
             } else if inWord {
-                words.append(hash)
-                hash = fnvBasis
-                inWord = false
+                endWord()
             }
         }
-        if inWord { words.append(hash) }
-        return words
+        if inWord { endWord() }
+        return words == 2 ? pair(first, second) : first
     }
 
     private static let fnvBasis: UInt64 = 0xcbf2_9ce4_8422_2325
