@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import YAMLReader
 
 /// Every intent's rules as flat arrays of numbers, built once. A class, so that a scan holds
@@ -166,19 +168,38 @@ final class CompiledRules: Sendable {
     }
 
     init(catalog: IntentCatalog) {
-        var builder = Builder(catalog: catalog)
-        builder.addConcepts()
-        for (index, intent) in catalog.intents.enumerated() {
-            let risk: UInt8 = intent.id == IntentCatalog.crisisID ? 2 : 0
-            if let match = intent.match { builder.add(match, intent: index, variant: Self.mainTarget, risk: risk) }
-            for (variant, definition) in intent.variants.enumerated() {
-                builder.add(definition.match, intent: index, variant: Int32(variant), risk: risk == 0 ? 0 : (definition.risk == .definite ? 2 : 1),
-                            discountedByPlans: definition.discountedByPlans, answersQuestion: definition.answersQuestion)
+        let crisis = catalog.intents.firstIndex { $0.id == IntentCatalog.crisisID }
+        let learned = catalog.crisisModel.flatMap { model in
+            crisis.flatMap { crisis in
+                catalog.intents[crisis].variants.first(where: \.learned).map { (model, crisis, $0.id, $0.discountedByPlans) }
             }
-            if let signs = intent.warningSigns { builder.add(signs, intent: index, variant: Self.warningSignsTarget, risk: 0) }
-            if let plans = intent.harmlessPlans { builder.add(plans, intent: index, variant: Self.harmlessPlansTarget, risk: 0) }
         }
-        builder.lexicon.addTypos(of: catalog.fuzzyWords.map(\.value), knownWords: catalog.knownWords)
+        let answerable = catalog.topicsToLearn
+        let topics = catalog.topicModel.map { model in
+            (model, model.intents.map { id in answerable.contains(id) ? catalog.intents.firstIndex { $0.id == id } : nil })
+        }
+        (self.learned, self.topics) = (learned, topics)
+        // The rules, the fuzzy words' misspellings and the learned models' table are each built
+        // on whichever core is free.
+        let (crisisModel, topicModel) = (learned?.0, topics?.0)
+        let built = Mutex<Builder?>(nil), typos = Mutex(Lexicon.Typos()), features = Mutex<LearnedFeatures?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 3) { task in
+            switch task {
+            case 0:
+                var builder = Builder(catalog: catalog)
+                builder.addRules()
+                built.withLock { $0 = builder }
+            case 1:
+                let found = Lexicon(settings: catalog.settings).typos(of: catalog.fuzzyWords.map(\.value), knownWords: catalog.knownWords)
+                typos.withLock { $0 = found }
+            default:
+                let table = LearnedFeatures(crisis: crisisModel, topics: topicModel)
+                features.withLock { $0 = table }
+            }
+        }
+        var builder = built.withLock { $0! }
+        builder.lexicon.addTypos(typos.withLock { $0 })
+        learnedFeatures = features.withLock { $0! }
         let lexicon = builder.lexicon
 
         let wordCount = lexicon.ruleWordCount
@@ -237,17 +258,6 @@ final class CompiledRules: Sendable {
         escalations = catalog.intents.map(\.escalate)
         variantIDs = catalog.intents.map { $0.variants.map(\.id) }
         fallback = catalog.intents.firstIndex { $0.id == IntentCatalog.fallbackID } ?? 0
-        let crisis = catalog.intents.firstIndex { $0.id == IntentCatalog.crisisID }
-        if let model = catalog.crisisModel, let crisis, let variant = catalog.intents[crisis].variants.first(where: \.learned) {
-            learned = (model, crisis, variant.id, variant.discountedByPlans)
-        } else {
-            learned = nil
-        }
-        let answerable = catalog.topicsToLearn
-        topics = catalog.topicModel.map { model in
-            (model, model.intents.map { id in answerable.contains(id) ? catalog.intents.firstIndex { $0.id == id } : nil })
-        }
-        learnedFeatures = LearnedFeatures(crisis: learned?.model, topics: topics?.model)
         let warningIntents = Set(catalog.intent(withID: IntentCatalog.crisisID)?.warningIntents.map(\.value) ?? [])
         isWarningIntent = catalog.intents.map { warningIntents.contains($0.id) }
     }
@@ -271,7 +281,22 @@ final class CompiledRules: Sendable {
             lexicon = Lexicon(settings: catalog.settings)
         }
 
-        mutating func addConcepts() {
+        /// Every concept's and intent's rules, in the catalog's order.
+        mutating func addRules() {
+            addConcepts()
+            for (index, intent) in catalog.intents.enumerated() {
+                let risk: UInt8 = intent.id == IntentCatalog.crisisID ? 2 : 0
+                if let match = intent.match { add(match, intent: index, variant: CompiledRules.mainTarget, risk: risk) }
+                for (variant, definition) in intent.variants.enumerated() {
+                    add(definition.match, intent: index, variant: Int32(variant), risk: risk == 0 ? 0 : (definition.risk == .definite ? 2 : 1),
+                        discountedByPlans: definition.discountedByPlans, answersQuestion: definition.answersQuestion)
+                }
+                if let signs = intent.warningSigns { add(signs, intent: index, variant: CompiledRules.warningSignsTarget, risk: 0) }
+                if let plans = intent.harmlessPlans { add(plans, intent: index, variant: CompiledRules.harmlessPlansTarget, risk: 0) }
+            }
+        }
+
+        private mutating func addConcepts() {
             for concept in catalog.concepts where conceptIndex[concept.name] == nil {
                 conceptIndex[concept.name] = Int32(conceptCount)
                 conceptCount += 1

@@ -35,6 +35,10 @@ struct Lexicon: Sendable {
     /// The keys of a rule's words, adding new words to the vocabulary.
     mutating func keys(of text: String, replacing: Bool = true) -> [Int32] {
         var keys: [Int32] = []
+        // The vocabulary is taken out while words are added: reading `self` below copies it,
+        // and a copy that shared the table made each new word copy the whole table.
+        var vocabulary = Self.emptyTable
+        swap(&vocabulary, &self.vocabulary)
         TextNormalizer.withScannableUTF8(text) { bytes in
             TextNormalizer.scanWords(bytes) { range, _ in
                 withWordKey(bytes, range, replacing: replacing,
@@ -42,9 +46,13 @@ struct Lexicon: Sendable {
                             stemmed: { keys.append(vocabulary.insert($0)) })
             }
         }
-        ruleWordCount = vocabulary.count
+        swap(&vocabulary, &self.vocabulary)
+        ruleWordCount = self.vocabulary.count
         return keys
     }
+
+    /// Stands in for the vocabulary while it is taken out, without allocating a table of its own.
+    private static let emptyTable = ByteKeyTable()
 
     /// The most keys one word of a message can become (`cant` → `can not` is two).
     var longestReplacement: Int { replacementKeys.map(\.count).max() ?? 1 }
@@ -85,40 +93,58 @@ struct Lexicon: Sendable {
 
     // MARK: - Typos
 
-    /// Adds every misspelling one edit away from each fuzzy word (a letter inserted, dropped,
-    /// changed, or two neighbours swapped) that is neither a rule's word nor a real word.
-    /// Call once, after every rule's words are in.
-    mutating func addTypos(of words: [String], knownWords: WordList) {
-        var candidates = ByteKeyTable()
-        var candidateTargets: [Int32] = []
-        var known: [Bool] = []
-        for word in words {
-            let keys = keys(of: word)
-            guard keys.count == 1 else { continue }
-            let fuzzy = Int32(fuzzyWords.count)
-            fuzzyWords.append(word)
-            fuzzyKeys.append(keys[0])
+    /// The misspellings one edit away from each fuzzy word (a letter inserted, dropped, changed,
+    /// or two neighbours swapped) that are not real words. They depend on the replacements but
+    /// not on the rules' words, so they are found beside the rules' compiling, on another core.
+    struct Typos: Sendable {
+        /// The fuzzy words that are one word each, as written.
+        fileprivate var words: [String] = []
+        fileprivate var misspellings = ByteKeyTable()
+        /// For each misspelling, the index in `words` of the word it stands for (the first that has it).
+        fileprivate var targets: [Int32] = []
+        /// The misspellings that are no English word, in the order found.
+        fileprivate var unknown: [Int32] = []
+    }
+
+    /// The typos of `words`, from a lexicon that knows at least the replacements.
+    func typos(of words: [String], knownWords: WordList) -> Typos {
+        var typos = Typos()
+        var wordKeys = self
+        for word in words where wordKeys.keys(of: word).count == 1 {
+            let fuzzy = Int32(typos.words.count)
+            typos.words.append(word)
             Self.forEachEdit(of: Array(word.utf8)) { variant in
                 variant.withUnsafeBufferPointer { variant in
                     withTypoKey(variant) { key in
-                        guard vocabulary.number(of: key) == nil else { return }
-                        if candidates.insert(key) == candidateTargets.count {
-                            candidateTargets.append(fuzzy)
-                            known.append(false)
-                        }
+                        if typos.misspellings.insert(key) == typos.targets.count { typos.targets.append(fuzzy) }
                     }
                 }
             }
         }
+        var known = [Bool](repeating: false, count: typos.targets.count)
         knownWords.forEachWord { word in
             withTypoKey(word) { key in
-                if let candidate = candidates.number(of: key) { known[Int(candidate)] = true }
+                if let misspelling = typos.misspellings.number(of: key) { known[Int(misspelling)] = true }
             }
         }
+        typos.unknown = (0..<Int32(known.count)).filter { !known[Int($0)] }
+        return typos
+    }
+
+    /// Adds the fuzzy words and their misspellings that are not a rule's word. Call once,
+    /// after every rule's words are in.
+    mutating func addTypos(_ typos: Typos) {
+        for word in typos.words {
+            fuzzyWords.append(word)
+            fuzzyKeys.append(keys(of: word)[0])
+        }
         ruleWordCount = vocabulary.count
-        for candidate in 0..<Int32(candidateTargets.count) where !known[Int(candidate)] {
-            candidates.key(candidate).withUnsafeBufferPointer { _ = vocabulary.insert($0) }
-            typoTargets.append(candidateTargets[Int(candidate)])
+        for misspelling in typos.unknown {
+            typos.misspellings.key(misspelling).withUnsafeBufferPointer { key in
+                guard vocabulary.number(of: key) == nil else { return }
+                _ = vocabulary.insert(key)
+                typoTargets.append(typos.targets[Int(misspelling)])
+            }
         }
     }
 
