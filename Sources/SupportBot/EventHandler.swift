@@ -22,6 +22,12 @@ public struct EventHandler: Sendable {
     /// The most of a message that is read; the rest of a huge message cannot change its topic.
     static let maximumMessageBytes = 64 * 1024
 
+    /// The direct question is remembered as asked when its reply goes out, less this: answered
+    /// after an outage, the question's window starts when the patient could see it, not at the
+    /// message it answers, and a homeserver clock up to this far behind the bot's still dates a
+    /// quick answer after it. Answered at once, the question is dated by the message.
+    static let questionClockAllowance: TimeInterval = 60
+
     /// Messages handled, by outcome (`supportbot_messages_total`).
     static func messages(_ outcome: Outcome) -> Counter {
         Counter(label: "supportbot_messages_total", dimensions: [("outcome", outcome.rawValue)])
@@ -130,7 +136,7 @@ public struct EventHandler: Sendable {
         handling.community = room == .community
         handling.risk = message.raisedRisk.map { PatientRisk(level: $0.level, at: $0.updatedAt) }
         handling.planToldAt = message.planToldAt
-        handling.askedAt = message.askedAt
+        handling.askedAt = message.askedAt.map { max($0, at - Self.questionClockAllowance) }
         handling.answeredAt = message.answeredAt
         var reply: Reply
         /// A crisis in a community room: the public reply is the resources and a line; the

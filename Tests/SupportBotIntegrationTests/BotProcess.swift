@@ -13,8 +13,11 @@ final class BotProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - moderators: the moderators room, if there is one.
     ///   - settings: extra YAML lines, such as `reply: {cooldown_seconds: 0}`.
-    init(user: TestUser, homeserver: any TestHomeserver, community: [String], ambassadors: String, moderators: String? = nil, settings: String = "") throws {
+    ///   - intents: the rules folder, the repository's own unless a scenario changes a setting.
+    init(user: TestUser, homeserver: any TestHomeserver, community: [String], ambassadors: String, moderators: String? = nil, settings: String = "",
+         intents: URL = Synapse.root.appendingPathComponent("Intents")) throws {
         self.user = user
+        self.intents = intents
         self.homeserver = homeserver.url
         self.ambassadors = ambassadors
         self.moderators = moderators
@@ -29,6 +32,7 @@ final class BotProcess: @unchecked Sendable {
     private let ambassadors: String
     private let moderators: String?
     private let settings: String
+    private let intents: URL
 
     /// Writes the configuration; a running bot reads it on its next start.
     func configure(community: [String]) throws {
@@ -40,7 +44,7 @@ final class BotProcess: @unchecked Sendable {
           community: [\(community.map { "\"\($0)\"" }.joined(separator: ", "))]
           ambassadors: "\(ambassadors)"
         \(moderators.map { "  moderators: \"\($0)\"" } ?? "")
-        intents: \(Synapse.root.appendingPathComponent("Intents").path)
+        intents: \(intents.path)
         database: bot.sqlite
         \(settings)
         """

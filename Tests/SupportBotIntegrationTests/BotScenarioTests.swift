@@ -88,6 +88,11 @@ struct BotScenarioTests {
     }
 
     @Test(arguments: Homeserver.allCases)
+    func countsAnAnswerFromWhenTheQuestionWasAskedAfterAnOutage(_ homeserver: Homeserver) async throws {
+        try await scenarios(homeserver).countsAnAnswerFromWhenTheQuestionWasAskedAfterAnOutage()
+    }
+
+    @Test(arguments: Homeserver.allCases)
     func servesHealthAndMetricsWithoutPatientData(_ homeserver: Homeserver) async throws {
         try await scenarios(homeserver).servesHealthAndMetricsWithoutPatientData()
     }

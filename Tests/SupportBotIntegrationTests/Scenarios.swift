@@ -25,7 +25,7 @@ struct Scenarios {
     /// - Parameters:
     ///   - moderated: with a moderators room.
     ///   - beforeStart: what happens to the bot's account before the bot first starts.
-    func community(patients count: Int, settings: String = "", moderated: Bool = false,
+    func community(patients count: Int, settings: String = "", moderated: Bool = false, intents: URL = Synapse.root.appendingPathComponent("Intents"),
                    beforeStart: (TestUser) async throws -> Void = { _ in }) async throws -> Community {
         let botUser = try await homeserver.register("bot")
         try await beforeStart(botUser)
@@ -40,7 +40,8 @@ struct Scenarios {
             let moderator = try await homeserver.register("moderator")
             moderators = (try await moderator.client.createRoom(["preset": "public_chat", "name": "Moderators"]), moderator)
         }
-        let bot = try BotProcess(user: botUser, homeserver: homeserver, community: [room], ambassadors: ambassadors, moderators: moderators?.room, settings: settings)
+        let bot = try BotProcess(user: botUser, homeserver: homeserver, community: [room], ambassadors: ambassadors, moderators: moderators?.room,
+                                 settings: settings, intents: intents)
         try await bot.start()
         return Community(bot: bot, patients: patients, room: room, staff: staff, ambassadors: ambassadors, moderators: moderators)
     }
@@ -286,6 +287,32 @@ struct Scenarios {
         let farewell = try await patient.say("you wont hear from me after today", in: room)
         replies = try await waitForReply(to: farewell, in: room, as: patient, bot: bot)
         #expect(replies.to(farewell).first?.body?.contains("988") == true, "with no plan told of, a farewell is asked about")
+    }
+
+    /// A patient who writes while the bot is away gets the direct question when it is back,
+    /// and their answer to it counts for the window after that reply, not after the message it
+    /// answered (here a window of two minutes, and the bot away for longer).
+    func countsAnAnswerFromWhenTheQuestionWasAskedAfterAnOutage() async throws {
+        let intents = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-intents-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: Synapse.root.appendingPathComponent("Intents"), to: intents)
+        let common = intents.appendingPathComponent("common.yaml")
+        let settings = try String(contentsOf: common, encoding: .utf8)
+        try #require(settings.contains("answer_minutes: 60"))
+        try settings.replacingOccurrences(of: "answer_minutes: 60", with: "answer_minutes: 2").write(to: common, atomically: true, encoding: .utf8)
+        let setup = try await community(patients: 1, intents: intents)
+        let (bot, patient) = (setup.bot, setup.patients[0])
+        let room = try await directChat(patient, with: bot)
+        #expect(bot.stop() == 0)
+        let farewell = try await patient.say("you wont hear from me after today", in: room)
+        try await Task.sleep(for: .seconds(130))
+        try await bot.start()
+        var replies = try await waitForReply(to: farewell, in: room, as: patient, bot: bot)
+        let question = try #require(replies.to(farewell).first?.body)
+        #expect(question.lowercased().contains("are you thinking about ending your life?"))
+        let yes = try await patient.say("yeah", in: room)
+        replies = try await waitForReply(to: yes, in: room, as: patient, bot: bot)
+        let answered = try #require(replies.to(yes).first?.body)
+        #expect(answered.contains("988") && answered.contains("Thank you for telling me"), "the yes answers the question the patient has just seen")
     }
 
     func leavesTheHistoryOfANewlyAddedRoomAlone() async throws {
