@@ -22,12 +22,6 @@ public struct EventHandler: Sendable {
     /// The most of a message that is read; the rest of a huge message cannot change its topic.
     static let maximumMessageBytes = 64 * 1024
 
-    /// The direct question is remembered as asked when its reply goes out, less this: answered
-    /// after an outage, the question's window starts when the patient could see it, not at the
-    /// message it answers, and a homeserver clock up to this far behind the bot's still dates a
-    /// quick answer after it. Answered at once, the question is dated by the message.
-    static let questionClockAllowance: TimeInterval = 60
-
     /// Messages handled, by outcome (`supportbot_messages_total`).
     static func messages(_ outcome: Outcome) -> Counter {
         Counter(label: "supportbot_messages_total", dimensions: [("outcome", outcome.rawValue)])
@@ -136,7 +130,7 @@ public struct EventHandler: Sendable {
         handling.community = room == .community
         handling.risk = message.raisedRisk.map { PatientRisk(level: $0.level, at: $0.updatedAt) }
         handling.planToldAt = message.planToldAt
-        handling.askedAt = message.askedAt.map { max($0, at - Self.questionClockAllowance) }
+        handling.askedAt = message.askedAt
         handling.answeredAt = message.answeredAt
         var reply: Reply
         /// A crisis in a community room: the public reply is the resources and a line; the
@@ -234,8 +228,25 @@ public struct EventHandler: Sendable {
                 failure = failure ?? error
             }
         }
+        if let asked = handling.askedAt, let question = handling.replies.last {
+            handling.askedAt = await askedAt(question, notBefore: asked, logger: logger)
+        }
         guard let failure else { return record(handling, .replied, logger) }
         return Self.outcome(of: failure, logger: logger) { try database.commit(handling) }
+    }
+
+    /// When the patient could first see the direct question: the homeserver's time of the reply
+    /// that carries it, on the same clock as the answer's. Answered late, after an outage, the
+    /// question is open for its whole window from then, not from the message it answers. If
+    /// the reply cannot be read back, the message's time.
+    private func askedAt(_ reply: RoomEvent, notBefore message: Date, logger: Logger) async -> Date {
+        do {
+            let event = try await client.event(roomID: reply.roomID, eventID: reply.eventID)
+            return max(message, Date(timeIntervalSince1970: Double(event.originServerTS) / 1000))
+        } catch {
+            logger.warning("could not read back the reply that asks directly; its window starts at the message", metadata: ["error": "\(error)"])
+            return message
+        }
     }
 
     /// What to do with an event whose handling failed: a refusal from the homeserver (a 4xx

@@ -290,8 +290,9 @@ struct Scenarios {
     }
 
     /// A patient who writes while the bot is away gets the direct question when it is back,
-    /// and their answer to it counts for the window after that reply, not after the message it
-    /// answered (here a window of two minutes, and the bot away for longer).
+    /// and their answer to it counts for the window after that reply (the homeserver's time of
+    /// it), not after the message it answered (here a window of two minutes, and the bot away
+    /// for longer).
     func countsAnAnswerFromWhenTheQuestionWasAskedAfterAnOutage() async throws {
         let intents = FileManager.default.temporaryDirectory.appendingPathComponent("supportbot-intents-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: Synapse.root.appendingPathComponent("Intents"), to: intents)
@@ -313,6 +314,8 @@ struct Scenarios {
         replies = try await waitForReply(to: yes, in: room, as: patient, bot: bot)
         let answered = try #require(replies.to(yes).first?.body)
         #expect(answered.contains("988") && answered.contains("Thank you for telling me"), "the yes answers the question the patient has just seen")
+        #expect(bot.stop() == 0)
+        try FileManager.default.removeItem(at: intents)
     }
 
     func leavesTheHistoryOfANewlyAddedRoomAlone() async throws {
