@@ -35,13 +35,14 @@ struct CrisisModelTests {
     }
 
     @Test func aBrokenFileIsAProblemAtItsLine() {
-        let text = "prior -0.5\nthreshold 1.0\n0.5 end my\nnot a number here\n0.1 one two three\n"
+        // Line 6: its space is joined to a combining mark, so it is not a space of its own.
+        let text = "prior -0.5\nthreshold 1.0\n0.5 end my\nnot a number here\n0.1 one two three\n0.5 \u{301}end\n"
         #expect(throws: YAMLProblems.self) { try CrisisModel(parsing: text, file: "crisis-model.txt") }
         do {
             _ = try CrisisModel(parsing: text, file: "crisis-model.txt")
             Issue.record("a broken line was accepted")
         } catch {
-            #expect(error.problems.map(\.location.line) == [4, 5])
+            #expect(error.problems.map(\.location.line) == [4, 5, 6])
         }
         for (broken, problem) in [("0.5 end my\n", "'prior' or 'threshold' line is missing"), ("prior nan\nthreshold 1\n", "'prior' or 'threshold' line is missing"),
                                   ("prior 2\nthreshold 1\n", "every message would read as a crisis")] {

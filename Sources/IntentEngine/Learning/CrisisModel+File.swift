@@ -62,7 +62,10 @@ extension CrisisModel {
     /// trimming or splitting into strings (most of the file); `nil` for any other line, which
     /// the general reading then names a problem.
     private static func feature(_ line: Substring) -> (text: String, weight: Double)? {
-        guard let space = line.utf8.firstIndex(of: UInt8(ascii: " ")), let weight = Double(line[..<space]), weight.isFinite else { return nil }
+        // The first space byte, if it is a character of its own (not a space that a combining
+        // mark after it joins), as the general reading would split the line.
+        guard let space = line.utf8.firstIndex(of: UInt8(ascii: " ")), line[space...].first == " ",
+              let weight = Double(line[..<space]), weight.isFinite else { return nil }
         let words = line[line.utf8.index(after: space)...]
         guard words.isOneOrTwoWords(allowingTabs: false) else { return nil }
         return (String(words), weight)
