@@ -48,14 +48,15 @@ public struct TopicModel: Sendable {
         for feature in features {
             for intent in intents.indices { totals[intent] += Double(feature.counts[intent]) }
         }
+        func logLikelihood(_ count: Int, _ intent: Int) -> Double { log((Double(count) + 1) / (totals[intent] + vocabulary)) }
         // Most counts are small: each intent's log-probability of a small count is worked out once.
         let small = 64
-        let smallCounts = intents.indices.map { intent in (0..<small).map { log((Double($0) + 1) / (totals[intent] + vocabulary)) } }
+        let smallCounts = intents.indices.map { intent in (0..<small).map { logLikelihood($0, intent) } }
         var logLikelihoods: [Double] = []
         logLikelihoods.reserveCapacity(features.count * intents.count)
         for feature in self.features {
             for (intent, count) in feature.counts.enumerated() {
-                logLikelihoods.append(count < small ? smallCounts[intent][count] : log((Double(count) + 1) / (totals[intent] + vocabulary)))
+                logLikelihoods.append(count < small ? smallCounts[intent][count] : logLikelihood(count, intent))
             }
         }
         self.logLikelihoods = logLikelihoods
