@@ -151,6 +151,20 @@ struct RuleLanguageErrorTests {
         #expect(elsewhere == ["stress.yaml:7:3: harmless_plans: only the crisis intent has harmless plans: they discount its finality variants"])
     }
 
+    @Test func onlyACrisisVariantWithContextRulesSetsTheLevelTheyCountFrom() throws {
+        let crisis = try #require(TestSupport.minimalFiles().first { $0.name == "crisis.yaml" }).text
+        let withContext = crisis.replacingOccurrences(of: "  - id: overdose\n", with: "  - id: overdose\n    risk: possible\n    context_at: 2\n")
+            .replacingOccurrences(of: "      phrases: [overdose, took all my pills]\n", with: "      phrases: [overdose, took all my pills]\n      context: [does it hurt]\n")
+        #expect(try problems(stress: withContext, file: "crisis.yaml") == [])
+        let withoutContext = try problems(stress: crisis.replacingOccurrences(of: "  - id: overdose\n", with: "  - id: overdose\n    context_at: 2\n"),
+                                          file: "crisis.yaml")
+        #expect(withoutContext == ["crisis.yaml:18:17: variants[0].context_at: only a crisis variant with context rules can set the risk level they count from"])
+        let outOfRange = try problems(stress: withContext.replacingOccurrences(of: "context_at: 2", with: "context_at: 7"), file: "crisis.yaml")
+        #expect(outOfRange == ["crisis.yaml:19:17: variants[0].context_at: expected a number above 0 and at most 6, such as 1.5 (more than one warning sign)"])
+        let elsewhere = try problems(stress: stress("match:\n  phrases: [stressed]\nvariants:\n  - id: later\n    context_at: 2\n    match:\n      context: [fine]"))
+        #expect(elsewhere == ["stress.yaml:8:17: variants[0].context_at: only a crisis variant with context rules can set the risk level they count from"])
+    }
+
     @Test func onlyACrisisVariantWithRulesAnswersTheQuestion() throws {
         let crisis = try #require(TestSupport.minimalFiles().first { $0.name == "crisis.yaml" }).text
         #expect(try problems(stress: crisis.replacingOccurrences(of: "  - id: overdose\n", with: "  - id: overdose\n    answers_question: true\n"),

@@ -38,6 +38,11 @@ struct RuleLanguageTests {
         discounted_by_plans: true
         match:
           phrases: [wont hear from me after today]
+      - id: after_crisis
+        risk: possible
+        context_at: 1.5
+        match:
+          context: [car in the garage]
       - id: answered
         answers_question: true
         match:
@@ -166,6 +171,19 @@ struct RuleLanguageTests {
 
         let nextDay = classifier.classify("everything ready", remembering: raised, at: start + 25 * 3600).0
         #expect(nextDay.intentID == "fallback", "the level fades within a day")
+    }
+
+    @Test func aVariantsContextLinesCanNeedMoreThanOneWarningSign() {
+        let start = Date(timeIntervalSinceReferenceDate: 0)
+        let (_, badNight) = classifier.classify("i cant sleep", remembering: .calm, at: start)
+        let afterBadNight = classifier.classify("car in the garage", remembering: badNight, at: start + 60, evidence: .all).0
+        #expect(afterBadNight.intentID == "fallback", "one warning sign is below the variant's context_at")
+        #expect(afterBadNight.candidates.first { $0.intentID == "crisis" }?.evidence.first?.outOfContext == true)
+
+        let (_, askedAbout) = classifier.classify("whats the point", remembering: .calm, at: start)
+        let afterPossibleCrisis = classifier.classify("car in the garage", remembering: askedAbout, at: start + 60).0
+        #expect(afterPossibleCrisis.intentID == "crisis")
+        #expect(afterPossibleCrisis.best.variantID == "after_crisis")
     }
 
     @Test func aHarmlessPlanExplainsAFinalityLineForSomeHoursUnlessTheRiskIsRaised() {

@@ -51,7 +51,7 @@ extension Classification {
         }
         for typo in evidence.typos { text += "  (typo: \"\(typo.written)\" read as \"\(typo.readAs)\")" }
         if evidence.negated { text += "  (cancelled by a negation before it)" }
-        if evidence.outOfContext { text += "  (not counted: the conversation's risk level is not raised)" }
+        if evidence.outOfContext { text += "  (not counted: the conversation's risk level is below what it needs)" }
         return text
     }
 

@@ -7,7 +7,7 @@ private let intentKeys = ["id", "title", "priority", "escalate", "answer_in_comm
 private let matchKeys = ["phrases", "hints", "together", "context", "require", "exclude", "patterns"]
 private let togetherKeys = ["all", "within"]
 private let responseKeys = ["lead", "excerpt", "section", "encouragement", "resources"]
-private let variantKeys = ["id", "risk", "match", "learned", "discounted_by_plans", "answers_question", "response"]
+private let variantKeys = ["id", "risk", "match", "learned", "discounted_by_plans", "answers_question", "context_at", "response"]
 private let settingsKeys = ["threshold", "hint_weight", "negation_window", "disclosure", "ambassador_hint", "normalization", "memory", "concepts", "fuzzy"]
 private let normalizationKeys = ["replacements", "negations", "clause_breaks"]
 private let memoryKeys = ["raised_at", "fade_hours", "plan_hours", "answer_minutes"]
@@ -109,13 +109,8 @@ extension YAMLReader {
             if let node = normalization["replacements"] { settings.replacements = replacements(node, path: "normalization.replacements") }
         }
         if let node = fields["memory"], let memory = self.fields(node, path: "memory", allowed: memoryKeys) {
-            if let node = memory["raised_at"] {
-                if node.scalar?.style == .plain, let value = node.float, value > 0, value <= RiskMemory.maximumLevel {
-                    settings.raisedRiskLevel = value
-                } else {
-                    report(.wrongType(location(of: node), key: "memory.raised_at",
-                                      expected: "a number above 0 and at most \(Int(RiskMemory.maximumLevel)), such as 0.5 (half a warning sign)"))
-                }
+            if let node = memory["raised_at"], let value = riskLevel(node, path: "memory.raised_at", example: "0.5 (half a warning sign)") {
+                settings.raisedRiskLevel = value
             }
             if let node = memory["fade_hours"], let value = int(node, path: "memory.fade_hours", in: 1...168) {
                 settings.riskFade = .seconds(value * 3600)
@@ -340,15 +335,30 @@ extension YAMLReader {
             }
             let match = learned ? MatchRules()
                 : require(fields, "match", expected: "the variant's match rules (or learned: true)").flatMap { matchRules($0, path: fields.path("match")) }
+            let contextLevel = fields["context_at"].flatMap { riskLevel($0, path: fields.path("context_at"), example: "1.5 (more than one warning sign)") }
+            if contextLevel != nil, let node = fields["context_at"], !isCrisis || match?.context.isEmpty != false {
+                report(.invalidValue(location(of: node), key: fields.path("context_at"),
+                                     "only a crisis variant with context rules can set the risk level they count from"))
+            }
             let response = fields["response"].flatMap { self.response($0, path: fields.path("response"), partial: true) } ?? ResponseTemplate()
             guard let id, let match, let risk else { return nil }
             var variant = Intent.Variant(id: id, risk: risk, match: match, response: response)
             variant.learned = learned
             variant.discountedByPlans = discounted
             variant.answersQuestion = answers
+            variant.contextRiskLevel = contextLevel
             variant.location = location(of: item)
             return variant
         }
+    }
+
+    /// A conversation's risk level as a setting: above 0 and at most `RiskMemory.maximumLevel`.
+    private mutating func riskLevel(_ node: Node, path: String, example: String) -> Double? {
+        guard node.scalar?.style == .plain, let value = node.float, value > 0, value <= RiskMemory.maximumLevel else {
+            report(.wrongType(location(of: node), key: path, expected: "a number above 0 and at most \(Int(RiskMemory.maximumLevel)), such as \(example)"))
+            return nil
+        }
+        return value
     }
 
     private mutating func replacements(_ node: Node, path: String) -> [(word: String, replacement: String)] {

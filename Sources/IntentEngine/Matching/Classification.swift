@@ -91,7 +91,7 @@ public struct Evidence: Sendable, Equatable, Codable {
     public let words: String
     /// Cancelled by a negation word before it ("not depressed").
     public let negated: Bool
-    /// A `context` rule from a patient whose risk is not raised: shown, not counted.
+    /// A `context` rule from a patient whose risk is below its level (`memory.raised_at`, or its variant's `context_at`): shown, not counted.
     public var outOfContext = false
     /// A `together` rule: each term and the words that matched it, in the message's order.
     public var terms: [TermMatch] = []

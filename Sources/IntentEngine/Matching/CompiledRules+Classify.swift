@@ -19,7 +19,7 @@ extension CompiledRules {
             withUnsafeTemporaryAllocation(of: MessageScan.Token.self, capacity: (bytes.count / 2 + 1) * longestReplacement) { tokenBuffer in
                 let tokens = UnsafeBufferPointer(rebasing: tokenBuffer[0..<tokenize(bytes, into: tokenBuffer)])
                 return withScratch(tokenCount: tokens.count) { scratch, standings in
-                    var scan = MessageScan(rules: self, tokens: tokens, riskRaised: raised, scratch: scratch)
+                    var scan = MessageScan(rules: self, tokens: tokens, riskLevel: riskLevel, scratch: scratch)
                     scan.matchPatterns()
                     scan.matchTogether()
                     var found = UnsafeMutableBufferPointer(rebasing: scratch.hits[0..<scan.hitCount])

@@ -58,6 +58,8 @@ final class CompiledRules: Sendable {
     let targetAnswersQuestion: FrozenArray<Bool>
     let targetNegationApplies: FrozenArray<Bool>
     let targetHasRequire: FrozenArray<Bool>
+    /// The risk level from which a target's `context` rules count.
+    let targetContextLevel: FrozenArray<Double>
     let targetPatterns: [[MatchRules.Pattern]]
     /// Whether any target that is not an answer to the direct question has patterns, and
     /// whether an answer has: a message is read by regular expressions only when one may count.
@@ -111,6 +113,7 @@ final class CompiledRules: Sendable {
         targetDiscountedByPlans.deallocate()
         targetAnswersQuestion.deallocate()
         targetHasRequire.deallocate()
+        targetContextLevel.deallocate()
         priorities.deallocate()
         learnedFeatures.deallocate()
     }
@@ -244,6 +247,7 @@ final class CompiledRules: Sendable {
         targetAnswersQuestion = FrozenArray(builder.answersQuestion)
         targetNegationApplies = FrozenArray(builder.negation)
         targetHasRequire = FrozenArray(builder.hasRequire)
+        targetContextLevel = FrozenArray(builder.contextLevel)
         targetPatterns = builder.patterns
         hasPatterns = zip(builder.patterns, builder.answersQuestion).contains { !$0.isEmpty && !$1 }
         hasAnswerPatterns = zip(builder.patterns, builder.answersQuestion).contains { !$0.isEmpty && $1 }
@@ -273,7 +277,7 @@ final class CompiledRules: Sendable {
         var togetherRule: [Int32] = [], togetherWithin: [Int32] = [], togetherTermStart: [Int32] = [], togetherTerms: [Int32] = []
         var togetherTermText: [String] = []
         var targetIntent: [Int32] = [], targetVariant: [Int32] = [], targetRisk: [UInt8] = [], negation: [Bool] = [], hasRequire: [Bool] = []
-        var discountedByPlans: [Bool] = [], answersQuestion: [Bool] = []
+        var discountedByPlans: [Bool] = [], answersQuestion: [Bool] = [], contextLevel: [Double] = []
         var patterns: [[MatchRules.Pattern]] = []
 
         init(catalog: IntentCatalog) {
@@ -289,7 +293,8 @@ final class CompiledRules: Sendable {
                 if let match = intent.match { add(match, intent: index, variant: CompiledRules.mainTarget, risk: risk) }
                 for (variant, definition) in intent.variants.enumerated() {
                     add(definition.match, intent: index, variant: Int32(variant), risk: risk == 0 ? 0 : (definition.risk == .definite ? 2 : 1),
-                        discountedByPlans: definition.discountedByPlans, answersQuestion: definition.answersQuestion)
+                        discountedByPlans: definition.discountedByPlans, answersQuestion: definition.answersQuestion,
+                        contextLevel: definition.contextRiskLevel)
                 }
                 if let signs = intent.warningSigns { add(signs, intent: index, variant: CompiledRules.warningSignsTarget, risk: 0) }
                 if let plans = intent.harmlessPlans { add(plans, intent: index, variant: CompiledRules.harmlessPlansTarget, risk: 0) }
@@ -340,13 +345,14 @@ final class CompiledRules: Sendable {
         }
 
         mutating func add(_ match: MatchRules, intent: Int, variant: Int32, risk: UInt8, discountedByPlans discounted: Bool = false,
-                          answersQuestion answers: Bool = false) {
+                          answersQuestion answers: Bool = false, contextLevel level: Double? = nil) {
             let target = Int32(targetIntent.count)
             targetIntent.append(Int32(intent))
             targetVariant.append(variant)
             targetRisk.append(risk)
             discountedByPlans.append(discounted)
             answersQuestion.append(answers)
+            contextLevel.append(max(level ?? 0, catalog.settings.raisedRiskLevel))
             // An answer is negatable even in crisis: "it never crossed my mind" answers no.
             negation.append(catalog.intents[intent].negation == .applies || answers)
             hasRequire.append(!match.require.isEmpty)

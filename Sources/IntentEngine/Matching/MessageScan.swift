@@ -62,8 +62,8 @@ struct MessageScan {
 
     let rules: CompiledRules
     let tokens: UnsafeBufferPointer<Token>
-    /// The conversation's risk is raised: `context` rules count.
-    let riskRaised: Bool
+    /// The conversation's risk level: a target's `context` rules count from its `targetContextLevel`.
+    let riskLevel: Double
     let scores: UnsafeMutableBufferPointer<Double>
     let flags: UnsafeMutableBufferPointer<UInt8>
     let hits: UnsafeMutableBufferPointer<Hit>
@@ -86,10 +86,10 @@ struct MessageScan {
     /// How much scratch space a message of `tokenCount` words needs for occurrences.
     static func occurrenceCapacity(tokenCount: Int) -> Int { tokenCount * 8 + 64 }
 
-    init(rules: CompiledRules, tokens: UnsafeBufferPointer<Token>, riskRaised: Bool, scratch: Scratch) {
+    init(rules: CompiledRules, tokens: UnsafeBufferPointer<Token>, riskLevel: Double, scratch: Scratch) {
         self.rules = rules
         self.tokens = tokens
-        self.riskRaised = riskRaised
+        self.riskLevel = riskLevel
         scores = scratch.scores
         flags = scratch.flags
         hits = scratch.hits
@@ -236,7 +236,7 @@ struct MessageScan {
         guard start < Self.answerReach || !rules.targetAnswersQuestion[target] else { return }
         let kind = rules.ruleKind[rule]
         let negated = rules.targetNegationApplies[target] && kind.isNegatable && tokens[start].sinceNegation <= rules.settings.negationWindow
-        let outOfContext = kind == .context && !riskRaised
+        let outOfContext = kind == .context && riskLevel < rules.targetContextLevel[target]
         let seen = negated || outOfContext ? Self.shownUncounted : Self.counted
         let ruleFlag = rules.targetCount + rule
         guard flags[ruleFlag] & seen == 0 else { return }

@@ -54,6 +54,10 @@ public struct Intent: Sendable, Identifiable {
         /// a possible crisis's reply asks ("are you thinking about ending your life?"), within
         /// `memory.answer_minutes` of it: "yes" then is a crisis, "yes" alone is not.
         public var answersQuestion = false
+        /// Crisis variants only: the risk level from which its `context` rules count
+        /// (`context_at`), when it is higher than `memory.raised_at`: for lines that are
+        /// everyday after one warning sign (a bad night) and a crisis after a possible crisis.
+        public var contextRiskLevel: Double?
         /// Where it is written, for problems that concern the variant as a whole.
         public var location: SourceLocation?
     }
