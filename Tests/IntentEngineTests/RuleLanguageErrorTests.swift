@@ -161,6 +161,8 @@ struct RuleLanguageErrorTests {
         #expect(withoutContext == ["crisis.yaml:18:17: variants[0].context_at: only a crisis variant with context rules can set the risk level they count from"])
         let outOfRange = try problems(stress: withContext.replacingOccurrences(of: "context_at: 2", with: "context_at: 7"), file: "crisis.yaml")
         #expect(outOfRange == ["crisis.yaml:19:17: variants[0].context_at: expected a number above 0 and at most 6, such as 1.5 (more than one warning sign)"])
+        let belowRaised = try problems(stress: withContext.replacingOccurrences(of: "context_at: 2", with: "context_at: 0.5"), file: "crisis.yaml")
+        #expect(belowRaised.count == 1 && belowRaised[0].hasSuffix("variants.overdose.context_at: 0.5 is not above memory.raised_at (0.5), so it would change nothing: raise it or remove it"))
         let elsewhere = try problems(stress: stress("match:\n  phrases: [stressed]\nvariants:\n  - id: later\n    context_at: 2\n    match:\n      context: [fine]"))
         #expect(elsewhere == ["stress.yaml:8:17: variants[0].context_at: only a crisis variant with context rules can set the risk level they count from"])
     }

@@ -10,7 +10,8 @@ extension Classification {
         if let risk = best.risk { header += "  risk \(risk.rawValue)" }
         var lines = [header + "  score \(Self.twoDecimals(best.score))  escalate \(best.escalate.rawValue)"]
         if classification.priorRiskLevel > 0 || classification.riskRaise > 0 {
-            let raised = classification.riskWasRaised ? "raised: context rules count" : "not raised: context rules do not count"
+            let raised = classification.riskWasRaised ? "raised: context rules count, from their own level where one is set"
+                : "not raised: context rules do not count"
             lines.append("  conversation: risk level \(Self.twoDecimals(classification.priorRiskLevel)) before this message (\(raised)); this message adds \(Self.twoDecimals(classification.riskRaise))")
         }
         if classification.questionWasOpen {
@@ -51,7 +52,7 @@ extension Classification {
         }
         for typo in evidence.typos { text += "  (typo: \"\(typo.written)\" read as \"\(typo.readAs)\")" }
         if evidence.negated { text += "  (cancelled by a negation before it)" }
-        if evidence.outOfContext { text += "  (not counted: the conversation's risk level is below what it needs)" }
+        if let level = evidence.neededRiskLevel { text += "  (not counted: it counts from a risk level of \(Self.twoDecimals(level)))" }
         return text
     }
 

@@ -47,6 +47,12 @@ extension IntentCatalog {
                                               "only a 'risk: possible' variant can have exclusions: one word must never veto a definite crisis"))
             }
         }
+        for variant in crisis.variants {
+            if let level = variant.contextRiskLevel, level <= settings.raisedRiskLevel {
+                problems.append(.invalidValue(variant.location ?? crisis.source, key: "variants.\(variant.id).context_at",
+                                              "\(level) is not above memory.raised_at (\(settings.raisedRiskLevel)), so it would change nothing: raise it or remove it"))
+            }
+        }
         let learned = crisis.variants.filter(\.learned)
         for variant in learned {
             let location = variant.location ?? crisis.source

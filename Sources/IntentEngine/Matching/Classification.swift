@@ -93,6 +93,8 @@ public struct Evidence: Sendable, Equatable, Codable {
     public let negated: Bool
     /// A `context` rule from a patient whose risk is below its level (`memory.raised_at`, or its variant's `context_at`): shown, not counted.
     public var outOfContext = false
+    /// For a `context` rule not counted: the risk level from which it counts.
+    public var neededRiskLevel: Double?
     /// A `together` rule: each term and the words that matched it, in the message's order.
     public var terms: [TermMatch] = []
     /// A `together` rule: how many words apart the first words of its terms stand.

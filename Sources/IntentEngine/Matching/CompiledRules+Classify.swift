@@ -252,6 +252,7 @@ extension CompiledRules {
                                  words: terms.isEmpty ? text(Int(hit.start), Int(hit.end)) : terms.map(\.words).joined(separator: " … "),
                                  negated: hit.negated)
             entry.outOfContext = hit.outOfContext
+            if hit.outOfContext { entry.neededRiskLevel = targetContextLevel[Int(ruleTarget[rule])] }
             entry.terms = terms
             entry.distance = distance
             for position in Int(hit.start)..<Int(hit.end) where tokens[position].typoOf >= 0 {
