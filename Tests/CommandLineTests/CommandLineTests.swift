@@ -90,7 +90,7 @@ struct CommandLineTests {
         let explanations = conversation.output.components(separatedBy: "\n").filter { !$0.hasPrefix(" ") && !$0.isEmpty }
         #expect(explanations.count == 2)
         #expect(explanations.last?.hasPrefix("crisis (finality)  risk possible") == true)
-        #expect(conversation.output.contains("risk level 1.00 before this message (raised: context rules count)"))
+        #expect(conversation.output.contains("risk level 1.00 before this message (raised: context rules count, from their own level where one is set)"))
         let alone = try supportbot(["classify", "--intents", shipped, "anyway ive got everything ready"])
         #expect(!alone.output.hasPrefix("crisis"), "alone, the same line is harmless")
     }
