@@ -64,8 +64,12 @@ public struct SyncService: Service {
         )
         var filters = try await SyncFilters(client: client, userID: configuration.userID, timelineLimit: configuration.timelineLimit)
         var since = try database.syncPosition()
+        var publishedAtStart = false
         if since == nil {
-            // First start: what was said before the bot existed is not answered.
+            // First start: the device is published before the bot joins any room, so that a
+            // member who writes the moment it joins encrypts for it too.
+            if let device { publishedAtStart = await publish(device) }
+            // What was said before the bot existed is not answered.
             let initial = try await client.sync(since: nil, filter: filters.everything, timeout: .zero, userID: configuration.userID)
             try await acceptInvites(initial, rooms: rooms, canEncrypt: device != nil)
             try database.saveSyncPosition(initial.nextBatch)
@@ -80,9 +84,10 @@ public struct SyncService: Service {
         // endpoint never holds up a reply.
         let (keyCounts, keyCountsSink) = AsyncStream.makeStream(of: KeyCounts.self, bufferingPolicy: .bufferingNewest(1))
         defer { keyCountsSink.finish() }
-        let publishing = Task {
+        let publishing = Task { [publishedAtStart] in
             guard let device else { return }
-            var published = await publish(device)
+            var published = publishedAtStart
+            if !published { published = await publish(device) }
             for await counts in keyCounts {
                 // A publish that failed (the homeserver was down) is tried again after a sync.
                 if !published { published = await publish(device) }
@@ -214,8 +219,8 @@ public struct SyncService: Service {
                              keySharing: configuration.keySharing, logger: logger)
     }
 
-    /// Publishes the device's keys, beside the sync loop; whether they are out (a device its
-    /// owner could not sign still is).
+    /// Publishes the device's keys (on a first start before the bot joins any room, then beside
+    /// the sync loop); whether they are out (a device its owner could not sign still is).
     private func publish(_ device: BotDevice) async -> Bool {
         do {
             try await device.publish()

@@ -169,6 +169,9 @@ extension Scenarios {
                                  settings: "sync: {timeout_seconds: 2}\nreply: {cooldown_seconds: 0}\nescalation: {ambassadors: [\"\(staff.user.userID)\"]}")
         try await bot.start()
         try await patients[0].waitJoined(bot.user.userID, in: room)
+        // A member who writes the moment the bot joins must find its device to encrypt for.
+        let devices = try await patients[0].user.client.queryKeys([bot.user.userID])["device_keys"]?[bot.user.userID]?.object ?? [:]
+        #expect(!devices.isEmpty, "the bot's device is published before it joins the room")
         try await staff.waitJoined(bot.user.userID, in: ambassadors)
         return EncryptedCommunity(bot: bot, patients: patients, staff: staff, room: room, ambassadors: ambassadors)
     }
